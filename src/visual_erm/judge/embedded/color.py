@@ -1,0 +1,177 @@
+"""Colour in Lab: conversion, CIEDE2000, palettes and per-colour masks.
+
+Pure functions. Lab arrays are float32 with L in [0, 100] and a, b roughly in [-128, 127] (D65, as OpenCV and
+scikit-image define it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from skimage.color import deltaE_ciede2000
+
+# Below this chroma (sqrt(a^2 + b^2)) a colour reads as grey/black/white: axes, text, grid, background.
+NEUTRAL_CHROMA = 10.0
+
+
+def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """``(..., 3)`` uint8 RGB to float32 Lab of the same shape."""
+    a = np.asarray(rgb, dtype=np.uint8)
+    flat = a.reshape(-1, 1, 3).astype(np.float32) / 255.0
+    return cv2.cvtColor(flat, cv2.COLOR_RGB2Lab).reshape(a.shape).astype(np.float32)
+
+
+def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
+    """float Lab ``(..., 3)`` back to uint8 RGB."""
+    a = np.asarray(lab, dtype=np.float32)
+    rgb = cv2.cvtColor(a.reshape(-1, 1, 3), cv2.COLOR_Lab2RGB).reshape(a.shape)
+    return np.clip(np.round(rgb * 255.0), 0, 255).astype(np.uint8)
+
+
+def delta_e(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
+    """CIEDE2000 colour difference between broadcastable Lab arrays (about 2.3 is a just-noticeable difference)."""
+    return np.asarray(deltaE_ciede2000(np.asarray(lab1, np.float64), np.asarray(lab2, np.float64)), dtype=np.float32)
+
+
+def delta_e76(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
+    """Euclidean Lab distance: cheap per-pixel screen before CIEDE2000 on a few palette colours."""
+    d = np.asarray(lab1, np.float32) - np.asarray(lab2, np.float32)
+    return np.sqrt((d * d).sum(axis=-1))
+
+
+def chroma(lab: np.ndarray) -> np.ndarray:
+    """sqrt(a^2 + b^2) of Lab colours."""
+    lab = np.asarray(lab, np.float32)
+    return np.hypot(lab[..., 1], lab[..., 2])
+
+
+@dataclass
+class Palette:
+    """Dominant colours of an image region.
+
+    ``lab``: ``(k, 3)`` float32; ``rgb``: ``(k, 3)`` uint8; ``fraction``: ``(k,)`` share of the counted pixels;
+    ``count``: ``(k,)`` pixel counts. Sorted by count, largest first.
+    """
+
+    lab: np.ndarray
+    rgb: np.ndarray
+    fraction: np.ndarray
+    count: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.lab.shape[0])
+
+    def nearest(self, lab: np.ndarray) -> tuple[int, float]:
+        """Index and CIEDE2000 distance of the palette colour nearest to one Lab colour; (-1, inf) if empty."""
+        if len(self) == 0:
+            return -1, float("inf")
+        d = delta_e(self.lab, np.broadcast_to(np.asarray(lab, np.float32), self.lab.shape))
+        i = int(np.argmin(d))
+        return i, float(d[i])
+
+
+def palette(image: np.ndarray, *, mask: np.ndarray | None = None, max_colors: int = 12, min_fraction: float = 0.004,
+            merge_delta: float = 12.0, chromatic_only: bool = False, min_pixels: int = 12) -> Palette:
+    """Dominant colours of ``image`` (optionally under ``mask``).
+
+    Args:
+        image: ``(H, W, 3)`` uint8 RGB.
+        mask: ``(H, W)`` bool; only these pixels count (e.g. ink inside a plot area).
+        max_colors: keep at most this many colours.
+        min_fraction: drop colours covering less than this share of counted pixels (anti-aliasing fringes).
+        merge_delta: colours closer than this CIEDE2000 are one colour (JPEG noise, shading of one series).
+        chromatic_only: skip near-neutral colours (text, axes, grid).
+        min_pixels: drop colours with fewer pixels than this, whatever their share.
+    """
+    px = image.reshape(-1, 3) if mask is None else image[mask]
+    empty = Palette(np.zeros((0, 3), np.float32), np.zeros((0, 3), np.uint8), np.zeros(0, np.float32), np.zeros(0, np.int64))
+    if px.shape[0] == 0:
+        return empty
+    q = (px >> 3).astype(np.int32)  # 32 levels per channel
+    codes = (q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2]
+    counts = np.bincount(codes, minlength=32768)
+    order = np.argsort(counts)[::-1]
+    order = order[counts[order] > 0][:256]
+    centres = np.stack([(order >> 10) & 31, (order >> 5) & 31, order & 31], axis=1).astype(np.uint8) * 8 + 4
+    lab = rgb_to_lab(centres)
+    cnt = counts[order].astype(np.int64)
+    if chromatic_only:
+        keep = chroma(lab) >= NEUTRAL_CHROMA
+        lab, centres, cnt = lab[keep], centres[keep], cnt[keep]
+    total = float(px.shape[0])
+    kept_lab: list[np.ndarray] = []
+    kept_w: list[float] = []
+    kept_n: list[int] = []
+    for c_lab, n in zip(lab, cnt):
+        if kept_lab:
+            d = delta_e(np.asarray(kept_lab), np.broadcast_to(c_lab, (len(kept_lab), 3)))
+            j = int(np.argmin(d))
+            if d[j] < merge_delta:
+                kept_n[j] += int(n)
+                continue
+        kept_lab.append(c_lab)
+        kept_w.append(float(n))
+        kept_n.append(int(n))
+    if not kept_lab:
+        return empty
+    lab_a = np.asarray(kept_lab, np.float32)
+    n_a = np.asarray(kept_n, np.int64)
+    keep = (n_a / total >= min_fraction) & (n_a >= min_pixels)
+    lab_a, n_a = lab_a[keep], n_a[keep]
+    order2 = np.argsort(n_a)[::-1][:max_colors]
+    lab_a, n_a = lab_a[order2], n_a[order2]
+    return Palette(lab=lab_a, rgb=lab_to_rgb(lab_a), fraction=(n_a / total).astype(np.float32), count=n_a)
+
+
+def color_mask(lab_image: np.ndarray, color: np.ndarray, *, tolerance: float = 14.0) -> np.ndarray:
+    """``(H, W)`` bool: pixels of a Lab image within ``tolerance`` (Lab distance) of ``color``."""
+    d = lab_image - np.asarray(color, np.float32)
+    return (d * d).sum(axis=-1) < tolerance * tolerance
+
+
+def match_palettes(a: Palette, b: Palette, *, max_delta: float = 18.0) -> list[tuple[int, int, float]]:
+    """One-to-one pairs ``(i, j, deltaE)`` of colours of ``a`` and ``b`` closer than ``max_delta``, nearest first."""
+    if len(a) == 0 or len(b) == 0:
+        return []
+    d = delta_e(a.lab[:, None, :].repeat(len(b), 1), b.lab[None, :, :].repeat(len(a), 0))
+    pairs: list[tuple[int, int, float]] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for flat in np.argsort(d, axis=None):
+        i, j = divmod(int(flat), len(b))
+        if d[i, j] >= max_delta:
+            break
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        pairs.append((i, j, float(d[i, j])))
+    return pairs
+
+
+def color_name(rgb: np.ndarray) -> str:
+    """A plain English name for an RGB colour (for descriptions: 'blue', 'dark orange', 'light grey')."""
+    lab = rgb_to_lab(np.asarray(rgb, np.uint8).reshape(1, 3))[0]
+    L, a, b = (float(v) for v in lab)
+    c = float(np.hypot(a, b))
+    if c < NEUTRAL_CHROMA:
+        if L > 92:
+            return "white"
+        if L < 20:
+            return "black"
+        return "light grey" if L > 65 else ("grey" if L > 40 else "dark grey")
+    hue = (np.degrees(np.arctan2(b, a)) + 360.0) % 360.0
+    names = [(15, "pink"), (48, "red"), (75, "orange"), (105, "yellow"), (165, "green"), (200, "teal"),
+             (240, "cyan"), (300, "blue"), (335, "purple"), (360, "pink")]
+    name = next(n for h, n in names if hue < h)
+    if name == "orange" and L < 55:
+        name = "brown"
+    elif name == "yellow" and L < 65:
+        name = "olive"
+    if L < 35 and name not in ("brown",):
+        name = "dark " + name
+    elif L > 80 and name not in ("yellow",):
+        name = "light " + name
+    return name

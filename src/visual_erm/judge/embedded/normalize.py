@@ -1,0 +1,144 @@
+"""Bring two images into one frame: background, content box, scale, and the maps between frames.
+
+Pure functions on ``(H, W, 3)`` uint8 RGB arrays. The reference's content box, scaled so its longest side is the
+work side, defines the work frame; the candidate's content box is stretched onto it. A different resolution,
+figure scale or a few px of margin then vanish before anything is compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+Box = tuple[float, float, float, float]
+
+
+def background_color(image: np.ndarray) -> np.ndarray:
+    """The most common colour on the image border, ``(3,)`` uint8 (white for a typical chart)."""
+    a = np.asarray(image)
+    border = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]]).reshape(-1, 3)
+    q = (border // 8).astype(np.int32)
+    codes = q[:, 0] * 1024 + q[:, 1] * 32 + q[:, 2]
+    vals, counts = np.unique(codes, return_counts=True)
+    best = codes == vals[np.argmax(counts)]
+    return np.median(border[best], axis=0).astype(np.uint8)
+
+
+def ink_mask(image: np.ndarray, *, background: np.ndarray | None = None, tolerance: int = 24) -> np.ndarray:
+    """``(H, W)`` bool: pixels farther than ``tolerance`` (max channel difference) from the background."""
+    bg = background_color(image) if background is None else np.asarray(background)
+    return np.abs(image.astype(np.int16) - bg.astype(np.int16)).max(axis=2) > tolerance
+
+
+def content_box(image: np.ndarray, *, background: np.ndarray | None = None, tolerance: int = 24) -> tuple[int, int, int, int]:
+    """``(x0, y0, x1, y1)`` (exclusive ends) of the non-background content; the whole image if it is uniform."""
+    mask = ink_mask(image, background=background, tolerance=tolerance)
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    h, w = mask.shape
+    if rows.size == 0:
+        return 0, 0, w, h
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Resize with area averaging when shrinking and bilinear when enlarging (no ringing either way)."""
+    h, w = image.shape[:2]
+    if (w, h) == (width, height):
+        return image
+    interp = cv2.INTER_AREA if width * height < w * h else cv2.INTER_LINEAR
+    return cv2.resize(image, (max(1, width), max(1, height)), interpolation=interp)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """An affine map (axis-aligned scale + offset) from an image's pixels to the work frame.
+
+    ``work = (src - src_origin) * scale + work_origin`` per axis; ``scale`` is ``(sx, sy)``.
+    """
+
+    src_origin: tuple[float, float]
+    scale: tuple[float, float]
+    work_origin: tuple[float, float]
+
+    def to_work(self, box: Box) -> Box:
+        (ox, oy), (sx, sy), (wx, wy) = self.src_origin, self.scale, self.work_origin
+        x0, y0, x1, y1 = box
+        return ((x0 - ox) * sx + wx, (y0 - oy) * sy + wy, (x1 - ox) * sx + wx, (y1 - oy) * sy + wy)
+
+    def to_source(self, box: Box) -> Box:
+        (ox, oy), (sx, sy), (wx, wy) = self.src_origin, self.scale, self.work_origin
+        x0, y0, x1, y1 = box
+        return ((x0 - wx) / sx + ox, (y0 - wy) / sy + oy, (x1 - wx) / sx + ox, (y1 - wy) / sy + oy)
+
+
+@dataclass
+class Normalized:
+    """An image in the work frame.
+
+    ``image``: ``(h, w, 3)`` uint8 work image (content plus ``pad`` px of background on each side);
+    ``frame``: the map from source pixels; ``box``: content box in source pixels; ``background``: ``(3,)`` uint8.
+    """
+
+    image: np.ndarray
+    frame: Frame
+    box: tuple[int, int, int, int]
+    background: np.ndarray
+
+    def to_source(self, box: Box, *, clip_to: tuple[int, int] | None = None) -> list[float]:
+        """A work-frame box in source pixels, clipped to ``clip_to=(W, H)`` when given."""
+        x0, y0, x1, y1 = self.frame.to_source(box)
+        if clip_to is not None:
+            w, h = clip_to
+            x0, x1 = min(max(x0, 0.0), w), min(max(x1, 0.0), w)
+            y0, y1 = min(max(y0, 0.0), h), min(max(y1, 0.0), h)
+        return [float(x0), float(y0), float(x1), float(y1)]
+
+
+def work_size(box: tuple[int, int, int, int], work_side: int) -> tuple[int, int]:
+    """Content size in the work frame: the box scaled so its longest side is ``work_side``."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    s = work_side / max(w, h, 1)
+    return max(1, round(w * s)), max(1, round(h * s))
+
+
+def normalize(image: np.ndarray, *, size: tuple[int, int] | None = None, work_side: int = 640, pad: int = 8,
+              tolerance: int = 24) -> Normalized:
+    """Crop ``image`` to its content box and scale the content to ``size=(w, h)`` (default: longest side ``work_side``).
+
+    Args:
+        image: ``(H, W, 3)`` uint8 RGB.
+        size: content size in the work frame; pass the reference's so a candidate lands on the same frame
+            (the aspect ratio may change: a candidate squeezed by a few % still compares).
+        work_side: used when ``size`` is None.
+        pad: background margin added around the content, so strokes on the edge keep their neighbourhood.
+        tolerance: max channel difference from the background that still counts as background.
+    """
+    bg = background_color(image)
+    box = content_box(image, background=bg, tolerance=tolerance)
+    w, h = size or work_size(box, work_side)
+    crop = image[box[1]:box[3], box[0]:box[2]]
+    scaled = resize(np.ascontiguousarray(crop), w, h)
+    out = np.empty((h + 2 * pad, w + 2 * pad, 3), np.uint8)
+    out[:] = bg
+    out[pad:pad + h, pad:pad + w] = scaled
+    sx = w / max(box[2] - box[0], 1)
+    sy = h / max(box[3] - box[1], 1)
+    frame = Frame(src_origin=(box[0], box[1]), scale=(sx, sy), work_origin=(pad, pad))
+    return Normalized(image=out, frame=frame, box=box, background=bg)
+
+
+def box_iou(a: Box, b: Box) -> float:
+    """Intersection over union of two ``(x0, y0, x1, y1)`` boxes."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def union_box(boxes: list[Box]) -> Box:
+    """Smallest box holding all ``boxes``."""
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))

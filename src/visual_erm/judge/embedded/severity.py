@@ -1,0 +1,139 @@
+"""The severity table of the embedded judge: every rule's category and severity, and every threshold, in one place.
+
+Severity follows Visual-ERM: 1 minor/aesthetic, 2 hurts reading or needs a manual fix, 3 wrong or misleading
+(wrong type, missing subplot or series, reversed trend, wrong scale). Comparers never write a category or a
+severity literally: they name a rule (``finding("series_missing", ...)``) and this module fills them in.
+docs/embedded-judge.md prints this table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from visual_erm.types import CATEGORIES, Discrepancy
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``category`` and ``severity`` of one kind of finding; ``what`` says when it fires."""
+
+    task: str
+    category: str
+    severity: int
+    what: str
+
+
+RULES: dict[str, Rule] = {r_name: r for r_name, r in {
+    # --- chart: structure ---
+    "chart.blank": Rule("chart", "structure_error", 3, "candidate is blank (one per category: nothing is drawn)"),
+    "chart.subplot_count": Rule("chart", "structure_error", 3, "number of subplots (axes frames) differs"),
+    "chart.subplot_arrangement": Rule("chart", "structure_error", 2, "same number of subplots, other grid (rows x cols) or order"),
+    "chart.chart_type": Rule("chart", "structure_error", 3, "marks of another kind (lines vs bars vs points vs areas)"),
+    # --- chart: data ---
+    "chart.series_missing": Rule("chart", "data_error", 3, "a series (colour group of marks) of the reference is absent"),
+    "chart.series_extra": Rule("chart", "data_error", 2, "a series the reference does not have"),
+    "chart.values_major": Rule("chart", "data_error", 3, "most of a series' geometry moved (trend or many values wrong)"),
+    "chart.values": Rule("chart", "data_error", 2, "part of a series' geometry moved (some values wrong)"),
+    "chart.values_minor": Rule("chart", "data_error", 1, "a small local change of plotted geometry"),
+    "chart.axis_range": Rule("chart", "data_error", 2, "tick values differ: other axis limits"),
+    "chart.axis_scale": Rule("chart", "data_error", 3, "tick spacing says another scale (log vs linear) or an inverted axis"),
+    "chart.overplot": Rule("chart", "data_error", 3, "far more ink than the reference in the plot area (everything over-plotted)"),
+    # --- chart: text ---
+    "chart.text_changed": Rule("chart", "text_error", 2, "a title, label, legend entry or annotation reads differently"),
+    "chart.text_changed_minor": Rule("chart", "text_error", 1, "a text differs by a character or two (case, punctuation, typo)"),
+    "chart.text_missing": Rule("chart", "text_error", 2, "a text of the reference is absent"),
+    "chart.text_extra": Rule("chart", "text_error", 2, "a text the reference does not have (e.g. 'CORRECT' written on it)"),
+    "chart.text_moved": Rule("chart", "text_error", 1, "same text in another place"),
+    "chart.legend_missing": Rule("chart", "text_error", 2, "the legend box of the reference is absent"),
+    "chart.legend_extra": Rule("chart", "text_error", 1, "a legend the reference does not have"),
+    # --- chart: style ---
+    "chart.series_color": Rule("chart", "style_error", 2, "same geometry drawn in another colour"),
+    "chart.series_shade": Rule("chart", "style_error", 1, "same geometry, a noticeably different shade of the same hue"),
+    "chart.line_style": Rule("chart", "style_error", 1, "same path drawn with another dash pattern or width"),
+    "chart.markers": Rule("chart", "style_error", 1, "markers added, removed or changed on the same path"),
+    "chart.grid": Rule("chart", "style_error", 1, "grid lines present in one image only"),
+    "chart.background": Rule("chart", "style_error", 1, "plot or figure background colour differs"),
+    "chart.legibility": Rule("chart", "style_error", 2, "rendering too small (or too distorted) to read the content"),
+    # --- table (issue 6 comparer) ---
+    "table.blank": Rule("table", "layout_error", 3, "candidate is blank (one per category)"),
+    "table.row_missing": Rule("table", "layout_error", 3, "a row of the reference is absent"),
+    "table.row_extra": Rule("table", "layout_error", 2, "a row the reference does not have (or a duplicated row)"),
+    "table.column_missing": Rule("table", "layout_error", 3, "a column of the reference is absent"),
+    "table.column_extra": Rule("table", "layout_error", 2, "a column the reference does not have"),
+    "table.order": Rule("table", "layout_error", 2, "rows or columns swapped or moved"),
+    "table.merged_cells": Rule("table", "layout_error", 2, "cells merged or split differently"),
+    "table.header": Rule("table", "layout_error", 2, "header structure differs (levels, spans)"),
+    "table.cell_text": Rule("table", "text_error", 2, "a cell or header reads differently"),
+    "table.cell_text_minor": Rule("table", "text_error", 1, "a cell differs by a character or two"),
+    "table.number": Rule("table", "numeric_error", 2, "a number, sign, decimal or unit differs"),
+    "table.style": Rule("table", "layout_error", 1, "alignment, rules or shading differ where the look was asked for"),
+    # --- svg (issue 6 comparer) ---
+    "svg.blank": Rule("svg", "structure_error", 3, "candidate is blank (one per category)"),
+    "svg.shape_missing": Rule("svg", "structure_error", 3, "a large component of the reference is absent"),
+    "svg.shape_missing_minor": Rule("svg", "structure_error", 2, "a small component of the reference is absent"),
+    "svg.shape_extra": Rule("svg", "structure_error", 2, "a component the reference does not have"),
+    "svg.shape_moved": Rule("svg", "structure_error", 2, "a component in another place"),
+    "svg.shape_deformed": Rule("svg", "shape_error", 2, "a component with another outline"),
+    "svg.shape_scaled": Rule("svg", "shape_error", 1, "a component of the same outline at another size"),
+    "svg.fill_color": Rule("svg", "style_error", 2, "a component filled with another colour or gradient"),
+    "svg.stroke": Rule("svg", "style_error", 1, "stroke colour or width differs"),
+    "svg.text_symbol": Rule("svg", "text_symbol_error", 2, "text or a symbol differs, is missing or extra"),
+}.items()}
+
+# Thresholds shared by detectors; units in comments. Tuned on dev sets built from matplotlib's gallery.
+THRESHOLDS: dict[str, float] = {
+    "ink_tolerance": 24,            # max channel difference from background that is still background
+    "diff_delta_e": 22.0,           # Lab distance: a pixel differs from its neighbourhood in the other image
+    "shift_tolerance_px": 2,        # work-frame px a stroke may move without counting (anti-aliasing, rounding)
+    "min_region_px": 14,            # smaller differing blobs are noise (JPEG, hinting)
+    "series_color_delta": 15.0,     # CIEDE2000 above which two series colours are different colours
+    "series_shade_delta": 7.0,      # CIEDE2000 above which the same colour is a noticeably different shade
+    "series_min_fraction": 0.004,   # share of plot-area pixels a colour needs to count as a series
+    "geometry_iou_same": 0.80,      # tolerant overlap of two masks that are the same geometry
+    "geometry_iou_major": 0.35,     # below: most of a series moved (values_major)
+    "changed_fraction_minor": 0.06, # share of a series' ink that moved below which the change is minor
+    "overplot_ratio": 2.6,          # candidate data ink / reference data ink above which it is over-plotted
+    "text_same": 0.90,              # string similarity at or above which two texts are the same
+    "text_minor": 0.75,             # at or above (and below text_same): a minor text change
+    "text_moved_px": 24,            # work-frame px a text may move before it is 'in another place'
+    "legibility_scale": 3.0,        # candidate upscaled more than this to meet the reference: unreadable
+}
+
+
+def rule(name: str) -> Rule:
+    """The rule called ``name`` (``"chart.series_missing"``); KeyError names the rule when it is unknown."""
+    try:
+        return RULES[name]
+    except KeyError:
+        raise KeyError(f"no severity rule {name!r}") from None
+
+
+def finding(name: str, description: str, location: str, bbox: list[float] | None, *,
+            severity: int | None = None) -> Discrepancy:
+    """A Discrepancy for rule ``name``; ``severity`` overrides the table only where a rule documents a range."""
+    r = rule(name)
+    sev = r.severity if severity is None else max(1, min(3, int(severity)))
+    return Discrepancy(category=r.category, severity=sev, description=description, location=location,
+                       bbox=None if bbox is None else [float(v) for v in bbox])
+
+
+def blank_candidate_errors(task: str, width: int, height: int) -> list:
+    """A blank candidate has lost everything: one severity-3 error per category of the task, boxed on the canvas."""
+    box = [0.0, 0.0, float(width), float(height)]
+    return [Discrepancy(category=c, severity=3, location="whole image",
+                        description=f"The rendering is blank, so every {c.replace('_error', '')} element of the reference is missing.",
+                        bbox=box) for c in CATEGORIES[task]]
+
+
+def sort_and_cap(errors: list[Discrepancy], max_errors: int) -> list[Discrepancy]:
+    """Most severe first (stable within a severity), at most ``max_errors``."""
+    return sorted(errors, key=lambda e: -int(e.severity))[:max(0, int(max_errors))]
+
+
+def table_markdown(task: str | None = None) -> str:
+    """The rules as a Markdown table (for docs/embedded-judge.md)."""
+    lines = ["| rule | category | severity | when |", "|---|---|---|---|"]
+    for name, r in RULES.items():
+        if task is None or r.task == task:
+            lines.append(f"| `{name}` | {r.category} | {r.severity} | {r.what} |")
+    return "\n".join(lines)
