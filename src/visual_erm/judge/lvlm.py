@@ -177,6 +177,11 @@ class LVLMJudge(BaseJudge):
         self._async: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, asyncio.Semaphore]]" = (
             weakref.WeakKeyDictionary())
 
+    @property
+    def max_concurrency(self) -> int:
+        """Requests this judge keeps in flight; callers size their thread pools by it."""
+        return max(1, self.config.max_concurrency)
+
     # ---- request building (shared by sync and async) ----
 
     def build_request(self, reference: Any, candidate: Any, *, task: str, model: str) -> dict[str, Any]:

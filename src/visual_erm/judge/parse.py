@@ -32,6 +32,7 @@ class JudgeFailure(str, enum.Enum):
     HTTP_STATUS = "http_status"    # transport: non-2xx answer after retries
     BAD_RESPONSE = "bad_response"  # transport: 2xx answer that is not a chat completion
     INPUT = "input"                # the images could not be read
+    CRASH = "crash"                # the judge raised (a bug); the batch goes on
 
 
 def failure_message(kind: JudgeFailure, detail: str) -> str:
