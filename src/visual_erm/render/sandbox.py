@@ -150,15 +150,28 @@ def _fake_identity_files() -> Path:
     return folder
 
 
+def _parents(dst: str) -> list[str]:
+    """Create ``dst``'s ancestors world-traversable: bubblewrap would make them 0700, locking out ``nobody``."""
+    args: list[str] = []
+    parts = Path(dst).parent.parts[1:]
+    for i in range(1, len(parts) + 1):
+        args += ["--perms", "0755", "--dir", "/" + "/".join(parts[:i])]
+    return args
+
+
+def _bind(flag: str, src: str, dst: str) -> list[str]:
+    return [*_parents(dst), flag, src, dst]
+
+
 def python_binds() -> list[str]:
     """Read-only binds that make this interpreter, its site-packages and visual_erm importable inside the sandbox."""
     paths = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), os.path.realpath(sys.exec_prefix)}
     args: list[str] = []
     for p in sorted(paths):
         if not any(p.startswith(s + "/") or p == s for s in _SYSTEM_DIRS):
-            args += ["--ro-bind", p, p]
+            args += _bind("--ro-bind", p, p)
     # The package itself at a neutral path, so an editable install does not expose the project folder.
-    args += ["--ro-bind", str(package_root()), "/opt/visual-erm/visual_erm"]
+    args += _bind("--ro-bind", str(package_root()), "/opt/visual-erm/visual_erm")
     return args
 
 
@@ -206,9 +219,9 @@ def bwrap_argv(
     args += python_binds()
     args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
     for src, dst in ro_binds:
-        args += ["--ro-bind", src, dst]
+        args += _bind("--ro-bind", src, dst)
     for src, dst in rw_binds:
-        args += ["--bind", src, dst]
+        args += _bind("--bind", src, dst)
     args += ["--chdir", chdir, "--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]
