@@ -12,6 +12,7 @@ import ast
 import enum
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,7 +140,9 @@ def _loads_lenient(text: str) -> Any:
             pass
     pyish = re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", re.sub(r"\bnull\b", "None", fixed)))
     try:
-        return ast.literal_eval(pyish)
+        with warnings.catch_warnings():  # model text is full of backslashes Python would warn about
+            warnings.simplefilter("ignore")
+            return ast.literal_eval(pyish)
     except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
         pass
     try:
