@@ -89,7 +89,10 @@ def _bare_svg(text: str) -> str | None:
     if not m:
         return None
     start = m.start()
-    # Keep an XML prolog or doctype right before the root out: the renderer refuses DTDs anyway.
+    # A DOCTYPE before the root stays attached, so the renderer can refuse its entities instead of seeing them undefined.
+    doctype = text.upper().rfind("<!DOCTYPE", 0, start)
+    if doctype >= 0:
+        start = doctype
     end = text.lower().rfind("</svg>")
     if end < start:
         return text[start:].rstrip().rstrip("`").rstrip() + "\n</svg>\n"
@@ -148,10 +151,11 @@ def _detect_language(task: str, body: str, languages: tuple[str, ...]) -> str | 
 
 
 def _looks_like_python(text: str) -> bool:
-    if not _PY_HINTS.search(text):
-        return False
+    """Code-shaped (imports, assignments, plt calls) or at least valid Python that is not a lone word or sentence."""
+    if _PY_HINTS.search(text):
+        return True
     try:
         compile(text, "<answer>", "exec")
     except (SyntaxError, ValueError):
         return False
-    return True
+    return "\n" in text.strip() or "(" in text

@@ -36,7 +36,8 @@ _ETC_ALLOWED = (
     "/etc/chromium",
     "/etc/mime.types",
 )
-_SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/var/lib/texmf")
+_SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
+_DATA_DIRS = ("/var/lib/texmf",)
 
 
 @dataclass(frozen=True)
@@ -130,11 +131,15 @@ def _system_binds() -> list[str]:
             args += ["--symlink", os.readlink(path), path]
         elif os.path.isdir(path):
             args += ["--ro-bind", path, path]
+    args += ["--perms", "0755", "--dir", "/etc"]
     for path in _ETC_ALLOWED:
         if os.path.lexists(path):
             args += ["--ro-bind", path, path]
     fake = _fake_identity_files()
     args += ["--ro-bind", str(fake / "passwd"), "/etc/passwd", "--ro-bind", str(fake / "group"), "/etc/group"]
+    for path in _DATA_DIRS:
+        if os.path.isdir(path):
+            args += _bind("--ro-bind", path, path)
     return args
 
 

@@ -54,6 +54,9 @@ def sanitize_svg(source: str) -> CleanSvg:
     try:
         root = etree.fromstring(data, parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
+        # libxml2's own caps (depth, node size) reject bombs as syntax errors; name them for what they are.
+        if "excessive depth" in str(exc).lower() or "huge" in str(exc).lower():
+            raise SvgRejected("too_large", f"SVG nested too deeply or too large: {exc}") from None
         raise SvgRejected("syntax", f"malformed SVG: {exc}") from None
     if root.getroottree().docinfo.internalDTD is not None:
         raise SvgRejected("forbidden", "DTDs are not allowed in SVG input")
@@ -114,6 +117,7 @@ def _check_use_expansion(root, ids: dict) -> None:
     """Estimate the element count after <use> expansion; refuse cycles and exponential doubling."""
     memo: dict[int, int] = {}
     visiting: set[int] = set()
+    alive = list(root.iter())  # lxml proxies must stay alive for id() to be a stable key
 
     def size(el) -> int:
         key = id(el)
@@ -145,6 +149,7 @@ def _check_use_expansion(root, ids: dict) -> None:
         size(root)
     finally:
         sys.setrecursionlimit(old)
+        del alive
 
 
 def _parse_length(value: str | None) -> float | None:
