@@ -1,0 +1,308 @@
+"""The table comparer: align the grids of reference and rendering, then report layout, text and numeric errors.
+
+Rows and columns are aligned one-to-one by content (columns by header and the multiset of their values, rows by
+their cells under the column alignment), so a missing, extra, duplicated or moved row or column is found as such
+and does not turn every later cell into an error. Cells are compared only between aligned positions: a changed
+number is a ``numeric_error`` (never a text error), other changed text a ``text_error``. The look (font, padding,
+zebra colours, resolution) is not compared; only a ruled table rendered without rules is noted, at severity 1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from visual_erm.judge.embedded.base import Analysis, Comparer, content_key, register_comparer
+from visual_erm.judge.embedded.ocr import get_ocr, normalize_text, text_similarity
+from visual_erm.judge.embedded.table_grid import CropIndex, Grid, cell_crop, find_grid, read_cells
+from visual_erm.types import Discrepancy
+
+# The one severity table of the table comparer (1 minor, 2 hurts reading, 3 wrong or misleading).
+SEVERITY: dict[str, int] = {
+    "no_table": 3,          # nothing table-like was rendered
+    "missing_column": 3,    # a whole field is lost
+    "missing_row": 2,
+    "extra_column": 2,
+    "extra_row": 2,
+    "duplicated_row": 2,
+    "duplicated_column": 2,
+    "moved_column": 2,      # swapped or reordered columns
+    "moved_row": 2,
+    "merged_cells": 2,
+    "split_cells": 2,
+    "header_text": 2,
+    "cell_text": 2,
+    "number": 2,
+    "many_cells": 3,        # most of a column is wrong: one error, not one per cell
+    "rules": 1,             # a ruled table rendered without rules (style: at most 1)
+}
+NUMBER = re.compile(r"[-+\u2212]?\d[\d,\u202f ]*(?:\.\d+)?%?|[-+\u2212]?\.\d+%?")
+
+
+@dataclass
+class _Table:
+    grid: Grid
+    texts: list[list[str]]  # row-major, spans repeated
+    index: CropIndex
+
+
+def _numbers(text: str) -> list[str]:
+    """Number tokens of a cell, normalised (thousands separators and the typographic minus unified)."""
+    out = []
+    for m in NUMBER.finditer(text.replace("\u2212", "-")):
+        tok = re.sub(r"[,\u202f ]", "", m.group()).lstrip("+")
+        if tok.startswith("."):
+            tok = "0" + tok
+        out.append(tok)
+    return out
+
+
+def _units(text: str) -> str:
+    return re.sub(r"[\d\s.,+\-\u2212]", "", normalize_text(text))
+
+
+def _squash(text: str) -> str:
+    # OCR of the same words in another font differs in spaces and lookalike punctuation, not in letters
+    return re.sub(r"[\s'\"`.,:;_\-|]", "", normalize_text(text)).replace("0", "o").replace("l", "1").replace("i", "1")
+
+
+def cell_difference(ref: str, cand: str) -> str | None:
+    """``None`` when two cell readings say the same, else ``"number"`` or ``"text"``.
+
+    A difference in any number (value, sign, decimals) or in the unit next to it is ``"number"``: a number is
+    never a text error.
+    """
+    if normalize_text(ref) == normalize_text(cand):
+        return None
+    rn, cn = _numbers(ref), _numbers(cand)
+    if rn or cn:
+        if rn != cn:
+            return "number"
+        return None if _squash(_units(ref)) == _squash(_units(cand)) else "number"
+    if _squash(ref) == _squash(cand):
+        return None
+    return "text"
+
+
+def _cell_sim(a: str, b: str) -> float:
+    if normalize_text(a) == normalize_text(b):
+        return 1.0
+    if _numbers(a) and _numbers(a) == _numbers(b):
+        return 0.9
+    return 0.7 * text_similarity(a, b)
+
+
+def _assign(sim: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    if sim.size == 0:
+        return []
+    r, c = linear_sum_assignment(-sim)
+    return [(int(i), int(j)) for i, j in zip(r, c) if sim[i, j] >= threshold]
+
+
+def align_columns(ref: list[list[str]], cand: list[list[str]], *, threshold: float = 0.3) -> list[tuple[int, int]]:
+    """Pairs ``(ref_col, cand_col)`` by header similarity and overlap of the multisets of column values."""
+    nr, nc = (len(ref[0]) if ref else 0), (len(cand[0]) if cand else 0)
+    sim = np.zeros((nr, nc))
+    for j in range(nr):
+        head_a = ref[0][j]
+        vals_a = Counter(normalize_text(r[j]) for r in ref[1:] if j < len(r))
+        for k in range(nc):
+            vals_b = Counter(normalize_text(r[k]) for r in cand[1:] if k < len(r))
+            overlap = sum((vals_a & vals_b).values()) / max(1, max(sum(vals_a.values()), sum(vals_b.values())))
+            head = _cell_sim(head_a, cand[0][k])
+            w = 0.4 if vals_a and vals_b else 1.0
+            # a small bonus for the same position breaks ties between look-alike columns (all zeros, all years)
+            sim[j, k] = w * head + (1 - w) * overlap + (0.05 if j == k else 0.0)
+    return _assign(sim, threshold)
+
+
+def align_rows(ref: list[list[str]], cand: list[list[str]], cols: list[tuple[int, int]], *,
+               threshold: float = 0.45) -> list[tuple[int, int]]:
+    """Pairs ``(ref_row, cand_row)`` of body rows (header row 0 is paired with 0) by cells under ``cols``."""
+    pairs = [(0, 0)] if ref and cand else []
+    n, m = len(ref) - 1, len(cand) - 1
+    if n <= 0 or m <= 0 or not cols:
+        return pairs
+    sim = np.zeros((n, m))
+    for i in range(n):
+        for k in range(m):
+            s = [_cell_sim(ref[i + 1][a], cand[k + 1][b]) for a, b in cols]
+            sim[i, k] = float(np.mean(s)) + (0.02 if i == k else 0.0)
+    return pairs + [(i + 1, k + 1) for i, k in _assign(sim, threshold)]
+
+
+def _out_of_order(pairs: list[tuple[int, int]]) -> list[int]:
+    """Reference indices of pairs outside the longest run kept in order (the moved ones)."""
+    pairs = sorted(pairs)
+    seq = [b for _, b in pairs]
+    n = len(seq)
+    if n < 2:
+        return []
+    best = [1] * n
+    prev = [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if seq[j] < seq[i] and best[j] + 1 > best[i]:
+                best[i], prev[i] = best[j] + 1, j
+    i = int(np.argmax(best))
+    keep = set()
+    while i >= 0:
+        keep.add(i)
+        i = prev[i]
+    return [pairs[i][0] for i in range(n) if i not in keep]
+
+
+@register_comparer("table")
+class TableComparer(Comparer):
+    """Tables (HTML, Markdown or LaTeX renderings): grid, cells and their text, aligned by content.
+
+    Detectors (switch off by name in ``EmbeddedConfig.disabled``): ``columns`` (missing, extra, duplicated, moved
+    columns), ``rows`` (the same for rows), ``spans`` (merged or split cells), ``cells`` (text and numbers),
+    ``rules`` (a ruled table rendered without rules).
+    """
+
+    detectors = ("columns", "rows", "spans", "cells", "rules")
+
+    def analyse(self, image: np.ndarray) -> Analysis:
+        return Analysis(task="table", image=image, key=content_key(image), features={"grid": find_grid(image)})
+
+    def _read(self, a: Analysis, known: CropIndex | None) -> _Table:
+        def compute() -> _Table:
+            grid: Grid = a["grid"]
+            read_cells(a.image, grid, get_ocr(self.config.ocr, threads=self.config.ocr_threads).recognize,
+                       known=known.lookup if known is not None else None)
+            index = CropIndex()
+            for row in grid.cells:
+                for cell in row:
+                    index.add(cell_crop(a.image, cell), cell.text)
+            return _Table(grid, grid.texts(), index)
+
+        return a.lazy("table", compute)
+
+    def compare(self, ref: Analysis, cand: Analysis) -> list[Discrepancy]:
+        R = self._read(ref, None)
+        C = self._read(cand, R.index)
+        return compare_tables(R.grid, C.grid, enabled=self.enabled)
+
+
+def compare_tables(rg: Grid, cg: Grid, *, enabled=lambda name: True) -> list[Discrepancy]:
+    """Discrepancies between two read grids (``cell.text`` filled); boxes in the candidate's pixels."""
+    R, C = rg.texts(), cg.texts()
+    errors: list[Discrepancy] = []
+    W = lambda kind, cat, desc, box, loc="": errors.append(  # noqa: E731
+        Discrepancy(cat, SEVERITY[kind], desc, loc, [round(float(v), 1) for v in box] if box else None))
+    if not C or not any(t for row in C for t in row):
+        W("no_table", "layout_error", "The rendering shows no table content at all.", None)
+        return errors
+    if not R:
+        return errors
+    cols = align_columns(R, C)
+    rows = align_rows(R, C, cols)
+    cmap, rmap = dict(cols), dict(rows)
+    head = lambda j: R[0][j] or f"column {j + 1}"  # noqa: E731
+    col_box = lambda k: (cg.cols[k][0] - 4, cg.box[1], cg.cols[k][1] + 4, cg.box[3])  # noqa: E731
+    row_box = lambda k: (cg.box[0], cg.rows[k][0] - 4, cg.box[2], cg.rows[k][1] + 4)  # noqa: E731
+
+    def near(mapping: dict[int, int], i: int, n: int) -> int | None:
+        """Candidate index of the nearest aligned neighbour of reference index ``i`` (where a missing one would be)."""
+        for d in range(1, n + 1):
+            for j in (i + d, i - d):
+                if j in mapping:
+                    return mapping[j]
+        return None
+
+    covered: set[tuple[int, int]] = set()  # candidate (row, col) already explained by a layout error
+    if enabled("columns"):
+        for j in range(len(R[0])):
+            if j not in cmap:
+                k = near(cmap, j, len(R[0]))
+                W("missing_column", "layout_error", f"Column '{head(j)}' is missing.",
+                  col_box(k) if k is not None else cg.box, "table columns")
+        for k in range(len(C[0])):
+            if k in cmap.values():
+                continue
+            col = [row[k] for row in C]
+            twin = next((kk for kk in range(len(C[0])) if kk != k and [row[kk] for row in C] == col), None)
+            kind = "duplicated_column" if twin is not None else "extra_column"
+            desc = (f"Column '{C[0][k]}' is duplicated." if twin is not None else
+                    f"Column '{C[0][k] or k + 1}' is not in the reference.")
+            W(kind, "layout_error", desc, col_box(k), "table columns")
+            covered |= {(r, k) for r in range(len(C))}
+        for j in _out_of_order(cols):
+            W("moved_column", "layout_error", f"Column '{head(j)}' is out of order (columns swapped or moved).",
+              col_box(cmap[j]), "table columns")
+    if enabled("rows"):
+        for i in range(1, len(R)):
+            if i not in rmap:
+                k = near(rmap, i, len(R))
+                W("missing_row", "layout_error", f"Row {i} ('{R[i][0]}') is missing.",
+                  row_box(k) if k is not None else cg.box, "table rows")
+        for k in range(1, len(C)):
+            if k in rmap.values():
+                continue
+            twin = next((kk for kk in range(len(C)) if kk != k and C[kk] == C[k]), None)
+            kind = "duplicated_row" if twin is not None else "extra_row"
+            desc = f"Row '{C[k][0]}' is duplicated." if twin is not None else f"Row '{C[k][0]}' is not in the reference."
+            W(kind, "layout_error", desc, row_box(k), "table rows")
+            covered |= {(k, c) for c in range(len(C[0]))}
+        for i in _out_of_order([p for p in rows if p[0] > 0]):
+            W("moved_row", "layout_error", f"Row '{R[i][0]}' is out of order.", row_box(rmap[i]), "table rows")
+    if enabled("spans"):
+        for i, k in rows:
+            rspan = {c.col: c.colspan for c in rg.cells[i]}
+            inv = {b: a for a, b in cols}
+            for cell in cg.cells[k]:
+                refs = [inv[c] for c in range(cell.col, cell.col + cell.colspan) if c in inv]
+                if cell.colspan > 1 and len(refs) > 1 and rspan.get(min(refs)) != len(refs):
+                    W("merged_cells", "layout_error",
+                      f"Cells of row {i} under '{head(min(refs))}' and '{head(max(refs))}' are merged into one.",
+                      cell.box, f"row {i}")
+                    covered |= {(k, c) for c in range(cell.col, cell.col + cell.colspan)}
+            cspan = {c.col: c.colspan for c in cg.cells[k]}
+            for cell in rg.cells[i]:
+                if cell.colspan > 1:
+                    ks = [cmap[c] for c in range(cell.col, cell.col + cell.colspan) if c in cmap]
+                    if len(ks) > 1 and cspan.get(min(ks)) != len(ks):
+                        box = [cg.cols[min(ks)][0], cg.rows[k][0], cg.cols[max(ks)][1], cg.rows[k][1]]
+                        W("split_cells", "layout_error", f"A merged cell of row {i} is split in the rendering.",
+                          box, f"row {i}")
+                        covered |= {(k, c) for c in ks}
+    if enabled("cells"):
+        cell_box = {}
+        for k, row in enumerate(cg.cells):
+            for cell in row:
+                for c in range(cell.col, cell.col + cell.colspan):
+                    cell_box[(k, c)] = cell.box
+        found: dict[int, list[tuple[str, int, int, str, str]]] = {}
+        for i, k in rows:
+            for j, l in cols:
+                if (k, l) in covered:
+                    continue
+                a, b = R[i][j], C[k][l]
+                kind = cell_difference(a, b)
+                if kind:
+                    found.setdefault(j, []).append((kind, i, k, a, b))
+        for j, diffs in found.items():
+            l = cmap[j]
+            if len(diffs) >= 3 and len(diffs) >= 0.6 * max(1, len(rows) - 1):
+                kind = "numeric_error" if sum(d[0] == "number" for d in diffs) > len(diffs) / 2 else "text_error"
+                W("many_cells", kind, f"Most cells of column '{head(j)}' differ from the reference.",
+                  col_box(l), f"column '{head(j)}'")
+                continue
+            for kind, i, k, a, b in diffs:
+                if kind == "number":
+                    W("number", "numeric_error", f"Value in row {i}, column '{head(j)}' is '{b}' instead of '{a}'.",
+                      cell_box.get((k, l)), f"row {i}, column '{head(j)}'")
+                elif i == 0:
+                    W("header_text", "text_error", f"Header '{a}' reads '{b}'.", cell_box.get((k, l)), "header")
+                else:
+                    W("cell_text", "text_error", f"Cell in row {i}, column '{head(j)}' reads '{b}' instead of '{a}'.",
+                      cell_box.get((k, l)), f"row {i}, column '{head(j)}'")
+    if enabled("rules") and len(rg.v_rules) >= 2 and len(rg.h_rules) >= 2 and not cg.v_rules and not cg.h_rules:
+        W("rules", "layout_error", "The reference's cell borders are missing.", cg.box, "table borders")
+    errors.sort(key=lambda e: -e.severity)
+    return errors

@@ -1,0 +1,384 @@
+"""Find the grid of a table image, ruled or not, and read its cells.
+
+Pure functions on ``(H, W, 3)`` uint8 RGB arrays. The grid comes from three kinds of evidence, whichever the
+table has: ruling lines (thin rows/columns of pixels unlike their neighbours), fill changes (header shading, zebra
+rows) and whitespace (text lines separated vertically; columns separated by gaps no row crosses). Cells are the
+intersections of row and column bands; a run of text crossing a column gap, or a missing vertical rule inside a
+row, makes a spanning (merged) cell. Text is read per cell line by an OCR engine's ``recognize``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass
+class Cell:
+    """One cell: grid position ``row``/``col`` with spans, its rectangle ``box`` and tight ``ink`` box (or None)."""
+
+    row: int
+    col: int
+    colspan: int = 1
+    box: Box = (0.0, 0.0, 0.0, 0.0)
+    ink: Box | None = None
+    text: str = ""
+
+
+@dataclass
+class Grid:
+    """The table found in an image.
+
+    ``rows``/``cols``: ``(start, end)`` pixel bands; ``cells[r]``: the cells of row ``r`` left to right;
+    ``h_rules``/``v_rules``: pixel positions of ruling lines; ``header_fill``: the first row is shaded unlike the
+    body; ``box``: the table's content box ``(x0, y0, x1, y1)``; ``text_height``: median height of a text line.
+    """
+
+    rows: list[tuple[int, int]] = field(default_factory=list)
+    cols: list[tuple[int, int]] = field(default_factory=list)
+    cells: list[list[Cell]] = field(default_factory=list)
+    h_rules: list[int] = field(default_factory=list)
+    v_rules: list[int] = field(default_factory=list)
+    header_fill: bool = False
+    box: Box = (0.0, 0.0, 0.0, 0.0)
+    text_height: float = 12.0
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.rows), len(self.cols)
+
+    def texts(self) -> list[list[str]]:
+        """Row-major texts with spanning cells repeated over the columns they cover."""
+        out = []
+        for row in self.cells:
+            line: list[str] = []
+            for c in row:
+                line += [c.text] * c.colspan
+            out.append(line)
+        return out
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, end)`` (end exclusive) of the runs of True in a 1-D bool array."""
+    f = np.concatenate([[False], np.asarray(flags, bool), [False]])
+    d = np.flatnonzero(np.diff(f.astype(np.int8)))
+    return [(int(a), int(b)) for a, b in zip(d[::2], d[1::2])]
+
+
+def content_box(image: np.ndarray, *, tolerance: int = 24) -> tuple[int, int, int, int]:
+    """Bounding box ``(x0, y0, x1, y1)`` of everything unlike the corner (page) colour; the full image if blank."""
+    a = image.astype(np.int16)
+    corners = np.stack([a[0, 0], a[0, -1], a[-1, 0], a[-1, -1]])
+    bg = np.median(corners, axis=0)
+    diff = np.abs(a - bg).max(axis=2) > tolerance
+    ys, xs = np.nonzero(diff)
+    if len(xs) == 0:
+        return 0, 0, image.shape[1], image.shape[0]
+    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+
+
+def line_mode(a: np.ndarray, axis: int, *, top: int = 8) -> np.ndarray:
+    """The most frequent colour of each row (``axis=1``) or column (``axis=0``) of an int RGB array: its background.
+
+    A mode, not a median: in a line through bold capitals nearly half the pixels are ink. Colours are quantised
+    to 5 bits per channel and the mode is taken among the ``top`` commonest colours of the whole array.
+    """
+    q = (np.asarray(a).astype(np.int32) >> 3)
+    code = (q[..., 0] << 10) | (q[..., 1] << 5) | q[..., 2]
+    common = np.argsort(np.bincount(code.ravel(), minlength=1 << 15))[-top:]
+    counts = np.stack([(code == c).sum(axis=axis) for c in common])  # (top, lines)
+    best = common[np.argmax(counts, axis=0)]
+    rgb = np.stack([(best >> 10) & 31, (best >> 5) & 31, best & 31], axis=1)
+    return (rgb * 8 + 4).astype(np.float64)
+
+
+def _thin_runs(profile: np.ndarray, coverage: np.ndarray, *, max_width: int, min_contrast: float,
+               min_coverage: float) -> list[tuple[int, int]]:
+    """Thin runs ``(start, end)`` whose colour ``profile`` differs from both sides and that cover the span."""
+    n = len(profile)
+    if n < 3:
+        return []
+    k = max_width + 1
+    idx = np.arange(n)
+    lo = profile[np.clip(idx - k, 0, n - 1)]
+    hi = profile[np.clip(idx + k, 0, n - 1)]
+    d_lo = np.abs(profile - lo).max(axis=1)
+    d_hi = np.abs(profile - hi).max(axis=1)
+    # at the border of the box only the inner side counts
+    d = np.where(idx < k, d_hi, np.where(idx >= n - k, d_lo, np.minimum(d_lo, d_hi)))
+    cand = (d >= min_contrast) & (coverage >= min_coverage)
+    return [(a, b) for a, b in _runs(cand) if b - a <= max_width]
+
+
+def find_rules(image: np.ndarray, box: tuple[int, int, int, int], *, max_width: int = 4, min_contrast: float = 40.0,
+               min_coverage: float = 0.6) -> tuple[list[int], list[int], np.ndarray, np.ndarray, np.ndarray]:
+    """Horizontal and vertical ruling lines inside ``box``.
+
+    A rule is a run of at most ``max_width`` pixel rows (columns) whose dominant colour differs by at least
+    ``min_contrast`` from the rows just outside it, and whose pixels mostly (``min_coverage``) share that colour.
+
+    Returns:
+        ``(h_rules, v_rules, h_mask, v_mask, wipe)``: rule positions (y, x); bool masks ``(H, W)`` of the rule
+        pixels; and the rule bands widened by one pixel (anti-aliased edges of a rule are not text).
+    """
+    x0, y0, x1, y1 = box
+    a = image[y0:y1, x0:x1].astype(np.int16)
+    h_mask = np.zeros(image.shape[:2], bool)
+    v_mask = np.zeros(image.shape[:2], bool)
+    wipe = np.zeros(image.shape[:2], bool)
+    if a.size == 0:
+        return [], [], h_mask, v_mask, wipe
+    row_med = line_mode(a, 1)  # (h, 3)
+    col_med = line_mode(a, 0)  # (w, 3)
+    row_near = np.abs(a - row_med[:, None, :]).max(axis=2) < 40
+    col_near = np.abs(a - col_med[None, :, :]).max(axis=2) < 40
+    hs = _thin_runs(row_med, row_near.mean(axis=1), max_width=max_width, min_contrast=min_contrast,
+                    min_coverage=min_coverage)
+    vs = _thin_runs(col_med, col_near.mean(axis=0), max_width=max_width, min_contrast=min_contrast,
+                    min_coverage=min_coverage)
+    for ra, rb in hs:
+        h_mask[y0 + ra:y0 + rb, x0:x1] = row_near[ra:rb]
+        wipe[y0 + max(0, ra - 1):y0 + rb + 1, x0:x1] = True
+    for ca, cb in vs:
+        v_mask[y0:y1, x0 + ca:x0 + cb] = col_near[:, ca:cb]
+        wipe[y0:y1, x0 + max(0, ca - 1):x0 + cb + 1] = True
+    return ([y0 + (ra + rb - 1) // 2 for ra, rb in hs], [x0 + (ca + cb - 1) // 2 for ca, cb in vs],
+            h_mask, v_mask, wipe)
+
+
+def ink_mask(image: np.ndarray, box: tuple[int, int, int, int], rules: np.ndarray, *, threshold: int = 60) -> np.ndarray:
+    """Text pixels: unlike their row's dominant colour inside ``box`` (so zebra and header fills are background)."""
+    x0, y0, x1, y1 = box
+    a = image[y0:y1, x0:x1].astype(np.int16)
+    out = np.zeros(image.shape[:2], bool)
+    if a.size == 0:
+        return out
+    keep = ~rules[y0:y1, x0:x1]
+    med = line_mode(a, 1)
+    out[y0:y1, x0:x1] = (np.abs(a - med[:, None, :]).max(axis=2) > threshold) & keep
+    return out
+
+
+def _fill_boundaries(image: np.ndarray, box: tuple[int, int, int, int], *, min_contrast: float = 10.0) -> list[int]:
+    """y positions where the row colour changes and stays changed (header shading, zebra stripes)."""
+    x0, y0, x1, y1 = box
+    med = line_mode(image[y0:y1, x0:x1].astype(np.int16), 1)
+    out = []
+    for y in range(2, len(med) - 2):
+        if np.abs(med[y] - med[y - 1]).max() >= min_contrast and np.abs(med[y + 1] - med[y - 2]).max() >= min_contrast:
+            out.append(y0 + y)
+    return out
+
+
+def find_grid(image: np.ndarray, *, min_gap: float | None = None) -> Grid:
+    """The rows, columns and cells of the table in ``image``.
+
+    Args:
+        image: ``(H, W, 3)`` uint8 RGB of one table on a plain page.
+        min_gap: narrowest whitespace, in px, that separates two columns; default 0.6 x the median text height
+            (wider than a space between words, narrower than cell padding).
+
+    Returns:
+        A :class:`Grid` (empty when the image holds no text).
+    """
+    box = content_box(image)
+    h_rules, v_rules, h_mask, v_mask, wipe = find_rules(image, box)
+    ink = ink_mask(image, box, wipe)
+    grid = Grid(h_rules=h_rules, v_rules=v_rules, box=tuple(float(v) for v in box))
+    x0, y0, x1, y1 = box
+    lines = [(a, b) for a, b in _runs(ink[:, x0:x1].any(axis=1)) if b - a >= 3]
+    if not lines:
+        return grid
+    heights = [b - a for a, b in lines]
+    grid.text_height = float(np.median(heights))
+    seps = sorted(set(h_rules) | set(_fill_boundaries(image, box)))
+    rows = _group_lines(lines, seps)
+    gap = float(min_gap) if min_gap is not None else max(4.0, 0.6 * grid.text_height)
+    cols = _columns(ink, rows, box, v_rules, gap)
+    grid.rows, grid.cols = rows, cols
+    # cell edges: halfway between neighbouring bands, or on the rule between them
+    ry = _edges(rows, h_rules, y0, y1)
+    cx = _edges(cols, v_rules, x0, x1)
+    for r, (ra, rb) in enumerate(rows):
+        band = ink[ra:rb]
+        segs = [(a, b) for a, b in _runs(_close(band.any(axis=0), int(gap)))]
+        owner = list(range(len(cols)))  # union-find-lite: each column points at the first column of its cell
+        for a, b in segs:
+            hit = [c for c, (ca, cb) in enumerate(cols) if a < cb and b > ca]
+            for c in hit[1:]:
+                owner[c] = owner[hit[0]]
+        if v_rules:
+            for c in range(1, len(cols)):
+                rule_x = [x for x in v_rules if cols[c - 1][1] <= x <= cols[c][0]]
+                if rule_x and not v_mask[ra:rb, rule_x[0] - 1:rule_x[0] + 2].any(axis=1).mean() > 0.5:
+                    owner[c] = owner[c - 1]
+        cells: list[Cell] = []
+        for c in range(len(cols)):
+            if cells and owner[c] == owner[c - 1]:
+                cells[-1].colspan += 1
+                continue
+            cells.append(Cell(row=r, col=c))
+        for cell in cells:
+            cxa, cxb = cx[cell.col], cx[cell.col + cell.colspan]
+            cell.box = (float(cxa), float(ry[r]), float(cxb), float(ry[r + 1]))
+            sub = ink[ra:rb, int(cxa):int(cxb)]
+            ys, xs = np.nonzero(sub)
+            if len(xs):
+                cell.ink = (float(cxa + xs.min()), float(ra + ys.min()), float(cxa + xs.max() + 1), float(ra + ys.max() + 1))
+        grid.cells.append(cells)
+    if len(rows) > 1:
+        med = line_mode(image[y0:y1, x0:x1].astype(np.int16), 1)
+        head = med[rows[0][0] - y0:rows[0][1] - y0]
+        body = med[rows[1][0] - y0:rows[-1][1] - y0]
+        grid.header_fill = bool(np.abs(np.median(head, axis=0) - np.median(body, axis=0)).max() > 12)
+    return grid
+
+
+def _close(flags: np.ndarray, gap: int) -> np.ndarray:
+    """Fill False runs shorter than ``gap`` between True values (words of one cell become one segment)."""
+    out = flags.copy()
+    runs = _runs(~flags)
+    for a, b in runs:
+        if a > 0 and b < len(flags) and b - a < gap:
+            out[a:b] = True
+    return out
+
+
+def _group_lines(lines: list[tuple[int, int]], seps: list[int]) -> list[tuple[int, int]]:
+    """Text lines grouped into rows: lines with no separator between them are one row when most rows are separated."""
+    if len(lines) < 2 or not seps:
+        return lines
+    between = [any(lines[i][1] <= s <= lines[i + 1][0] for s in seps) for i in range(len(lines) - 1)]
+    if np.mean(between) < 0.6:
+        return lines
+    rows = [lines[0]]
+    for i, ln in enumerate(lines[1:]):
+        if between[i]:
+            rows.append(ln)
+        else:
+            rows[-1] = (rows[-1][0], ln[1])
+    return rows
+
+
+def _columns(ink: np.ndarray, rows: list[tuple[int, int]], box: tuple[int, int, int, int], v_rules: list[int],
+             gap: float) -> list[tuple[int, int]]:
+    """Column bands: x runs with ink, split where (almost) no row has ink for at least ``gap`` px, or at a rule."""
+    x0, _, x1, _ = box
+    per_row = np.stack([ink[a:b, x0:x1].any(axis=0) for a, b in rows])
+    # a title or a spanning header may cross a gap; a quarter of the rows crossing it is still a gap
+    allow = len(rows) // 4 if len(rows) >= 4 else 0
+    busy = per_row.sum(axis=0) > allow
+    for x in v_rules:
+        if x0 <= x < x1:
+            busy[max(0, x - x0 - 1):x - x0 + 2] = False
+    filled = _close(busy, int(round(gap)))
+    for x in v_rules:
+        if x0 <= x < x1:
+            filled[max(0, x - x0 - 1):x - x0 + 2] = False
+    return [(x0 + a, x0 + b) for a, b in _runs(filled) if busy[a:b].any()]
+
+
+def _edges(bands: list[tuple[int, int]], rules: list[int], lo: int, hi: int) -> list[float]:
+    """Boundaries of the cells of consecutive bands: the rule between two bands, else the midpoint of the gap."""
+    if not bands:
+        return [lo, hi]
+    edges = [float(lo)]
+    for (_, b), (a, _) in zip(bands[:-1], bands[1:]):
+        between = [r for r in rules if b <= r <= a]
+        edges.append(float(between[0]) if between else (b + a) / 2.0)
+    edges.append(float(hi))
+    return edges
+
+
+def cell_lines(image: np.ndarray, ink: np.ndarray | None, cell: Cell, *, pad: int = 3) -> list[np.ndarray]:
+    """Crops of the text lines of ``cell`` (top to bottom), padded by ``pad`` px; ``ink`` is the grid's ink mask."""
+    if cell.ink is None:
+        return []
+    x0, y0, x1, y1 = (int(v) for v in cell.ink)
+    H, W = image.shape[:2]
+    if ink is None:
+        bands = [(y0, y1)]
+    else:
+        bands = [(y0 + a, y0 + b) for a, b in _runs(ink[y0:y1, x0:x1].any(axis=1)) if b - a >= 2] or [(y0, y1)]
+        merged: list[tuple[int, int]] = []
+        for a, b in bands:  # accents and dots above letters belong to the line below them
+            if merged and a - merged[-1][1] <= 2:
+                merged[-1] = (merged[-1][0], b)
+            else:
+                merged.append((a, b))
+        bands = merged
+    return [image[max(0, a - pad):min(H, b + pad), max(0, x0 - pad):min(W, x1 + pad)] for a, b in bands]
+
+
+def read_cells(image: np.ndarray, grid: Grid, recognize: Callable[[np.ndarray], tuple[str, float]], *,
+               known: Callable[[np.ndarray], str | None] | None = None) -> None:
+    """Fill ``cell.text`` for every cell of ``grid`` (in place).
+
+    Args:
+        image: the image ``grid`` was found in.
+        grid: from :func:`find_grid`.
+        recognize: one line crop -> ``(text, score)`` (an OCR engine's ``recognize``).
+        known: optional crop -> text lookup tried first (the candidate reuses the reference's reading of a
+            pixel-identical cell, which saves nearly all OCR on a typical rollout).
+    """
+    box = tuple(int(v) for v in grid.box)
+    wipe = find_rules(image, box)[4]
+    ink = ink_mask(image, box, wipe)
+    for row in grid.cells:
+        for cell in row:
+            if cell.ink is None:
+                cell.text = ""
+                continue
+            whole = cell_crop(image, cell)
+            hit = known(whole) if known is not None else None
+            if hit is not None:
+                cell.text = hit
+                continue
+            parts = [recognize(c)[0] for c in cell_lines(image, ink, cell)]
+            cell.text = " ".join(p for p in parts if p)
+
+
+def cell_crop(image: np.ndarray, cell: Cell) -> np.ndarray:
+    """The tight ink crop of a cell (empty array for an empty cell)."""
+    if cell.ink is None:
+        return image[0:0, 0:0]
+    x0, y0, x1, y1 = (int(v) for v in cell.ink)
+    return image[y0:y1, x0:x1]
+
+
+class CropIndex:
+    """Crops of reference cells indexed by size, to recognise pixel-identical candidate cells without OCR.
+
+    Two crops are the same when they have the same size (within ``slack`` px) and a mean absolute grey-level
+    difference below ``tolerance`` (sub-pixel text placement changes anti-aliasing, not glyphs).
+    """
+
+    def __init__(self, *, tolerance: float = 10.0, slack: int = 1) -> None:
+        self.tolerance = tolerance
+        self.slack = slack
+        self._by_size: dict[tuple[int, int], list[tuple[np.ndarray, str]]] = {}
+
+    def add(self, crop: np.ndarray, text: str) -> None:
+        if crop.size:
+            self._by_size.setdefault(crop.shape[:2], []).append((_grey(crop), text))
+
+    def lookup(self, crop: np.ndarray) -> str | None:
+        if not crop.size:
+            return None
+        g = _grey(crop)
+        h, w = g.shape
+        for dh in range(-self.slack, self.slack + 1):
+            for dw in range(-self.slack, self.slack + 1):
+                for ref, text in self._by_size.get((h + dh, w + dw), ()):
+                    hh, ww = min(h, ref.shape[0]), min(w, ref.shape[1])
+                    if np.abs(ref[:hh, :ww] - g[:hh, :ww]).mean() < self.tolerance:
+                        return text
+        return None
+
+
+def _grey(crop: np.ndarray) -> np.ndarray:
+    return crop.astype(np.float32).mean(axis=2)
