@@ -568,7 +568,7 @@ def create_app(config: ServeConfig | None = None, *, runner: Any = None):
         return body
 
     @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
-    async def metrics_route() -> PlainTextResponse:
+    async def metrics_route():
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     return app
