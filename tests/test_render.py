@@ -15,7 +15,7 @@ GALLERY = [
     "lines_bars_and_markers/fill_between_demo.py",
     "pie_and_polar_charts/pie_features.py",
     "subplots_axes_and_figures/subplots_demo.py",
-    "statistics/boxplot_color.py",
+    "statistics/histogram_multihist.py",
     "images_contours_and_fields/contour_demo.py",
 ]
 
