@@ -17,28 +17,29 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from visual_erm.judge.embedded.base import Analysis, Comparer, content_key, register_comparer
+from visual_erm.judge.embedded.severity import finding
 from visual_erm.judge.embedded.ocr import get_ocr, normalize_text, text_similarity
 from visual_erm.judge.embedded.table_grid import CropIndex, Grid, cell_crop, find_grid, read_cells
 from visual_erm.types import Discrepancy
 
-# The one severity table of the table comparer (1 minor, 2 hurts reading, 3 wrong or misleading).
-SEVERITY: dict[str, int] = {
-    "no_table": 3,          # nothing table-like was rendered
-    "missing_column": 3,    # a whole field is lost
-    "missing_row": 2,
-    "extra_column": 2,
-    "extra_row": 2,
-    "duplicated_row": 2,
-    "duplicated_column": 2,
-    "moved_column": 2,      # swapped or reordered columns
-    "moved_row": 2,
-    "merged_cells": 2,
-    "split_cells": 2,
-    "header_text": 2,
-    "cell_text": 2,
-    "number": 2,
-    "many_cells": 3,        # most of a column is wrong: one error, not one per cell
-    "rules": 1,             # a ruled table rendered without rules (style: at most 1)
+# Kinds of finding -> rules of the embedded judge's one severity table (severity.py).
+RULE: dict[str, str] = {
+    "no_table": "table.blank",
+    "missing_column": "table.column_missing",
+    "missing_row": "table.row_missing",
+    "extra_column": "table.column_extra",
+    "extra_row": "table.row_extra",
+    "duplicated_row": "table.row_extra",
+    "duplicated_column": "table.column_extra",
+    "moved_column": "table.order",
+    "moved_row": "table.order",
+    "merged_cells": "table.merged_cells",
+    "split_cells": "table.merged_cells",
+    "header_text": "table.cell_text",
+    "cell_text": "table.cell_text",
+    "number": "table.number",
+    "many_cells": "table.number",   # most of a column wrong: one error at severity 3, not one per cell
+    "rules": "table.style",         # a ruled table rendered without rules (style: at most 1)
 }
 NUMBER = re.compile(r"[-+\u2212]?\d[\d,\u202f ]*(?:\.\d+)?%?|[-+\u2212]?\.\d+%?")
 
@@ -193,8 +194,12 @@ def compare_tables(rg: Grid, cg: Grid, *, enabled=lambda name: True) -> list[Dis
     """Discrepancies between two read grids (``cell.text`` filled); boxes in the candidate's pixels."""
     R, C = rg.texts(), cg.texts()
     errors: list[Discrepancy] = []
-    W = lambda kind, cat, desc, box, loc="": errors.append(  # noqa: E731
-        Discrepancy(cat, SEVERITY[kind], desc, loc, [round(float(v), 1) for v in box] if box else None))
+    def W(kind: str, cat: str, desc: str, box, loc: str = "") -> None:
+        f = finding(RULE[kind], desc, loc, [round(float(v), 1) for v in box] if box else None,
+                    severity=3 if kind == "many_cells" else None)
+        f.category = cat  # the rule's category, except a wrong column of words is a text error
+        errors.append(f)
+
     if not C or not any(t for row in C for t in row):
         W("no_table", "layout_error", "The rendering shows no table content at all.", None)
         return errors

@@ -71,10 +71,11 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 def content_box(image: np.ndarray, *, tolerance: int = 24) -> tuple[int, int, int, int]:
     """Bounding box ``(x0, y0, x1, y1)`` of everything unlike the corner (page) colour; the full image if blank."""
-    a = image.astype(np.int16)
-    corners = np.stack([a[0, 0], a[0, -1], a[-1, 0], a[-1, -1]])
-    bg = np.median(corners, axis=0)
-    diff = np.abs(a - bg).max(axis=2) > tolerance
+    import cv2
+
+    corners = np.stack([image[0, 0], image[0, -1], image[-1, 0], image[-1, -1]]).astype(np.int16)
+    bg = np.median(corners, axis=0).astype(np.uint8)
+    diff = cv2.absdiff(np.ascontiguousarray(image), np.full_like(image, bg)).max(axis=2) > tolerance
     ys, xs = np.nonzero(diff)
     if len(xs) == 0:
         return 0, 0, image.shape[1], image.shape[0]
