@@ -85,10 +85,11 @@ class RapidOcrEngine:
     def read(self, image: np.ndarray) -> list[TextBox]:
         with self._lock:
             out = self._engine(np.ascontiguousarray(image))
-        if out is None or out.boxes is None or out.txts is None:
+        boxes_, txts = getattr(out, "boxes", None), getattr(out, "txts", None)
+        if boxes_ is None or txts is None:
             return []
         boxes: list[TextBox] = []
-        for poly, text, score in zip(out.boxes, out.txts, out.scores):
+        for poly, text, score in zip(boxes_, txts, out.scores):
             text = str(text).strip()
             if not text or float(score) < self.min_score:
                 continue
@@ -103,7 +104,7 @@ class RapidOcrEngine:
             return "", 0.0
         with self._lock:
             out = self._engine(_pad(_upright(np.ascontiguousarray(crop))), use_det=False, use_cls=False, use_rec=True)
-        if out is None or not out.txts:
+        if not getattr(out, "txts", None):
             return "", 0.0
         text, score = str(out.txts[0]).strip(), float(out.scores[0])
         return (text, score) if score >= self.min_score else ("", score)

@@ -63,7 +63,8 @@ def compare_svgs(ref: Analysis, cand: Analysis, *, enabled=lambda name: True) ->
     if rs and not cs:
         return blank_candidate_errors("svg", W, H)
     D = diff_mask(rl, cl)
-    D = cv2.morphologyEx(D.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).astype(bool)
+    # differences one or two pixels thin are resampling and anti-aliasing, not content
+    D = cv2.morphologyEx(D.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
     content = max(1, int((ref["labels"] >= 0).sum()))
     if D.sum() < max(6, 0.0015 * content):
         return []
@@ -78,7 +79,7 @@ def compare_svgs(ref: Analysis, cand: Analysis, *, enabled=lambda name: True) ->
     for k in range(1, n):
         region = (regions == k) & D
         area = int(region.sum())
-        if area < max(6, 0.0008 * content):
+        if area < max(9, 0.0015 * content):
             continue
         x, y, w, h = stats[k, :4]
         rbox = (float(x), float(y), float(x + w), float(y + h))
@@ -100,7 +101,8 @@ def compare_svgs(ref: Analysis, cand: Analysis, *, enabled=lambda name: True) ->
         if not enabled(detector):
             continue
         sev = None
-        if rule in ("svg.shape_missing", "svg.shape_extra", "svg.shape_deformed", "svg.fill_color"):
+        if rule in ("svg.shape_missing", "svg.shape_extra", "svg.shape_deformed", "svg.fill_color",
+                    "svg.shape_scaled"):
             sev = _severity_by_area(frac)
         errors.append(finding(rule, desc, _where(rbox), to_cand(box or rbox), severity=sev))
     return errors
@@ -119,6 +121,13 @@ def _explain(rs, cs, r2c, c2r, rcov, ccov, area, rl, cl, region):
     ci = int(np.argmax(ccov)) if len(ccov) and ccov.max() > 0 else None
     r_share = rcov[ri] / area if ri is not None else 0.0
     c_share = ccov[ci] / area if ci is not None else 0.0
+    # the same place holds a shape on both sides, in other colours: a fill change, whatever the matching said
+    if ri is not None and ci is not None and box_iou(rs[ri].box, cs[ci].box) > 0.6 \
+            and abs(np.log(cs[ci].area / max(rs[ri].area, 1))) < 0.3:
+        a, b = rs[ri], cs[ci]
+        if float(np.sqrt(((a.lab - b.lab) ** 2).sum())) > 12:
+            return ("svg.fill_color", f"A part is {color_name(lab_to_rgb(b.lab[None])[0])} instead of "
+                    f"{color_name(lab_to_rgb(a.lab[None])[0])}.", ("r", ri), b.box)
     # a reference shape mostly inside the difference with no partner: missing
     if ri is not None and ri not in r2c and rcov[ri] >= 0.4 * rs[ri].area and r_share >= c_share * 0.8:
         s = rs[ri]
@@ -133,9 +142,13 @@ def _explain(rs, cs, r2c, c2r, rcov, ccov, area, rl, cl, region):
             return "svg.stroke", "A part has an outline (stroke) the reference does not have, or a thicker one.", ("c", ci), s.box
         name = color_name(lab_to_rgb(s.lab[None])[0])
         return "svg.shape_extra", f"An extra {name} part that the reference does not have.", ("c", ci), s.box
-    for idx, share in ((ri, r_share), (None, 0)):
-        if idx is None or idx not in r2c:
-            continue
+    # the matched pair that the region belongs to most (relative to the part's own size) explains it
+    options = []
+    if ri is not None and ri in r2c:
+        options.append((rcov[ri] / rs[ri].area, ri))
+    if ci is not None and ci in c2r:
+        options.append((ccov[ci] / cs[ci].area, c2r[ci]))
+    for _, idx in sorted(options, reverse=True):
         a, b = rs[idx], cs[r2c[idx]]
         d = np.hypot(a.centroid[0] - b.centroid[0], a.centroid[1] - b.centroid[1])
         ratio = b.area / max(a.area, 1)
@@ -170,7 +183,7 @@ def _edges(lab: np.ndarray) -> np.ndarray:
 
 def _is_outline_of(s: Shape, own: list[Shape], other: list[Shape], pair_of: dict[int, int]) -> bool:
     """A thin shape whose box hugs the box of another shape: a stroke, not a part."""
-    if s.thickness > 6:
+    if s.thickness > 10:
         return False
     for t in own:
         if t is s or t.area < s.area * 0.5:

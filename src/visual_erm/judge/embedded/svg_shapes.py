@@ -137,7 +137,8 @@ def match_shapes(ref: list[Shape], cand: list[Shape], *, side: int = 256, max_co
     rt = np.array([s.thickness for s in ref])
     ct = np.array([s.thickness for s in cand])
     outline = np.abs(np.log((rt[:, None] + 1) / (ct[None] + 1)))
-    cost = 3 * pos + size + col + 0.5 * (1 - iou) + 0.5 * outline
+    # colour is capped: a part recoloured in place is still the same part
+    cost = 3 * pos + size + np.minimum(col, 0.8) + 0.5 * (1 - iou) + 0.5 * outline
     ok = ((col < 0.3) & (size < 0.6)) | ((iou > 0.5) & (size < 0.8))
     cost = np.where(ok, cost, 1e6)
     r, c = linear_sum_assignment(cost)

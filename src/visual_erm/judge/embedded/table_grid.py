@@ -256,9 +256,12 @@ def _group_lines(lines: list[tuple[int, int]], seps: list[int]) -> list[tuple[in
     between = [any(lines[i][1] <= s <= lines[i + 1][0] for s in seps) for i in range(len(lines) - 1)]
     if np.mean(between) < 0.6:
         return lines
+    gaps = [lines[i + 1][0] - lines[i][1] for i in range(len(lines) - 1)]
+    row_gap = float(np.median([g for g, b in zip(gaps, between) if b]))
     rows = [lines[0]]
     for i, ln in enumerate(lines[1:]):
-        if between[i]:
+        # lines of one wrapped cell sit closer together than rows (which carry padding)
+        if between[i] or gaps[i] >= 0.6 * row_gap:
             rows.append(ln)
         else:
             rows[-1] = (rows[-1][0], ln[1])

@@ -1,0 +1,500 @@
+"""The chart comparer: matplotlib-style charts compared by layout, text, series (colour groups of marks), axes,
+grid and background, in the reference's frame.
+
+Detectors (switch off with ``disabled=``): ``legibility``, ``layout``, ``text``, ``axes``, ``series``,
+``chart_type``, ``overplot``, ``grid``, ``background``, ``residual``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from visual_erm.judge.embedded import geometry as geo
+from visual_erm.judge.embedded.base import Analysis, Comparer, register_comparer
+from visual_erm.judge.embedded.color import (
+    NEUTRAL_CHROMA,
+    chroma,
+    color_mask,
+    color_name,
+    delta_e,
+    palette,
+    rgb_to_lab,
+)
+from visual_erm.judge.embedded.normalize import Normalized, box_iou, normalize
+from visual_erm.judge.embedded.ocr import TextBox, get_ocr, normalize_text, text_similarity
+from visual_erm.judge.embedded.severity import THRESHOLDS as T
+from visual_erm.judge.embedded.severity import finding
+from visual_erm.types import Discrepancy
+
+_NUMERIC = re.compile(r"^[\s$€£%+\-−–.,0-9eE×x^()10⁰¹²³⁴⁵⁶⁷⁸⁹kKMB]*$")
+
+
+@dataclass
+class _Ctx:
+    """Per-comparison state: both work images, their masks, what is already explained, and the findings."""
+
+    ref: Analysis
+    cand: Analysis
+    rn: Normalized
+    cn: Normalized
+    missing: np.ndarray
+    extra: np.ndarray
+    panels: list[tuple[int, int, int, int]]
+    explained: np.ndarray
+    errors: list[Discrepancy] = field(default_factory=list)
+
+    def cand_box(self, box) -> list[float]:
+        """A work-frame box in candidate pixels."""
+        return self.cn.to_source(tuple(float(v) for v in box), clip_to=self.cand.size)
+
+    def panel_name(self, i: int | None) -> str:
+        if i is None or len(self.panels) <= 1:
+            return ""
+        return f"subplot {i + 1}, "
+
+
+def _panel_of(panels, box) -> int | None:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    best, best_d = None, 1e18
+    for i, (x0, y0, x1, y1) in enumerate(panels):
+        dx = max(x0 - cx, 0, cx - x1)
+        dy = max(y0 - cy, 0, cy - y1)
+        d = dx * dx + dy * dy
+        if d < best_d:
+            best, best_d = i, d
+    return best
+
+
+def _text_role(panels, t: TextBox) -> tuple[int | None, str]:
+    """(panel index, role) of a text line: title, x/y tick labels, x/y axis label, text in the plot area."""
+    i = _panel_of(panels, t.box)
+    if i is None:
+        return None, "text"
+    x0, y0, x1, y1 = panels[i]
+    cx, cy = t.center
+    numeric = bool(_NUMERIC.match(t.text)) and any(c.isdigit() for c in t.text)
+    h = t.box[3] - t.box[1]
+    if x0 <= cx <= x1 and y0 <= cy <= y1:
+        return i, "plot area text (legend or annotation)"
+    if cy > y1 and x0 - 20 <= cx <= x1 + 20:
+        return i, "x-axis tick labels" if (numeric or cy - y1 < 2.2 * max(h, 8)) and cy - y1 < 3.0 * max(h, 8) else "x-axis label"
+    if cx < x0 and y0 - 20 <= cy <= y1 + 20:
+        return i, "y-axis tick labels" if (numeric and not t.vertical) else "y-axis label"
+    if cx > x1 and y0 - 20 <= cy <= y1 + 20:
+        return i, "right-side labels"
+    if cy < y0:
+        return i, "title"
+    return i, "text"
+
+
+@register_comparer("chart")
+class ChartComparer(Comparer):
+    """Charts: layout -> text -> axes -> series -> style, each finding boxed in candidate pixels."""
+
+    detectors = ("legibility", "layout", "text", "axes", "series", "chart_type", "overplot", "grid", "background",
+                 "residual")
+
+    # ---------------- analysis (pure; the reference's is cached) ----------------
+    def analyse(self, image: np.ndarray) -> Analysis:
+        a = Analysis(task="chart", image=image, key="")
+        a.features["norm"] = normalize(image, work_side=self.config.work_side, tolerance=int(T["ink_tolerance"]))
+        return a
+
+    def _frames(self, a: Analysis, norm: Normalized) -> list:
+        return geo.axes_frames(norm.image)
+
+    def _texts(self, a: Analysis) -> list[TextBox]:
+        """Full-image OCR, boxes in the analysis' work frame (lazy: paid once per cached reference)."""
+        def compute():
+            if not self.enabled("text"):
+                return []
+            lines = get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(a.image)
+            fr = a["norm"].frame
+            return [TextBox(t.text, fr.to_work(t.box), t.score, t.vertical) for t in lines]
+        return a.lazy("texts", compute)
+
+    # ---------------- comparison ----------------
+    def compare(self, ref: Analysis, cand: Analysis) -> list[Discrepancy]:
+        rn: Normalized = ref["norm"]
+        r_w = rn.image.shape[1] - 2 * 8
+        r_h = rn.image.shape[0] - 2 * 8
+        cn = normalize(cand.image, size=(r_w, r_h), tolerance=int(T["ink_tolerance"]))
+        errors: list[Discrepancy] = []
+        cw, ch = cand.size
+        whole = [0.0, 0.0, float(cw), float(ch)]
+        if self.enabled("legibility"):
+            cbw, cbh = cn.box[2] - cn.box[0], cn.box[3] - cn.box[1]
+            rbw, rbh = rn.box[2] - rn.box[0], rn.box[3] - rn.box[1]
+            up = min(rbw / max(cbw, 1), rbh / max(cbh, 1))
+            aspect = (cbw / max(cbh, 1)) / (rbw / max(rbh, 1))
+            if up > T["legibility_scale"]:
+                errors.append(finding("chart.legibility", f"The chart is drawn {up:.0f} times smaller than the reference, "
+                                      "so its text and marks cannot be read.", "whole image", whole))
+            elif not 0.6 <= aspect <= 1.67:
+                errors.append(finding("chart.legibility", "The chart is stretched to another aspect ratio, "
+                                      "distorting every mark.", "whole image", whole))
+        missing, extra = geo.tolerant_diff(rn.image, cn.image, radius=int(T["shift_tolerance_px"]))
+        if int(missing.sum() + extra.sum()) < T["min_region_px"]:
+            return errors
+        panels = self._frames(ref, rn)
+        ctx = _Ctx(ref, cand, rn, cn, missing, extra, panels, np.zeros_like(missing))
+        ctx.errors = errors
+        if self.enabled("layout") and self._layout(ctx):
+            if self.enabled("text"):
+                self._extra_text(ctx)
+            return ctx.errors
+        if self.enabled("text"):
+            self._text(ctx)
+        if self.enabled("background"):
+            self._background(ctx)
+        if self.enabled("series"):
+            for i in range(max(1, len(panels))):
+                self._series(ctx, i)
+        if self.enabled("grid"):
+            self._grid(ctx)
+        if self.enabled("residual"):
+            self._residual(ctx)
+        return ctx.errors
+
+    # ---------------- detectors ----------------
+    def _layout(self, ctx: _Ctx) -> bool:
+        """Subplot count, arrangement and order. True when the layout differs (per-panel checks are then moot)."""
+        rf, cf = ctx.panels, geo.axes_frames(ctx.cn.image)
+        if len(rf) != len(cf):
+            box = geo.box_of(ctx.missing | ctx.extra) or (0, 0, ctx.cn.image.shape[1], ctx.cn.image.shape[0])
+            ctx.errors.append(finding("chart.subplot_count", f"The chart has {len(cf)} subplot(s) where the reference "
+                                      f"has {len(rf)}.", "figure layout", ctx.cand_box(box)))
+            return True
+        if len(rf) == 0:
+            return False
+        rs, cs = geo.grid_shape(rf), geo.grid_shape(cf)
+        moved = [i for i, (a, b) in enumerate(zip(rf, cf)) if box_iou(a, b) < 0.5]
+        if rs != cs or moved:
+            where = [cf[i] for i in moved] or cf
+            box = (min(b[0] for b in where), min(b[1] for b in where), max(b[2] for b in where), max(b[3] for b in where))
+            desc = (f"The subplots are arranged {cs[0]}x{cs[1]} instead of {rs[0]}x{rs[1]}." if rs != cs
+                    else f"Subplot {moved[0] + 1} has another size or position than in the reference.")
+            ctx.errors.append(finding("chart.subplot_arrangement", desc, "figure layout", ctx.cand_box(box)))
+            return True
+        if len(rf) >= 2:
+            swapped = self._swapped_panels(ctx, rf)
+            if swapped:
+                i, j = swapped
+                box = geo.box_of(np.zeros(1)) if False else (min(rf[i][0], rf[j][0]), min(rf[i][1], rf[j][1]),
+                                                            max(rf[i][2], rf[j][2]), max(rf[i][3], rf[j][3]))
+                ctx.errors.append(finding("chart.subplot_arrangement", f"Subplots {i + 1} and {j + 1} are in each "
+                                          "other's places.", f"subplots {i + 1} and {j + 1}", ctx.cand_box(box)))
+                return True
+        return False
+
+    def _swapped_panels(self, ctx: _Ctx, frames) -> tuple[int, int] | None:
+        import cv2
+
+        def thumb(img, b):
+            crop = img[b[1]:b[3], b[0]:b[2]]
+            return cv2.resize(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), (48, 36), interpolation=cv2.INTER_AREA).astype(np.float32)
+        for i in range(len(frames)):
+            for j in range(i + 1, len(frames)):
+                a, b = frames[i], frames[j]
+                if abs((a[2] - a[0]) - (b[2] - b[0])) > 6 or abs((a[3] - a[1]) - (b[3] - b[1])) > 6:
+                    continue
+                b2 = (b[0], b[1], b[0] + a[2] - a[0], b[1] + a[3] - a[1])
+                ri, rj = thumb(ctx.rn.image, a), thumb(ctx.rn.image, b2)
+                ci, cj = thumb(ctx.cn.image, a), thumb(ctx.cn.image, b2)
+                same = np.abs(ri - ci).mean() + np.abs(rj - cj).mean()
+                cross = np.abs(ri - cj).mean() + np.abs(rj - ci).mean()
+                if np.abs(ri - rj).mean() > 4 and cross < 0.5 * same:
+                    return i, j
+        return None
+
+    def _recognize(self, ctx: _Ctx, box) -> tuple[str, float]:
+        """Read one line of the candidate at a work-frame box (cropped at the candidate's own resolution)."""
+        x0, y0, x1, y1 = ctx.cand_box((box[0] - 3, box[1] - 3, box[2] + 3, box[3] + 3))
+        crop = ctx.cand.image[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
+        return get_ocr(self.config.ocr, threads=self.config.ocr_threads).recognize(crop)
+
+    def _text(self, ctx: _Ctx) -> None:
+        texts = self._texts(ctx.ref)
+        diff = ctx.missing | ctx.extra
+        rink = geo.dilate(self._ink(ctx.rn), 1)
+        missing_texts: list[tuple[TextBox, int | None, str]] = []
+        changed_ticks: dict[tuple[int | None, str], list[TextBox]] = {}
+        all_ticks: dict[tuple[int | None, str], list[TextBox]] = {}
+        h, w = diff.shape
+        for t in texts:
+            x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
+                              int(min(h, t.box[3] + 2)))
+            if x1 <= x0 or y1 <= y0:
+                continue
+            ctx.explained[y0:y1, x0:x1] = True
+            panel, role = _text_role(ctx.panels, t)
+            if "tick" in role:
+                all_ticks.setdefault((panel, role), []).append(t)
+            d = diff[y0:y1, x0:x1].sum()
+            ink = max(int(rink[y0:y1, x0:x1].sum()), 1)
+            if d / ink < 0.12:
+                continue
+            if "tick" in role:
+                changed_ticks.setdefault((panel, role), []).append(t)
+                continue
+            cand_ink = self._ink(ctx.cn)[y0:y1, x0:x1].mean()
+            text, score = self._recognize(ctx, t.box) if cand_ink > 0.01 else ("", 0.0)
+            sim = text_similarity(t.text, text) if text else 0.0
+            loc = ctx.panel_name(panel) + role
+            if sim >= T["text_same"]:
+                continue
+            if not text:
+                missing_texts.append((t, panel, role))
+            elif sim >= T["text_minor"]:
+                ctx.errors.append(finding("chart.text_changed_minor", f"The {role} reads '{text}' instead of '{t.text}'.",
+                                          loc, ctx.cand_box(t.box)))
+            else:
+                ctx.errors.append(finding("chart.text_changed", f"The {role} reads '{text}' instead of '{t.text}'.",
+                                          loc, ctx.cand_box(t.box)))
+        if self.enabled("axes"):
+            for (panel, role), changed in changed_ticks.items():
+                total = len(all_ticks[(panel, role)])
+                if len(changed) < 2 and not (total <= 2 and changed):
+                    continue
+                axis = role.split(" ")[0]
+                box = (min(t.box[0] for t in changed), min(t.box[1] for t in changed),
+                       max(t.box[2] for t in changed), max(t.box[3] for t in changed))
+                ctx.errors.append(finding("chart.axis_range", f"The {axis} tick values differ from the reference "
+                                          f"({len(changed)} of {total} labels), so the {axis} range or scale is different.",
+                                          ctx.panel_name(panel) + role, ctx.cand_box(box)))
+        extra_found = self._extra_text(ctx)
+        # A text that vanished from its place but appears elsewhere was moved, not lost.
+        groups: list[list[tuple[TextBox, int | None, str]]] = []
+        for item in missing_texts:
+            moved = next((e for e in extra_found if text_similarity(e[0], item[0].text) >= T["text_same"]), None)
+            if moved is not None:
+                extra_found.remove(moved)
+                ctx.errors.append(finding("chart.text_moved", f"The {item[2]} '{item[0].text}' is drawn in another place.",
+                                          ctx.panel_name(item[1]) + item[2], ctx.cand_box(moved[1])))
+                continue
+            for g in groups:
+                if any(abs(item[0].center[0] - o[0].center[0]) < 60 and abs(item[0].center[1] - o[0].center[1]) < 60 for o in g):
+                    g.append(item)
+                    break
+            else:
+                groups.append([item])
+        for g in groups:
+            box = (min(t.box[0] for t, _, _ in g), min(t.box[1] for t, _, _ in g), max(t.box[2] for t, _, _ in g),
+                   max(t.box[3] for t, _, _ in g))
+            words = ", ".join(f"'{t.text}'" for t, _, _ in g[:4])
+            role = g[0][2]
+            if len(g) >= 2 and "plot area" in role:
+                ctx.errors.append(finding("chart.legend_missing", f"The legend or annotations with {words} are missing.",
+                                          ctx.panel_name(g[0][1]) + "legend", ctx.cand_box(box)))
+            else:
+                ctx.errors.append(finding("chart.text_missing", f"The {role} {words} is missing.",
+                                          ctx.panel_name(g[0][1]) + role, ctx.cand_box(box)))
+        for text, box, panel in extra_found:
+            ctx.errors.append(finding("chart.text_extra", f"The chart shows text '{text}' that the reference does not have.",
+                                      ctx.panel_name(panel) + ("plot area" if panel is not None else "figure"),
+                                      ctx.cand_box(box)))
+
+    def _extra_text(self, ctx: _Ctx, *, max_reads: int = 4) -> list[tuple[str, tuple, int | None]]:
+        """Text-like regions that only the candidate draws, read with OCR; returns (text, work box, panel)."""
+        if ctx.ref.features.get("_extra_done_for") == ctx.cand.key:
+            return []
+        found = []
+        mask = ctx.extra & ~ctx.explained
+        regs, _ = geo.regions(mask, min_area=int(T["min_region_px"]) * 3, join=4)
+        reads = 0
+        for r in regs:
+            if reads >= max_reads:
+                break
+            if not (6 <= r.height <= 90 and r.width >= 1.2 * r.height) and not (6 <= r.width <= 90 and r.height >= 2.5 * r.width):
+                continue
+            density = r.area / max(r.width * r.height, 1)
+            if density > 0.75:  # a filled block (a bar), not glyphs
+                continue
+            reads += 1
+            text, score = self._recognize(ctx, r.box)
+            letters = sum(c.isalnum() for c in text)
+            if letters >= 3 and score >= 0.8:
+                found.append((text, r.box, _panel_of(ctx.panels, r.box) if ctx.panels else None))
+                x0, y0, x1, y1 = r.box
+                ctx.explained[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3] = True
+        return found
+
+    @staticmethod
+    def _ink(n: Normalized) -> np.ndarray:
+        return np.abs(n.image.astype(np.int16) - n.background.astype(np.int16)).max(axis=2) > T["ink_tolerance"]
+
+    def _plot_area(self, ctx: _Ctx, i: int):
+        h, w = ctx.missing.shape
+        if not ctx.panels:
+            return (0, 0, w, h)
+        x0, y0, x1, y1 = ctx.panels[i]
+        return (x0 + 3, y0 + 3, max(x0 + 4, x1 - 3), max(y0 + 4, y1 - 3))
+
+    @staticmethod
+    def _mode_color(img: np.ndarray) -> np.ndarray:
+        px = img.reshape(-1, 3)
+        q = (px >> 3).astype(np.int32)
+        codes = (q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2]
+        top = np.argmax(np.bincount(codes, minlength=32768))
+        return np.median(px[codes == top], axis=0).astype(np.uint8)
+
+    def _background(self, ctx: _Ctx) -> None:
+        rb, cb = ctx.rn.background, ctx.cn.background
+        if float(delta_e(rgb_to_lab(rb), rgb_to_lab(cb))) > 6.0:
+            ctx.errors.append(finding("chart.background", f"The figure background is {color_name(cb)} instead of "
+                                      f"{color_name(rb)}.", "figure background", [0.0, 0.0, *map(float, ctx.cand.size)]))
+        for i, _ in enumerate(ctx.panels):
+            x0, y0, x1, y1 = self._plot_area(ctx, i)
+            r = self._mode_color(ctx.rn.image[y0:y1, x0:x1])
+            c = self._mode_color(ctx.cn.image[y0:y1, x0:x1])
+            if float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0:
+                ctx.errors.append(finding("chart.background", f"The plot background is {color_name(c)} instead of "
+                                          f"{color_name(r)}.", ctx.panel_name(i) + "plot area",
+                                          ctx.cand_box((x0, y0, x1, y1))))
+
+    def _data_mask(self, img: np.ndarray, lab: np.ndarray, bg: np.ndarray) -> np.ndarray:
+        far = np.abs(img.astype(np.int16) - bg.astype(np.int16)).max(axis=2) > 40
+        light_neutral = (chroma(lab) < NEUTRAL_CHROMA) & (lab[..., 0] > 60)
+        return far & ~light_neutral
+
+    def _series(self, ctx: _Ctx, i: int) -> None:
+        x0, y0, x1, y1 = self._plot_area(ctx, i)
+        diff = (ctx.missing | ctx.extra)[y0:y1, x0:x1] & ~ctx.explained[y0:y1, x0:x1]
+        if diff.sum() < T["min_region_px"]:
+            return
+        R = ctx.rn.image[y0:y1, x0:x1]
+        C = ctx.cn.image[y0:y1, x0:x1]
+        keep = ~ctx.explained[y0:y1, x0:x1]
+        rlab, clab = rgb_to_lab(R), rgb_to_lab(C)
+        rbg, cbg = self._mode_color(R), self._mode_color(C)
+        rdata = self._data_mask(R, rlab, rbg) & keep
+        cdata = self._data_mask(C, clab, cbg) & keep
+        loc = ctx.panel_name(i if ctx.panels else None) + "plot area"
+        off = np.array([x0, y0, x0, y0], float)
+
+        def cbox(mask_box):
+            return ctx.cand_box(tuple(np.asarray(mask_box, float) + off))
+
+        n_r, n_c = int(rdata.sum()), int(cdata.sum())
+        area = R.shape[0] * R.shape[1]
+        if self.enabled("overplot") and n_c > T["overplot_ratio"] * max(n_r, 1) and n_c > 0.2 * area:
+            ctx.errors.append(finding("chart.overplot", "The plot area is covered with far more marks than the reference "
+                                      "shows, hiding the actual data.", loc, cbox((0, 0, R.shape[1], R.shape[0]))))
+            return
+        min_px = max(25, int(T["series_min_fraction"] * area))
+        rp = palette(R, mask=rdata, max_colors=10, min_fraction=0.01, min_pixels=min_px, merge_delta=14.0)
+        cp = palette(C, mask=cdata, max_colors=10, min_fraction=0.01, min_pixels=min_px, merge_delta=14.0)
+        used_c: set[int] = set()
+        for k in range(len(rp)):
+            j, d = cp.nearest(rp.lab[k])
+            if d < T["series_color_delta"]:
+                used_c.add(j)
+        found = 0
+        for k in range(len(rp)):
+            if found >= 4:
+                break
+            lab_k = rp.lab[k]
+            rk = color_mask(rlab, lab_k) & rdata
+            ck = color_mask(clab, lab_k) & cdata
+            n_rk, n_ck = int(rk.sum()), int(ck.sum())
+            if n_rk < min_px:
+                continue
+            name = color_name(rp.rgb[k])
+            if n_ck < 0.15 * n_rk:
+                # The colour is gone: recoloured (same geometry in a new colour) or the series is missing.
+                recol = None
+                for j in range(len(cp)):
+                    if j in used_c:
+                        continue
+                    cj = color_mask(clab, cp.lab[j]) & cdata
+                    rec = (rk & geo.dilate(cj, 2)).sum() / max(n_rk, 1)
+                    if rec >= 0.6:
+                        recol = j
+                        break
+                box = geo.box_of(rk)
+                if recol is not None:
+                    used_c.add(recol)
+                    if self.enabled("chart_type") or True:
+                        ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in "
+                                                  f"{color_name(cp.rgb[recol])}.", loc, cbox(box)))
+                else:
+                    ctx.errors.append(finding("chart.series_missing", f"The {name} series of the reference is missing.",
+                                              loc, cbox(box)))
+                found += 1
+                continue
+            near_r = geo.dilate(rk, 2)
+            near_c = geo.dilate(ck, 2)
+            recall = (rk & near_c).sum() / n_rk
+            precision = (ck & near_r).sum() / max(n_ck, 1)
+            if recall >= T["geometry_iou_same"] and precision >= T["geometry_iou_same"]:
+                continue
+            far_r = rk & ~geo.dilate(ck, 6)
+            far_c = ck & ~geo.dilate(rk, 6)
+            changed = max(far_r.sum(), far_c.sum()) / n_rk
+            box = geo.box_of(far_r | far_c) or geo.box_of((rk & ~near_c) | (ck & ~near_r))
+            if changed < 0.05:
+                if precision >= 0.85:
+                    ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with another line style "
+                                              "(dashes or width).", loc, cbox(box)))
+                elif recall >= 0.85:
+                    ctx.errors.append(finding("chart.markers", f"The {name} series has other markers or a thicker "
+                                              "stroke than the reference.", loc, cbox(box)))
+                elif changed >= 0.02:
+                    ctx.errors.append(finding("chart.values_minor", f"The {name} series' marks differ slightly from "
+                                              "the reference.", loc, cbox(box)))
+                else:
+                    continue
+                found += 1
+                continue
+            if self.enabled("chart_type"):
+                tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
+                if (tr <= 4.5 and tc >= 9) or (tc <= 4.5 and tr >= 9):
+                    kinds = ("lines", "filled marks (bars or areas)") if tr < tc else ("filled marks (bars or areas)", "lines")
+                    ctx.errors.append(finding("chart.chart_type", f"The {name} data is drawn as {kinds[1]} instead of "
+                                              f"{kinds[0]}.", loc, cbox(geo.box_of(ck | rk))))
+                    found += 1
+                    continue
+            rule = ("chart.values_major" if changed >= 0.5 else "chart.values" if changed >= T["changed_fraction_minor"]
+                    else "chart.values_minor")
+            what = {"chart.values_major": "most of its values or its trend differ",
+                    "chart.values": "some of its values differ", "chart.values_minor": "a few marks are displaced"}[rule]
+            ctx.errors.append(finding(rule, f"The {name} series does not match the reference: {what}.", loc, cbox(box)))
+            found += 1
+        for j in range(len(cp)):
+            if j in used_c or found >= 5:
+                continue
+            k, d = rp.nearest(cp.lab[j])
+            if d < T["series_color_delta"]:
+                continue
+            cj = color_mask(clab, cp.lab[j]) & cdata
+            if cj.sum() < max(min_px, 0.02 * max(n_r, 1)):
+                continue
+            ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "
+                                      "reference does not have.", loc, cbox(geo.box_of(cj))))
+            found += 1
+
+    def _grid(self, ctx: _Ctx) -> None:
+        for i, b in enumerate(ctx.panels):
+            rh, rv = geo.grid_lines(ctx.rn.image, b, background=self._mode_color(ctx.rn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
+            ch_, cv = geo.grid_lines(ctx.cn.image, b, background=self._mode_color(ctx.cn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
+            if (rh + rv == 0) != (ch_ + cv == 0) or abs((rh + rv) - (ch_ + cv)) >= 3:
+                has = "has" if ch_ + cv > rh + rv else "lacks"
+                ctx.errors.append(finding("chart.grid", f"The plot {has} grid lines compared with the reference.",
+                                          ctx.panel_name(i) + "grid", ctx.cand_box(b)))
+
+    def _residual(self, ctx: _Ctx) -> None:
+        """Differences no detector explained: one low-severity finding per large region, so nothing passes silently."""
+        if ctx.errors:
+            return
+        mask = (ctx.missing | ctx.extra) & ~ctx.explained
+        regs, _ = geo.regions(mask, min_area=int(T["min_region_px"]) * 6, join=6)
+        for r in regs[:2]:
+            panel = _panel_of(ctx.panels, r.box) if ctx.panels else None
+            inside = panel is not None and box_iou(r.box, ctx.panels[panel]) > 0 and \
+                ctx.panels[panel][0] <= (r.box[0] + r.box[2]) / 2 <= ctx.panels[panel][2]
+            rule = "chart.values_minor"
+            ctx.errors.append(finding(rule, "Some marks differ from the reference here.",
+                                      ctx.panel_name(panel) + ("plot area" if inside else "figure"), ctx.cand_box(r.box)))
