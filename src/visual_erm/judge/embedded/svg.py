@@ -143,11 +143,8 @@ def _explain(rs, cs, r2c, c2r, rcov, ccov, area, rl, cl, region):
         name = color_name(lab_to_rgb(s.lab[None])[0])
         return "svg.shape_extra", f"An extra {name} part that the reference does not have.", ("c", ci), s.box
     # the matched pair that the region belongs to most (relative to the part's own size) explains it
-    options = []
-    if ri is not None and ri in r2c:
-        options.append((rcov[ri] / rs[ri].area, ri))
-    if ci is not None and ci in c2r:
-        options.append((ccov[ci] / cs[ci].area, c2r[ci]))
+    options = [(rcov[i] / rs[i].area, i) for i in np.flatnonzero(rcov) if i in r2c]
+    options += [(ccov[j] / cs[j].area, c2r[j]) for j in np.flatnonzero(ccov) if j in c2r]
     for _, idx in sorted(options, reverse=True):
         a, b = rs[idx], cs[r2c[idx]]
         d = np.hypot(a.centroid[0] - b.centroid[0], a.centroid[1] - b.centroid[1])

@@ -1,0 +1,104 @@
+"""Embedded SVG judge: segmentation and matching on synthetic arrays, and the comparer on real resvg renderings."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from visual_erm.judge.embedded.base import EmbeddedConfig
+from visual_erm.judge.embedded.color import rgb_to_lab
+from visual_erm.judge.embedded.svg import SvgComparer
+from visual_erm.judge.embedded.svg_shapes import diff_mask, match_shapes, segment, to_frame
+
+resvg_py = pytest.importorskip("resvg_py")
+
+FACE = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 36 36">
+<defs><radialGradient id="g" cx="0.4" cy="0.35" r="0.7"><stop offset="0" stop-color="#FFE27A"/>
+<stop offset="1" stop-color="#F4A300"/></radialGradient></defs>
+<circle cx="18" cy="18" r="16" fill="url(#g)" stroke="#8A5A00" stroke-width="{sw}"/>
+<ellipse id="le" cx="{lex}" cy="14" rx="2.2" ry="3.2" fill="#3B2A14"/>
+{right}
+<path d="M10 22 Q18 30 26 22" fill="none" stroke="{mouth}" stroke-width="2" stroke-linecap="round"/>
+</svg>"""
+RIGHT = '<ellipse cx="24" cy="14" rx="{rx}" ry="3.2" fill="#3B2A14"/>'
+
+
+def face(*, sw=0.8, lex=12, mouth="#664500", right=True, rx=2.2, size=336):
+    svg = FACE.format(sw=sw, lex=lex, mouth=mouth, right=RIGHT.format(rx=rx) if right else "")
+    png = resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size, dpi=96)
+    im = Image.open(io.BytesIO(bytes(png))).convert("RGBA")
+    bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
+    bg.alpha_composite(im)
+    return np.asarray(bg.convert("RGB"))
+
+
+@pytest.fixture(scope="module")
+def judge():
+    c = SvgComparer(EmbeddedConfig())
+    return c, c.analyse(face())
+
+
+def test_segment_keeps_a_gradient_in_one_shape_and_drops_background():
+    x = np.linspace(0, 1, 64, dtype=np.float32)
+    img = np.full((64, 64, 3), 255, np.uint8)
+    img[8:56, 8:56, 0] = (200 + 40 * x[8:56])[None, :].astype(np.uint8)  # a smooth horizontal ramp
+    img[8:56, 8:56, 1] = 80
+    img[8:56, 8:56, 2] = 40
+    img[28:36, 28:36] = (0, 0, 255)
+    labels, shapes = segment(rgb_to_lab(img))
+    assert len(shapes) == 2
+    assert sorted(s.area for s in shapes) == [64, 48 * 48 - 64]
+    assert labels[0, 0] == -1
+
+
+def test_match_shapes_pairs_moved_and_recoloured_shapes():
+    a = np.full((64, 64, 3), 255, np.uint8)
+    a[5:15, 5:15] = (255, 0, 0)
+    a[40:60, 40:60] = (0, 128, 0)
+    b = np.full((64, 64, 3), 255, np.uint8)
+    b[5:15, 20:30] = (255, 0, 0)      # moved
+    b[40:60, 40:60] = (0, 0, 200)     # recoloured
+    _, ra = segment(rgb_to_lab(a))
+    _, rb = segment(rgb_to_lab(b))
+    pairs = {(int(ra[i].centroid[0]), int(rb[j].centroid[0])) for i, j, _ in match_shapes(ra, rb, side=64)}
+    assert pairs == {(9, 24), (49, 49)}
+
+
+def test_diff_mask_ignores_resolution_and_finds_a_change():
+    r = rgb_to_lab(to_frame(face(size=336)))
+    assert diff_mask(r, rgb_to_lab(to_frame(face(size=512)))).sum() < 30
+    assert diff_mask(r, rgb_to_lab(to_frame(face(right=False)))).sum() > 100
+
+
+def test_equivalent_rendering_is_clean(judge):
+    c, ref = judge
+    assert c.compare(ref, c.analyse(face(size=512))) == []
+    assert c.compare(ref, c.analyse(face())) == []
+
+
+@pytest.mark.parametrize("kwargs,category", [
+    (dict(right=False), "structure_error"),
+    (dict(mouth="#E0115F"), "style_error"),
+    (dict(lex=7), "structure_error"),
+    (dict(rx=4.5), "shape_error"),
+])
+def test_injected_errors_get_their_category_and_a_box_on_the_part(judge, kwargs, category):
+    c, ref = judge
+    cand = face(**kwargs)
+    errs = c.compare(ref, c.analyse(cand))
+    assert errs, kwargs
+    top = max(errs, key=lambda e: e.severity)
+    assert top.category == category, [(e.category, e.description) for e in errs]
+    diff = np.abs(cand.astype(int) - face().astype(int)).max(axis=2) > 40
+    ys, xs = np.nonzero(diff)
+    x0, y0, x1, y1 = top.bbox
+    assert x0 < xs.max() and x1 > xs.min() and y0 < ys.max() and y1 > ys.min()
+
+
+def test_blank_candidate_reports_every_category(judge):
+    c, ref = judge
+    errs = c.compare(ref, c.analyse(np.full((336, 336, 3), 255, np.uint8)))
+    assert {e.category for e in errs} == {"structure_error", "shape_error", "style_error", "text_symbol_error"}
