@@ -23,7 +23,7 @@ from visual_erm.judge.embedded.color import (
     palette,
     rgb_to_lab,
 )
-from visual_erm.judge.embedded.normalize import Normalized, box_iou, normalize
+from visual_erm.judge.embedded.normalize import Normalized, box_iou, fit_frame, normalize, warp
 from visual_erm.judge.embedded.ocr import TextBox, get_ocr, normalize_text, text_similarity
 from visual_erm.judge.embedded.severity import THRESHOLDS as T
 from visual_erm.judge.embedded.severity import finding
@@ -45,6 +45,7 @@ class _Ctx:
     panels: list[tuple[int, int, int, int]]
     explained: np.ndarray
     errors: list[Discrepancy] = field(default_factory=list)
+    axis_changed: set = field(default_factory=set)
 
     def cand_box(self, box) -> list[float]:
         """A work-frame box in candidate pixels."""
@@ -84,7 +85,7 @@ def _text_role(panels, t: TextBox) -> tuple[int | None, str]:
     if cx < x0 and y0 - 20 <= cy <= y1 + 20:
         return i, "y-axis tick labels" if (numeric and not t.vertical) else "y-axis label"
     if cx > x1 and y0 - 20 <= cy <= y1 + 20:
-        return i, "right-side labels"
+        return i, "y-axis tick labels" if numeric else "right-side labels"
     if cy < y0:
         return i, "title"
     return i, "text"
@@ -104,7 +105,28 @@ class ChartComparer(Comparer):
         return a
 
     def _frames(self, a: Analysis, norm: Normalized) -> list:
-        return geo.axes_frames(norm.image)
+        return a.lazy("frames", lambda: geo.axes_frames(norm.image))
+
+    def _align(self, ref: Analysis, rn: Normalized, cand: Analysis, size: tuple[int, int]) -> Normalized:
+        """The candidate in the reference's work frame: by its content box, then refined on the axes frames when
+        both show the same number (a longer label or a wider margin then moves nothing inside the plots)."""
+        cn = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]))
+        rf = self._frames(ref, rn)
+        if not rf:
+            return cn
+        cf = geo.axes_frames(cn.image)
+        if len(cf) != len(rf) or all(max(abs(a - b) for a, b in zip(p, q)) <= 1 for p, q in zip(rf, cf)):
+            return cn
+        src = [tuple(cn.frame.to_source(tuple(map(float, b)))) for b in cf]
+        fr = fit_frame(src, [tuple(map(float, b)) for b in rf])
+        if fr is None:
+            return cn
+        ratio = (fr.scale[0] / cn.frame.scale[0], fr.scale[1] / cn.frame.scale[1])
+        if not all(0.7 <= r <= 1.4 for r in ratio):
+            return cn
+        h, w = rn.image.shape[:2]
+        img = warp(cand.image, fr, (w, h), cn.background)
+        return Normalized(image=img, frame=fr, box=cn.box, background=cn.background)
 
     def _texts(self, a: Analysis) -> list[TextBox]:
         """Full-image OCR, boxes in the analysis' work frame (lazy: paid once per cached reference)."""
@@ -121,7 +143,7 @@ class ChartComparer(Comparer):
         rn: Normalized = ref["norm"]
         r_w = rn.image.shape[1] - 2 * 8
         r_h = rn.image.shape[0] - 2 * 8
-        cn = normalize(cand.image, size=(r_w, r_h), tolerance=int(T["ink_tolerance"]))
+        cn = self._align(ref, rn, cand, (r_w, r_h))
         errors: list[Discrepancy] = []
         cw, ch = cand.size
         whole = [0.0, 0.0, float(cw), float(ch)]
@@ -136,20 +158,21 @@ class ChartComparer(Comparer):
             elif not 0.6 <= aspect <= 1.67:
                 errors.append(finding("chart.legibility", "The chart is stretched to another aspect ratio, "
                                       "distorting every mark.", "whole image", whole))
-        missing, extra = geo.tolerant_diff(rn.image, cn.image, radius=int(T["shift_tolerance_px"]))
-        if int(missing.sum() + extra.sum()) < T["min_region_px"]:
-            return errors
+        missing, extra = geo.tolerant_diff(rn.image, cn.image, radius=int(T["shift_tolerance_px"]),
+                                           threshold=int(T["diff_threshold"]))
         panels = self._frames(ref, rn)
         ctx = _Ctx(ref, cand, rn, cn, missing, extra, panels, np.zeros_like(missing))
         ctx.errors = errors
+        if self.enabled("background"):
+            self._background(ctx)
+        if int(missing.sum() + extra.sum()) < T["min_region_px"]:
+            return errors
         if self.enabled("layout") and self._layout(ctx):
             if self.enabled("text"):
                 self._extra_text(ctx)
             return ctx.errors
         if self.enabled("text"):
             self._text(ctx)
-        if self.enabled("background"):
-            self._background(ctx)
         if self.enabled("series"):
             for i in range(max(1, len(panels))):
                 self._series(ctx, i)
@@ -163,6 +186,8 @@ class ChartComparer(Comparer):
     def _layout(self, ctx: _Ctx) -> bool:
         """Subplot count, arrangement and order. True when the layout differs (per-panel checks are then moot)."""
         rf, cf = ctx.panels, geo.axes_frames(ctx.cn.image)
+        if len(rf) != len(cf) and (ctx.missing | ctx.extra).mean() < 0.01:
+            return False  # a frame lost to resampling, not a missing subplot: the pixels barely differ
         if len(rf) != len(cf):
             box = geo.box_of(ctx.missing | ctx.extra) or (0, 0, ctx.cn.image.shape[1], ctx.cn.image.shape[0])
             ctx.errors.append(finding("chart.subplot_count", f"The chart has {len(cf)} subplot(s) where the reference "
@@ -216,6 +241,15 @@ class ChartComparer(Comparer):
         crop = ctx.cand.image[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
         return get_ocr(self.config.ocr, threads=self.config.ocr_threads).recognize(crop)
 
+    def _ref_reading(self, ctx: _Ctx, t: TextBox) -> str:
+        """The reference line read the way candidate crops are read (crop recognition), cached with the reference."""
+        cache = ctx.ref.lazy("crop_readings", dict)
+        if t.box not in cache:
+            x0, y0, x1, y1 = ctx.rn.to_source((t.box[0] - 3, t.box[1] - 3, t.box[2] + 3, t.box[3] + 3), clip_to=ctx.ref.size)
+            crop = ctx.ref.image[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
+            cache[t.box] = get_ocr(self.config.ocr, threads=self.config.ocr_threads).recognize(crop)[0]
+        return cache[t.box]
+
     def _text(self, ctx: _Ctx) -> None:
         texts = self._texts(ctx.ref)
         diff = ctx.missing | ctx.extra
@@ -242,7 +276,8 @@ class ChartComparer(Comparer):
                 continue
             cand_ink = self._ink(ctx.cn)[y0:y1, x0:x1].mean()
             text, score = self._recognize(ctx, t.box) if cand_ink > 0.01 else ("", 0.0)
-            sim = text_similarity(t.text, text) if text else 0.0
+            ref_text = self._ref_reading(ctx, t)
+            sim = max(text_similarity(t.text, text), text_similarity(ref_text, text)) if text else 0.0
             loc = ctx.panel_name(panel) + role
             if sim >= T["text_same"]:
                 continue
@@ -254,18 +289,25 @@ class ChartComparer(Comparer):
             else:
                 ctx.errors.append(finding("chart.text_changed", f"The {role} reads '{text}' instead of '{t.text}'.",
                                           loc, ctx.cand_box(t.box)))
+        extra_found = self._extra_text(ctx)
+        for e in list(extra_found):
+            panel, role = _text_role(ctx.panels, TextBox(e[0], e[1]))
+            if "tick" in role:
+                extra_found.remove(e)
+                changed_ticks.setdefault((panel, role), []).append(TextBox(e[0], e[1]))
+                all_ticks.setdefault((panel, role), []).append(TextBox(e[0], e[1]))
         if self.enabled("axes"):
             for (panel, role), changed in changed_ticks.items():
                 total = len(all_ticks[(panel, role)])
                 if len(changed) < 2 and not (total <= 2 and changed):
                     continue
+                ctx.axis_changed.add(panel)
                 axis = role.split(" ")[0]
                 box = (min(t.box[0] for t in changed), min(t.box[1] for t in changed),
                        max(t.box[2] for t in changed), max(t.box[3] for t in changed))
                 ctx.errors.append(finding("chart.axis_range", f"The {axis} tick values differ from the reference "
                                           f"({len(changed)} of {total} labels), so the {axis} range or scale is different.",
                                           ctx.panel_name(panel) + role, ctx.cand_box(box)))
-        extra_found = self._extra_text(ctx)
         # A text that vanished from its place but appears elsewhere was moved, not lost.
         groups: list[list[tuple[TextBox, int | None, str]]] = []
         for item in missing_texts:
@@ -433,6 +475,8 @@ class ChartComparer(Comparer):
                 continue
             far_r = rk & ~geo.dilate(ck, 6)
             far_c = ck & ~geo.dilate(rk, 6)
+            if ((far_r | far_c | (rk & ~near_c) | (ck & ~near_r)) & geo.dilate(diff, 2)).sum() < 2 * T["min_region_px"]:
+                continue  # colour-mask noise (JPEG, anti-aliasing) without a real pixel difference
             changed = max(far_r.sum(), far_c.sum()) / n_rk
             box = geo.box_of(far_r | far_c) or geo.box_of((rk & ~near_c) | (ck & ~near_r))
             if changed < 0.05:
@@ -457,6 +501,8 @@ class ChartComparer(Comparer):
                                               f"{kinds[0]}.", loc, cbox(geo.box_of(ck | rk))))
                     found += 1
                     continue
+            if i in ctx.axis_changed or (not ctx.panels and ctx.axis_changed):
+                continue  # the axis range changed: moved marks follow from it and are already reported
             rule = ("chart.values_major" if changed >= 0.5 else "chart.values" if changed >= T["changed_fraction_minor"]
                     else "chart.values_minor")
             what = {"chart.values_major": "most of its values or its trend differ",
@@ -480,7 +526,7 @@ class ChartComparer(Comparer):
         for i, b in enumerate(ctx.panels):
             rh, rv = geo.grid_lines(ctx.rn.image, b, background=self._mode_color(ctx.rn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
             ch_, cv = geo.grid_lines(ctx.cn.image, b, background=self._mode_color(ctx.cn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
-            if (rh + rv == 0) != (ch_ + cv == 0) or abs((rh + rv) - (ch_ + cv)) >= 3:
+            if ((rh + rv == 0) != (ch_ + cv == 0) and max(rh + rv, ch_ + cv) >= 2) or abs((rh + rv) - (ch_ + cv)) >= 4:
                 has = "has" if ch_ + cv > rh + rv else "lacks"
                 ctx.errors.append(finding("chart.grid", f"The plot {has} grid lines compared with the reference.",
                                           ctx.panel_name(i) + "grid", ctx.cand_box(b)))

@@ -19,6 +19,8 @@ NEUTRAL_CHROMA = 10.0
 def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     """``(..., 3)`` uint8 RGB to float32 Lab of the same shape."""
     a = np.asarray(rgb, dtype=np.uint8)
+    if a.size == 0:
+        return np.zeros(a.shape, np.float32)
     flat = a.reshape(-1, 1, 3).astype(np.float32) / 255.0
     return cv2.cvtColor(flat, cv2.COLOR_RGB2Lab).reshape(a.shape).astype(np.float32)
 
@@ -26,6 +28,8 @@ def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:
 def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     """float Lab ``(..., 3)`` back to uint8 RGB."""
     a = np.asarray(lab, dtype=np.float32)
+    if a.size == 0:
+        return np.zeros(a.shape, np.uint8)
     rgb = cv2.cvtColor(a.reshape(-1, 1, 3), cv2.COLOR_Lab2RGB).reshape(a.shape)
     return np.clip(np.round(rgb * 255.0), 0, 255).astype(np.uint8)
 

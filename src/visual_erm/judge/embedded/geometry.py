@@ -102,7 +102,7 @@ def line_masks(mask: np.ndarray, *, min_length: int) -> tuple[np.ndarray, np.nda
     return h.astype(bool), v.astype(bool)
 
 
-def axes_frames(image: np.ndarray, *, dark: int = 110, min_side: int = 40, min_cover: float = 0.7) -> list[Box]:
+def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_cover: float = 0.7) -> list[Box]:
     """Rectangular axes frames (spines) of a chart image, in reading order (top-to-bottom rows, then left-to-right).
 
     A frame is a connected set of long dark horizontal/vertical strokes whose bounding box has at least three sides

@@ -142,3 +142,37 @@ def box_iou(a: Box, b: Box) -> float:
 def union_box(boxes: list[Box]) -> Box:
     """Smallest box holding all ``boxes``."""
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def warp(image: np.ndarray, frame: Frame, out_size: tuple[int, int], background: np.ndarray) -> np.ndarray:
+    """``image`` resampled into a work frame of ``out_size=(w, h)`` through ``frame`` (outside filled with
+    ``background``); area averaging when the frame shrinks the image."""
+    (ox, oy), (sx, sy), (wx, wy) = frame.src_origin, frame.scale, frame.work_origin
+    src = image
+    if sx < 0.9 and sy < 0.9:  # shrink first with area averaging, then a small affine step
+        f = max(sx, sy)
+        src = resize(image, max(1, round(image.shape[1] * f)), max(1, round(image.shape[0] * f)))
+        rx, ry = src.shape[1] / image.shape[1], src.shape[0] / image.shape[0]
+        sx, sy, ox, oy = sx / rx, sy / ry, ox * rx, oy * ry
+    m = np.float32([[sx, 0, wx - ox * sx], [0, sy, wy - oy * sy]])
+    bg = tuple(int(v) for v in background)
+    return cv2.warpAffine(src, m, out_size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=bg)
+
+
+def fit_frame(src_boxes: list[Box], work_boxes: list[Box]) -> Frame | None:
+    """The per-axis scale + offset that best maps ``src_boxes`` onto ``work_boxes`` (least squares over their
+    edges), as a Frame; None when there are no boxes or the fit is degenerate."""
+    if not src_boxes or len(src_boxes) != len(work_boxes):
+        return None
+    fits = []
+    for lo, hi in ((0, 2), (1, 3)):
+        s = np.array([[b[lo], b[hi]] for b in src_boxes], float).ravel()
+        w = np.array([[b[lo], b[hi]] for b in work_boxes], float).ravel()
+        if np.ptp(s) < 4:
+            return None
+        a, c = np.polyfit(s, w, 1)
+        if a <= 0:
+            return None
+        fits.append((a, c))
+    (sx, cx), (sy, cy) = fits
+    return Frame(src_origin=(0.0, 0.0), scale=(float(sx), float(sy)), work_origin=(float(cx), float(cy)))

@@ -83,7 +83,7 @@ RULES: dict[str, Rule] = {r_name: r for r_name, r in {
 # Thresholds shared by detectors; units in comments. Tuned on dev sets built from matplotlib's gallery.
 THRESHOLDS: dict[str, float] = {
     "ink_tolerance": 24,            # max channel difference from background that is still background
-    "diff_delta_e": 22.0,           # Lab distance: a pixel differs from its neighbourhood in the other image
+    "diff_threshold": 36,           # max-channel distance of a pixel outside the other image's local colour range
     "shift_tolerance_px": 2,        # work-frame px a stroke may move without counting (anti-aliasing, rounding)
     "min_region_px": 14,            # smaller differing blobs are noise (JPEG, hinting)
     "series_color_delta": 15.0,     # CIEDE2000 above which two series colours are different colours
