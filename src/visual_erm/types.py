@@ -116,9 +116,9 @@ class Discrepancy:
     bbox: list[float] | None = None
 
     def to_dict(self, task: str, *, with_bbox: bool = True) -> dict[str, Any]:
-        """The Visual-ERM layout: ``type`` for tables (no location), ``category`` otherwise."""
+        """The Visual-ERM layout: ``type`` for tables (no location, as the released schema), ``category`` otherwise."""
         out: dict[str, Any] = {CATEGORY_KEY[task]: self.category, "severity": int(self.severity)}
-        if task != "table" or self.location:
+        if task != "table":
             out["location"] = self.location
         out["description"] = self.description
         if with_bbox and self.bbox is not None:
