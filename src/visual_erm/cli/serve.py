@@ -26,6 +26,7 @@ def serve_command(
     max_batch: int = typer.Option(64, help="Items merged into one render/judge batch."),
     image_root: Optional[str] = typer.Option(None, help="Allow references given as paths under this folder."),
     default_task: Optional[str] = typer.Option(None, help="Task for /get_reward labels that name none."),
+    render_timeout: Optional[float] = typer.Option(None, help="Wall-clock seconds per rendering (default 20)."),
     ray: bool = typer.Option(False, "--ray", help="Run renderers and judges as Ray Serve deployments."),
     address: Optional[str] = typer.Option(None, help="Ray cluster address (default: start a local one)."),
     render_replicas: int = typer.Option(1, help="--ray: initial render/reward replicas."),
@@ -36,7 +37,17 @@ def serve_command(
     """Serve /v1/reward, /v1/judge, /v1/render, OpenRLHF's /get_reward, /healthz and /metrics (docs at /docs)."""
     from visual_erm.serve.app import ServeConfig, serve
 
-    cfg = ServeConfig(host=host, port=port, workers=workers, api_key=api_key, judge=judge,
+    render_config = None
+    if render_timeout is not None:
+        import dataclasses
+
+        from visual_erm.render.config import RenderConfig
+
+        base = RenderConfig()
+        sandbox = dataclasses.replace(base.sandbox, wall_seconds=render_timeout,
+                                      cpu_seconds=max(1, int(render_timeout) + 1))
+        render_config = dataclasses.replace(base, sandbox=sandbox)
+    cfg = ServeConfig(render_config=render_config, host=host, port=port, workers=workers, api_key=api_key, judge=judge,
                       judge_options=json.loads(judge_options) if judge_options else None, policy=policy,
                       max_queue=max_queue, request_timeout=request_timeout, max_batch=max_batch,
                       image_root=image_root, default_task=default_task)
