@@ -14,6 +14,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml Makefile
 	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	  missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  command -v npm >/dev/null || missing="$$missing npm"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing Debian packages:$$missing"; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
@@ -34,6 +35,12 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/render_throughput.py
 	$(BIN)/python benchmarks/judge_speed.py
+	$(BIN)/visual-erm bench build --task chart --out bench-out/chart --n 40 --seed 0
+	$(BIN)/visual-erm bench build --task svg --out bench-out/svg --n 40 --seed 0
+	$(BIN)/visual-erm bench build --task table --out bench-out/table --n 24 --seed 0
+	$(BIN)/visual-erm bench run bench-out/chart --judge embedded --judge ssim --judge mse --judge edge_iou --judge ocr_f1
+	$(BIN)/visual-erm bench run bench-out/svg --judge embedded --judge ssim --judge mse --judge edge_iou
+	$(BIN)/visual-erm bench run bench-out/table --judge embedded --judge ssim --judge mse --judge edge_iou --judge teds --judge teds_s
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache
+	rm -rf $(VENV) demo-out bench-out .pytest_cache

@@ -9,6 +9,7 @@ to the unprivileged uid (when the supervisor is root), sets rlimits, and cannot 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -230,6 +231,9 @@ def main() -> None:
     # Anything the warm imports print must not corrupt the protocol stream.
     sys.stdout = sys.stderr
     _prepare()
+    # Objects from the warm imports are never collected; freezing them keeps forked children from touching their pages.
+    gc.collect()
+    gc.freeze()
     if in_namespace:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     serve(stdin, stdout, limits, in_namespace)

@@ -1,0 +1,3 @@
+from visual_erm.cli import main
+
+main()
