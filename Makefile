@@ -6,6 +6,8 @@ EXTRAS ?= server,dev,ray,trl
 DEBS := bubblewrap chromium fonts-liberation2 fonts-noto-cjk fonts-dejavu-core texlive-latex-base \
         texlive-latex-recommended texlive-latex-extra poppler-utils
 STAMP := $(VENV)/.setup-done
+# torch==2.13.0 (the trl extra) comes from the CPU wheel on disk where the machine has one.
+PIP_FLAGS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
 .PHONY: setup demo test bench clean
 
@@ -22,7 +24,7 @@ $(STAMP): pyproject.toml Makefile
 	else echo "not root: skipping Debian packages ($(DEBS))"; fi
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[$(EXTRAS)]"
+	$(BIN)/python -m pip install -q $(PIP_FLAGS) -e ".[$(EXTRAS)]"
 	$(BIN)/visual-erm setup
 	touch $(STAMP)
 
