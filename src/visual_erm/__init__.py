@@ -28,6 +28,8 @@ _EXPORTS = {
     "list_judges": "visual_erm.judge",
     "reward": "visual_erm.reward",
     "reward_batch": "visual_erm.reward",
+    "areward_batch": "visual_erm.reward",
+    "score_verdicts": "visual_erm.reward",
     "RewardResult": "visual_erm.reward",
 }
 
