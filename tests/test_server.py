@@ -209,6 +209,8 @@ def test_api_key_queue_bound_timeout_and_clean_shutdown():
             assert anon.get("/healthz").status_code == 200
             assert anon.post("/v1/render", json=body).status_code == 401
             assert anon.get("/metrics").status_code == 401
+            assert anon.get("/metrics?api_key=s3cret").status_code == 200
+            assert anon.get("/metrics?api_key=wrong").status_code == 401
         codes: list[int] = []
         with srv.client(headers={"Authorization": "Bearer s3cret"}) as c:
             def call():

@@ -39,8 +39,8 @@ class ServeConfig:
         host: interface to bind; keep ``127.0.0.1`` unless an API key and a firewall protect the port.
         port: TCP port.
         workers: render processes / judge threads per batch (None: the renderer's default, one per core).
-        api_key: when set, every route except ``/healthz`` and the docs needs ``Authorization: Bearer KEY``
-            or ``X-API-Key: KEY``.
+        api_key: when set, every route except ``/healthz`` and the docs needs ``Authorization: Bearer KEY``,
+            ``X-API-Key: KEY`` or ``?api_key=KEY`` (for clients such as OpenRLHF that cannot set headers).
         judge: default judge name for requests that name none.
         judge_options: default judge options (e.g. ``{"endpoint": ..., "model": ...}`` for ``lvlm``).
         policy: default reward policy.
@@ -590,7 +590,8 @@ def _b64_image(value: str) -> bytes | None:
 
 
 def _authorised(request: Any, key: str) -> bool:
-    given = request.headers.get("x-api-key") or ""
+    # Clients that cannot set headers (OpenRLHF's reward client) may pass ?api_key=KEY in the URL.
+    given = request.headers.get("x-api-key") or request.query_params.get("api_key") or ""
     auth = request.headers.get("authorization") or ""
     if auth.lower().startswith("bearer "):
         given = given or auth[7:].strip()
