@@ -19,6 +19,8 @@ REMOVED_ELEMENTS = frozenset(
         "meta", "portal", "fencedframe", "audio", "video", "source", "track", "title", "template",
     }
 )
+# Void elements libxml2 may parse as containers (``<embed>`` swallows what follows): unwrapped, content kept.
+_VOID_REMOVED = frozenset({"embed", "param", "source", "track", "link", "meta", "base"})
 # Attributes that name a resource to fetch or a place to go.
 URL_ATTRIBUTES = frozenset(
     {
@@ -65,11 +67,16 @@ def sanitize_html(html: str) -> str:
     for element in list(doc.iter()):
         if not isinstance(element.tag, str):
             continue
-        if _local_name(element.tag) in REMOVED_ELEMENTS:
+        name = _local_name(element.tag)
+        if name in _VOID_REMOVED:
+            element.attrib.clear()
+            element.drop_tag()
+            continue
+        if name in REMOVED_ELEMENTS:
             _drop(element)
             continue
         _clean_attributes(element)
-        if _local_name(element.tag) == "style":
+        if name == "style":
             _clean_style_element(element)
     body = doc.find("body")
     fragment = _inner_html(body) if body is not None else ""

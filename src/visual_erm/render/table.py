@@ -54,6 +54,7 @@ CHROMIUM_ARGS = (
 OWNER_FLAG = "--visual-erm-owner"  # an inert switch on every browser we start, so tests can find leftovers
 _LAUNCH_TIMEOUT_MS = 30_000
 _CLOSE_TIMEOUT_S = 5.0
+_ATTEMPTS = 3  # a browser found dead mid-job may have died of an earlier cause: retry on fresh ones before blaming the table
 
 _HTML_TAG = re.compile(r"<\s*(table|tr|td|th|thead|tbody|html|body|div)\b", re.IGNORECASE)
 
@@ -152,7 +153,7 @@ def render_table(code: str, *, language: str, config: RenderConfig = DEFAULT_CON
         config: ``sandbox.wall_seconds`` bounds each table; ``table_margin`` and ``table_max_side`` shape the image.
 
     Failures are values: ``no_code`` (empty code), ``too_large`` (source over 2 MiB or a page beyond 16384 px),
-    ``timeout`` (the page was killed), ``crash`` (the browser died twice), LaTeX's own kinds (see
+    ``timeout`` (the page was killed), ``crash`` (the browser died on every try), LaTeX's own kinds (see
     :func:`visual_erm.render.latex.render_latex`), and ``blank`` when nothing was drawn.
     """
     return render_tables([code], [language], config=config)[0]
@@ -175,7 +176,7 @@ def render_tables(
         progress: called with ``1`` in the caller's thread each time an item finishes (``tqdm(...).update`` fits).
 
     One item's failure never touches the others: a hung page is killed and its browser replaced, and an item
-    whose browser died is retried once on a fresh browser before it is reported as ``crash``.
+    whose browser died is retried on fresh browsers (three tries in all) before it is reported as ``crash``.
     """
     if len(codes) != len(languages):
         raise ValueError(f"{len(codes)} codes but {len(languages)} languages")
@@ -320,7 +321,7 @@ class _BrowserWorker:
         meta = {"task": "table", "language": language}
         page_html = table_page(code, language=language)
         error = ""
-        for _attempt in range(2):
+        for _attempt in range(_ATTEMPTS):
             try:
                 await self._ensure(config)
                 image = await asyncio.wait_for(self._shoot(page_html), timeout=config.sandbox.wall_seconds)
@@ -342,7 +343,7 @@ class _BrowserWorker:
             if self.jobs >= config.recycle_after:
                 await self.stop()
             return Rendering(ok=True, image=image, seconds=time.monotonic() - start, **meta)
-        return Rendering.failed(FailureKind.CRASH, f"browser failed twice: {error}"[:400], seconds=time.monotonic() - start, **meta)
+        return Rendering.failed(FailureKind.CRASH, f"browser died {_ATTEMPTS} times: {error}"[:400], seconds=time.monotonic() - start, **meta)
 
     async def _shoot(self, page_html: str) -> np.ndarray:
         page = self.page
