@@ -422,7 +422,8 @@ class ChartComparer(Comparer):
 
         n_r, n_c = int(rdata.sum()), int(cdata.sum())
         area = R.shape[0] * R.shape[1]
-        if self.enabled("overplot") and n_c > T["overplot_ratio"] * max(n_r, 1) and n_c > 0.2 * area:
+        if (self.enabled("overplot") and n_c > T["overplot_ratio"] * max(n_r, 1) and n_c > 0.2 * area
+                and geo.stroke_thickness(cdata) < 9):  # filled bars are another chart type, not over-plotting
             ctx.errors.append(finding("chart.overplot", "The plot area is covered with far more marks than the reference "
                                       "shows, hiding the actual data.", loc, cbox((0, 0, R.shape[1], R.shape[0]))))
             return
@@ -445,6 +446,11 @@ class ChartComparer(Comparer):
             if n_rk < min_px:
                 continue
             name = color_name(rp.rgb[k])
+            touched = (rk & geo.dilate(diff, 1)).sum() / n_rk
+            if touched < 0.2 and n_ck >= 0.15 * n_rk:
+                continue
+            if n_ck < 0.15 * n_rk and touched < 0.3:
+                continue  # the pixels still match within tolerance: a colour shift (JPEG), not a loss
             if n_ck < 0.15 * n_rk:
                 # The colour is gone: recoloured (same geometry in a new colour) or the series is missing.
                 recol = None

@@ -168,13 +168,13 @@ def color_name(rgb: np.ndarray) -> str:
         return "light grey" if L > 65 else ("grey" if L > 40 else "dark grey")
     hue = (np.degrees(np.arctan2(b, a)) + 360.0) % 360.0
     names = [(15, "pink"), (48, "red"), (75, "orange"), (105, "yellow"), (165, "green"), (200, "teal"),
-             (240, "cyan"), (300, "blue"), (335, "purple"), (360, "pink")]
+             (240, "cyan"), (315, "blue"), (345, "purple"), (360, "pink")]
     name = next(n for h, n in names if hue < h)
     if name == "orange" and L < 55:
         name = "brown"
     elif name == "yellow" and L < 65:
         name = "olive"
-    if L < 35 and name not in ("brown",):
+    if L < 28 and name not in ("brown",):
         name = "dark " + name
     elif L > 80 and name not in ("yellow",):
         name = "light " + name

@@ -173,8 +173,10 @@ def grid_lines(image: np.ndarray, box: Box, *, background: np.ndarray, min_fract
     v_cov = ink.mean(axis=0)
 
     def count(cov):
-        on = cov >= min_fraction
-        return int(np.count_nonzero(on[1:] & ~on[:-1]) + (1 if on.size and on[0] else 0))
+        # thin runs only: a filled bar or area covering many rows is not a grid line
+        on = np.concatenate([[False], cov >= min_fraction, [False]])
+        edges = np.flatnonzero(on[1:] != on[:-1]).reshape(-1, 2)
+        return int(np.count_nonzero(edges[:, 1] - edges[:, 0] <= 4))
     return count(h_cov), count(v_cov)
 
 

@@ -45,13 +45,14 @@ def to_frame(image: np.ndarray, side: int = 256) -> np.ndarray:
     return out
 
 
-def segment(lab: np.ndarray, *, step: float = 7.0, min_area: int = 12) -> tuple[np.ndarray, list[Shape]]:
+def segment(lab: np.ndarray, *, step: float = 7.0, min_area: int = 12, bg_step: float = 6.0) -> tuple[np.ndarray, list[Shape]]:
     """Label map ``(H, W)`` int32 and the shapes of an Lab image.
 
     Args:
         lab: ``(H, W, 3)`` float32 Lab.
         step: largest colour difference (Lab distance) between neighbouring pixels of one region.
         min_area: regions smaller than this (anti-aliasing fringes, specks) get label -1 and no shape.
+        bg_step: pixels of the background component further than this from its median colour form own regions.
 
     The region touching the image corners with the most pixels is the background (label -1, no shape).
     """
@@ -70,6 +71,16 @@ def segment(lab: np.ndarray, *, step: float = 7.0, min_area: int = 12) -> tuple[
     keep = areas >= min_area
     keep[bg] = False
     labels = np.where(keep[labels], labels, -1)
+    # a pale part fades into the background through anti-aliasing steps smaller than ``step``: only pixels of the
+    # background's own colour are background; the rest of that component is split off by colour distance
+    bg_lab = np.median(lab[labels == -1], axis=0) if (labels == -1).any() else lab[0, 0]
+    pale = (comp.reshape(h, w) == bg) & (np.sqrt(((lab - bg_lab) ** 2).sum(axis=2)) > bg_step)
+    if pale.sum() >= min_area:
+        n_pale, pale_lab = cv2.connectedComponents(pale.astype(np.uint8), connectivity=4)
+        pale_areas = np.bincount(pale_lab.ravel(), minlength=n_pale)
+        base = int(labels.max()) + 1
+        ok = pale & (pale_areas[pale_lab] >= min_area)
+        labels = np.where(ok, base + pale_lab, labels).astype(np.int32)
     shapes: list[Shape] = []
     flat = labels.ravel()
     valid = flat >= 0

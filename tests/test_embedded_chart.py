@@ -1,0 +1,184 @@
+"""The chart judge on charts drawn with real matplotlib: findings, equivalence, and attempts to fool it."""
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from visual_erm.judge import get_judge  # noqa: E402
+
+X = np.arange(8)
+SALES = np.array([3, 4, 6, 5, 7, 8, 7, 9], float)
+COSTS = np.array([2, 2.5, 3, 3.2, 3, 4, 4.5, 5], float)
+
+
+def draw(*, dpi=100, sales=SALES, costs=COSTS, title="Quarterly sales", color="tab:blue", linestyle="-",
+         grid=False, stamp=None, legend=True, overplot=False, costs_series=True, swap_labels=False, bars=False,
+         jpeg=False, figsize=(6.4, 4.8)):
+    fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
+    if bars:
+        ax.bar(X, sales, color=color, label="sales")
+    else:
+        ax.plot(X, sales, color=color, linestyle=linestyle, lw=2, label="sales")
+    if costs_series:
+        ax.plot(X, costs, color="tab:orange", lw=2, label="costs")
+    if overplot:
+        rng = np.random.default_rng(0)
+        for _ in range(150):
+            ax.plot(X, rng.uniform(1, 9, len(X)), color="tab:blue", lw=3)
+    ax.set_title(title)
+    ax.set_xlabel("Year" if swap_labels else "Month")
+    ax.set_ylabel("Month" if swap_labels else "Year")
+    ax.set_ylim(0, 10)
+    if grid:
+        ax.grid(True)
+    if legend:
+        ax.legend(loc="upper left")
+    if stamp:
+        fig.text(0.5, 0.5, stamp, fontsize=26, color="green", ha="center", va="center", weight="bold")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    if jpeg:
+        out = io.BytesIO()
+        img.save(out, format="JPEG", quality=70)
+        img = Image.open(io.BytesIO(out.getvalue())).convert("RGB")
+    return np.asarray(img)
+
+
+@pytest.fixture(scope="module")
+def judge():
+    return get_judge("embedded")
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return draw()
+
+
+def verdict(judge, ref, cand):
+    v = judge.judge(ref, cand, task="chart")
+    assert v.ok
+    for e in v.errors:
+        assert e.bbox is not None and len(e.bbox) == 4
+        assert 0 <= e.bbox[0] <= e.bbox[2] <= cand.shape[1] and 0 <= e.bbox[1] <= e.bbox[3] <= cand.shape[0]
+        assert e.description.endswith(".") and e.location
+    return v
+
+
+def cats(v):
+    return {e.category for e in v.errors}
+
+
+@pytest.mark.parametrize("kw", [dict(dpi=72), dict(dpi=150), dict(jpeg=True)], ids=["dpi72", "dpi150", "jpeg"])
+def test_equivalent_renderings_are_clean(judge, ref, kw):
+    v = verdict(judge, ref, draw(**kw))
+    assert v.severity_sum <= 1, v.errors
+
+
+def test_identical_is_empty_and_reference_is_cached(judge, ref):
+    v = verdict(judge, ref, ref.copy())
+    assert v.errors == []
+    before = judge.cache.hits
+    verdict(judge, ref, draw(dpi=72))
+    assert judge.cache.hits == before + 1
+
+
+def test_missing_series_is_a_severe_data_error(judge, ref):
+    v = verdict(judge, ref, draw(costs_series=False, legend=False))
+    assert any(e.category == "data_error" and e.severity == 3 for e in v.errors), v.errors
+
+
+def test_reference_colours_with_wrong_data(judge, ref):
+    v = verdict(judge, ref, draw(sales=SALES[::-1]))
+    data = [e for e in v.errors if e.category == "data_error"]
+    assert data and max(e.severity for e in data) >= 2, v.errors
+    # the box lands on the plot area, not on the title or the margins
+    assert any(e.bbox[1] > 40 and e.bbox[3] < 440 for e in data)
+
+
+def test_recoloured_series_is_a_style_error(judge, ref):
+    v = verdict(judge, ref, draw(color="tab:green"))
+    assert "style_error" in cats(v) and "data_error" not in cats(v), v.errors
+
+
+def test_changed_title_is_a_text_error_on_the_title(judge, ref):
+    v = verdict(judge, ref, draw(title="Monthly revenue"))
+    text = [e for e in v.errors if e.category == "text_error"]
+    assert text, v.errors
+    assert text[0].bbox[3] < 80  # the title sits at the top of the image
+
+
+def test_grid_and_line_style_are_minor_style_errors(judge, ref):
+    v = verdict(judge, ref, draw(grid=True))
+    assert cats(v) == {"style_error"} and v.severity_sum <= 2, v.errors
+    v = verdict(judge, ref, draw(linestyle="--"))
+    assert 1 <= v.severity_sum <= 2, v.errors  # seen; its category (style) is not yet reliable
+
+
+def test_chart_type_change_is_structural(judge, ref):
+    v = verdict(judge, ref, draw(bars=True))
+    assert "structure_error" in cats(v) and v.severity_sum >= 3, v.errors
+
+
+def test_subplot_count(judge, ref):
+    fig, axs = plt.subplots(1, 2, figsize=(6.4, 4.8), dpi=100)
+    axs[0].plot(X, SALES)
+    axs[1].plot(X, COSTS)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    v = verdict(judge, ref, np.asarray(Image.open(buf).convert("RGB")))
+    assert any(e.category == "structure_error" and e.severity == 3 for e in v.errors), v.errors
+
+
+# ---------------- hard to fool ----------------
+
+def test_blank_canvas_is_worst(judge, ref):
+    blank = verdict(judge, ref, np.full_like(ref, 255))
+    flawed = verdict(judge, ref, draw(costs_series=False, legend=False))
+    assert blank.severity_sum >= 9 and blank.score < flawed.score
+
+
+def test_correct_stamp_is_penalised(judge, ref):
+    v = verdict(judge, ref, draw(stamp="CORRECT"))
+    assert v.severity_sum >= 2 and "text_error" in cats(v), v.errors
+    assert v.score < verdict(judge, ref, draw(dpi=72)).score
+
+
+def test_overplotted_chart_is_penalised(judge, ref):
+    v = verdict(judge, ref, draw(overplot=True))
+    assert v.severity_sum >= 3 and "data_error" in cats(v), v.errors
+
+
+def test_tiny_and_huge_images(judge, ref):
+    tiny = np.asarray(Image.fromarray(ref).resize((48, 36), Image.BILINEAR))
+    v = verdict(judge, ref, tiny)
+    assert v.severity_sum >= 2, v.errors
+    huge = draw(dpi=400)
+    v = verdict(judge, ref, huge)
+    assert v.severity_sum <= 1, v.errors
+
+
+def test_right_text_in_wrong_places(judge, ref):
+    v = verdict(judge, ref, draw(swap_labels=True))
+    assert "text_error" in cats(v) and v.severity_sum >= 2, v.errors
+
+
+def test_ranking_follows_severity(judge, ref):
+    clean = verdict(judge, ref, draw(dpi=150)).score
+    minor = verdict(judge, ref, draw(grid=True)).score
+    severe = verdict(judge, ref, draw(costs_series=False, legend=False, sales=SALES[::-1])).score
+    assert clean > minor > severe
+
+
+def test_detectors_can_be_switched_off(ref):
+    j = get_judge("embedded", disabled={"grid"}, ocr="none")
+    v = j.judge(ref, draw(grid=True), task="chart")
+    assert not any("grid" in e.description for e in v.errors)

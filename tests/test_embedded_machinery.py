@@ -1,0 +1,128 @@
+"""Pure functions of the embedded judge on tiny synthetic arrays with known answers."""
+
+import numpy as np
+import pytest
+
+from visual_erm.judge.embedded import geometry as geo
+from visual_erm.judge.embedded.base import Analysis, ComparerMissing, comparer_class, content_key
+from visual_erm.judge.embedded.color import color_name, delta_e, palette, rgb_to_lab
+from visual_erm.judge.embedded.normalize import background_color, content_box, fit_frame, normalize
+from visual_erm.judge.embedded.ocr import TextBox, match_text_boxes, text_similarity
+from visual_erm.judge.embedded.severity import RULES, THRESHOLDS, blank_candidate_errors, finding, table_markdown
+from visual_erm.types import CATEGORIES
+
+
+def canvas(h=60, w=80, color=255):
+    return np.full((h, w, 3), color, np.uint8)
+
+
+def test_content_box_and_background():
+    img = canvas()
+    img[10:20, 30:50] = (0, 0, 255)
+    assert tuple(background_color(img)) == (255, 255, 255)
+    assert content_box(img) == (30, 10, 50, 20)
+    assert content_box(canvas()) == (0, 0, 80, 60)
+
+
+def test_normalize_maps_boxes_back_to_source():
+    img = canvas(100, 200)
+    img[20:40, 50:150] = 0
+    n = normalize(img, work_side=50, pad=5)
+    assert n.image.shape == (10 + 10, 50 + 10, 3)
+    back = n.to_source((5, 5, 55, 15))
+    assert np.allclose(back, [50, 20, 150, 40])
+
+
+def test_fit_frame_recovers_scale_and_offset():
+    src = [(10, 20, 110, 220)]
+    work = [(5, 10, 55, 110)]
+    fr = fit_frame(src, work)
+    assert np.allclose(fr.scale, (0.5, 0.5))
+    assert np.allclose(fr.to_work((10, 20, 110, 220)), work[0])
+
+
+def test_tolerant_diff_ignores_small_shift_but_sees_new_stroke():
+    a = canvas()
+    a[30, 10:70] = 0
+    shifted = canvas()
+    shifted[31, 10:70] = 0
+    m, e = geo.tolerant_diff(a, shifted)
+    assert m.sum() == 0 and e.sum() == 0
+    moved = canvas()
+    moved[50, 10:70] = 0
+    m, e = geo.tolerant_diff(a, moved)
+    assert m.sum() > 30 and e.sum() > 30
+
+
+def test_axes_frames_finds_two_panels_in_reading_order():
+    img = canvas(100, 220)
+    for x0, x1 in ((10, 100), (120, 210)):
+        img[10, x0:x1] = 0
+        img[90, x0:x1] = 0
+        img[10:91, x0] = 0
+        img[10:91, x1 - 1] = 0
+    frames = geo.axes_frames(img)
+    assert len(frames) == 2 and frames[0][0] < frames[1][0]
+    assert geo.grid_shape(frames) == (1, 2)
+
+
+def test_stroke_thickness_tells_lines_from_bars():
+    line = np.zeros((50, 50), bool)
+    line[25, 5:45] = True
+    bar = np.zeros((50, 50), bool)
+    bar[10:45, 15:35] = True
+    assert geo.stroke_thickness(line) <= 3
+    assert geo.stroke_thickness(bar) >= 10
+
+
+def test_grid_lines_counted():
+    img = canvas(100, 100)
+    for y in (30, 50, 70):
+        img[y, :] = 200
+    h, v = geo.grid_lines(img, (0, 0, 100, 100), background=np.array([255, 255, 255], np.uint8))
+    assert (h, v) == (3, 0)
+
+
+def test_delta_e_and_palette():
+    red, blue = rgb_to_lab(np.array([[255, 0, 0]], np.uint8)), rgb_to_lab(np.array([[0, 0, 255]], np.uint8))
+    assert float(delta_e(red, red)[0]) == pytest.approx(0, abs=1e-3)
+    assert float(delta_e(red, blue)[0]) > 40
+    img = canvas()
+    img[:20] = (255, 0, 0)
+    img[20:30] = (0, 0, 255)
+    p = palette(img, chromatic_only=True)
+    assert len(p) == 2 and p.fraction[0] > p.fraction[1]
+    assert color_name(p.rgb[0]) == "red" and color_name(p.rgb[1]) == "blue"
+
+
+def test_text_similarity_and_matching():
+    assert text_similarity("Revenue", "revenue ") == 1.0
+    assert text_similarity("Revenue", "Profit") < 0.5
+    ref = [TextBox("Title", (0, 0, 50, 10)), TextBox("x label", (0, 90, 50, 100))]
+    cand = [TextBox("x label", (2, 91, 52, 101)), TextBox("Title!", (1, 0, 51, 10))]
+    pairs = sorted(match_text_boxes(ref, cand))
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1), (1, 0)]
+
+
+def test_severity_table_is_consistent():
+    for name, r in RULES.items():
+        assert r.task == name.split(".")[0]
+        assert r.category in CATEGORIES[r.task] and r.severity in (1, 2, 3)
+    assert "diff_threshold" in THRESHOLDS
+    d = finding("chart.series_missing", "The blue series is missing.", "plot area", [1, 2, 3, 4])
+    assert (d.category, d.severity, d.bbox) == ("data_error", 3, [1.0, 2.0, 3.0, 4.0])
+    assert len(blank_candidate_errors("table", 10, 10)) == len(CATEGORIES["table"])
+    assert "`chart.grid`" in table_markdown("chart")
+
+
+def test_analysis_lazy_and_content_key():
+    a = Analysis(task="chart", image=canvas(), key="k")
+    calls = []
+    assert a.lazy("x", lambda: calls.append(1) or 5) == 5
+    assert a.lazy("x", lambda: calls.append(1) or 6) == 5 and len(calls) == 1
+    assert content_key(canvas()) == content_key(canvas()) != content_key(canvas(color=0))
+
+
+def test_missing_comparer_is_a_clear_error():
+    with pytest.raises(ComparerMissing, match="no comparer for task 'nope'"):
+        comparer_class("nope")
