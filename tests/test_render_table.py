@@ -218,7 +218,13 @@ def listener():
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(http.server.ThreadingHTTPServer):
+        def get_request(self):  # every TCP connection counts, even one that never sends a request (preconnect)
+            conn = super().get_request()
+            hits.append("<connection>")
+            return conn
+
+    server = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.server_address[1], hits
@@ -248,7 +254,30 @@ def test_hostile_html_reaches_nothing(listener):
     assert np.array_equal(results[2].image, cell.image)  # the script neither ran nor left a trace
     # The listener is reachable from the host, so silence above means the browser never tried.
     urllib.request.urlopen(f"{base}/probe", timeout=5).read()
-    assert hits == ["/probe"]
+    assert hits == ["<connection>", "/probe"]
+
+
+def test_browser_alone_contains_unsanitised_pages(listener):
+    """Without the sanitiser, JavaScript-off, the request route and the network namespace still hold."""
+    port, hits = listener
+    base = f"http://127.0.0.1:{port}"
+    page = (
+        f'<html><head><link rel="stylesheet" href="{base}/style.css"><link rel="preconnect" href="{base}">'
+        f'<link rel="prefetch" href="{base}/prefetch">'
+        f'<style>@import "{base}/import.css"; body {{ background: url({base}/bg.png) }}</style></head><body>'
+        f'<script>document.body.innerHTML = "<p>ran</p>"; fetch("{base}/fetch"); new Image().src = "{base}/js.png"</script>'
+        f'<img src="{base}/img.png" width="20" height="20"><iframe src="{base}/frame"></iframe>'
+        f'<object data="{base}/object"></object><video src="{base}/video.mp4" autoplay></video>'
+        "<table><tr><td>cell</td></tr></table></body></html>"
+    )
+    refresh = f'<html><head><meta http-equiv="refresh" content="0; url={base}/refresh"></head><body>x</body></html>'
+    r, navigated = table.render_pages([page, refresh], config=CONFIG)
+    time.sleep(0.5)
+    assert r.ok, r.message
+    assert hits == []
+    # A meta refresh may win the race against the screenshot: then it is refused, never fetched.
+    assert navigated.ok or navigated.failure == FailureKind.FORBIDDEN
+    assert _dark_rows(r.image, fraction=0.05) >= 2  # the table is there: the script did not replace the body
 
 
 def test_browser_runs_in_its_own_network_namespace():

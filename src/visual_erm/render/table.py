@@ -194,12 +194,27 @@ def render_tables(
                 progress(1)
             continue
         pool = pool or _get_pool()
-        pending[pool.submit(code, language, config)] = i
+        # Pages are built (Markdown parsed, HTML sanitised) here, off the browsers' event loop.
+        source = code if language == "latex" else table_page(code, language=language)
+        pending[pool.submit(source, language, config)] = i
     for future in concurrent.futures.as_completed(pending):
         results[pending[future]] = finish(future.result(), config=config)
         if progress:
             progress(1)
     return [r for r in results if r is not None]
+
+
+def render_pages(pages: Sequence[str], *, config: RenderConfig = DEFAULT_CONFIG) -> list[Rendering]:
+    """Screenshot complete HTML pages as they are, without the sanitiser (trusted pages, and tests of the browser's
+    own containment: JavaScript off, requests aborted, no network namespace).
+
+    Args:
+        pages: whole HTML documents.
+        config: as for :func:`render_table`.
+    """
+    pool = _get_pool()
+    futures = [pool.submit(page, "html", config) for page in pages]
+    return [finish(f.result(), config=config) for f in futures]
 
 
 def close() -> None:
@@ -257,8 +272,9 @@ class _TablePool:
     async def _start(self) -> None:
         self.idle = asyncio.Queue()
 
-    def submit(self, code: str, language: str, config: RenderConfig) -> concurrent.futures.Future:
-        return asyncio.run_coroutine_threadsafe(self._render(code, language, config), self.loop)
+    def submit(self, source: str, language: str, config: RenderConfig) -> concurrent.futures.Future:
+        """Queue LaTeX code, or a finished HTML page (for ``html`` and ``markdown``)."""
+        return asyncio.run_coroutine_threadsafe(self._render(source, language, config), self.loop)
 
     async def _render(self, code: str, language: str, config: RenderConfig) -> Rendering:
         size = config.pool_size()
@@ -316,10 +332,9 @@ class _BrowserWorker:
         self.sandbox_key: tuple | None = None
         self.pidfile = _runtime_dir() / f"browser-{os.getpid()}-{index}.pid"
 
-    async def render(self, code: str, language: str, config: RenderConfig) -> Rendering:
+    async def render(self, page_html: str, language: str, config: RenderConfig) -> Rendering:
         start = time.monotonic()
         meta = {"task": "table", "language": language}
-        page_html = table_page(code, language=language)
         error = ""
         for _attempt in range(_ATTEMPTS):
             try:
@@ -335,10 +350,15 @@ class _BrowserWorker:
                 )
             except _PageTooLarge as exc:
                 return Rendering.failed(FailureKind.TOO_LARGE, str(exc), seconds=time.monotonic() - start, **meta)
-            except Exception as exc:  # playwright.Error or a dead pipe: the browser or page died; retry on a fresh one
-                error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
-                await self.stop()
-                continue
+            except Exception as exc:  # playwright.Error or a dead pipe
+                error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:300]
+                if self._died(exc):
+                    await self.stop()
+                    continue
+                # The page itself misbehaved (a meta refresh navigated away): blame the table, start a clean page.
+                await self._new_page()
+                kind = FailureKind.FORBIDDEN if "navigat" in error else FailureKind.RUNTIME
+                return Rendering.failed(kind, error, seconds=time.monotonic() - start, **meta)
             self.jobs += 1
             if self.jobs >= config.recycle_after:
                 await self.stop()
@@ -371,6 +391,15 @@ class _BrowserWorker:
             handle_sigterm=False,
             handle_sighup=False,
         )
+        await self._new_page()
+        self.sandbox_key, self.jobs = key, 0
+
+    async def _new_page(self) -> None:
+        if self.page is not None:
+            try:
+                await asyncio.wait_for(self.page.context.close(), timeout=_CLOSE_TIMEOUT_S)
+            except Exception:  # the old context is gone with its page either way
+                pass
         context = await self.browser.new_context(
             java_script_enabled=False,
             viewport=VIEWPORT,
@@ -381,7 +410,11 @@ class _BrowserWorker:
         )
         await context.route("**/*", _abort)
         self.page = await context.new_page()
-        self.sandbox_key, self.jobs = key, 0
+
+    def _died(self, exc: Exception) -> bool:
+        if self.browser is None or not self.browser.is_connected() or self.page is None or self.page.is_closed():
+            return True
+        return bool(re.search(r"closed|crash", str(exc), re.IGNORECASE))
 
     async def stop(self) -> None:
         browser, self.browser, self.page = self.browser, None, None
