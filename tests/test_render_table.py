@@ -186,7 +186,7 @@ def test_batch_keeps_order_and_isolates_failures():
     seen = []
     codes = [HTML_TABLE, r"\begin{tabular}{l} \undefinedmacro \end{tabular}", MARKDOWN_TABLE, "   ", "<p>&nbsp;</p>", LATEX_TABLE]
     languages = ["html", "latex", "markdown", "html", "html", "latex"]
-    results = table.render_tables(codes, languages, config=CONFIG, progress=seen.append)
+    results = table.render_tables(codes, languages, config=CONFIG, progress=lambda: seen.append(1))
     assert [r.language for r in results] == languages
     assert [r.failure for r in results] == [None, FailureKind.SYNTAX, None, FailureKind.NO_CODE, FailureKind.BLANK, None]
     assert "undefinedmacro" in results[1].message
@@ -331,7 +331,7 @@ def test_killed_browser_is_replaced_without_losing_a_table():
         os.kill(pid, signal.SIGKILL)
     killed_midway = []
 
-    def kill_once(_n):
+    def kill_once():
         if not killed_midway:
             killed_midway.extend(_browser_pids())
             for pid in killed_midway:

@@ -164,7 +164,7 @@ def render_tables(
     languages: Sequence[str],
     *,
     config: RenderConfig = DEFAULT_CONFIG,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> list[Rendering]:
     """Render many tables over the warm pool; results come back in input order.
 
@@ -173,7 +173,8 @@ def render_tables(
         languages: ``html``, ``markdown`` or ``latex`` per item (same length as ``codes``).
         config: as for :func:`render_table`; ``pool_size()`` browsers (one warm page each) serve the batch and
             as many LaTeX compiles run at once.
-        progress: called with ``1`` in the caller's thread each time an item finishes (``tqdm(...).update`` fits).
+        progress: called with no arguments, in the caller's thread, each time an item finishes (``tqdm(...).update``
+            fits), as ``visual_erm.render.render_many`` passes it.
 
     One item's failure never touches the others: a hung page is killed and its browser replaced, and an item
     whose browser died is retried on fresh browsers (three tries in all) before it is reported as ``crash``.
@@ -191,7 +192,7 @@ def render_tables(
         if refused is not None:
             results[i] = refused
             if progress:
-                progress(1)
+                progress()
             continue
         pool = pool or _get_pool()
         # Pages are built (Markdown parsed, HTML sanitised) here, off the browsers' event loop.
@@ -200,7 +201,7 @@ def render_tables(
     for future in concurrent.futures.as_completed(pending):
         results[pending[future]] = finish(future.result(), config=config)
         if progress:
-            progress(1)
+            progress()
     return [r for r in results if r is not None]
 
 
