@@ -167,6 +167,24 @@ def test_latex_booktabs_table_renders():
     assert (r.image[: CONFIG.table_margin] == 255).all()
 
 
+def test_latex_table_wider_than_the_text_width_is_not_clipped():
+    cells = " & ".join(f"column{i}" for i in range(24))
+    r = table.render_table(f"\\begin{{tabular}}{{{'l' * 24}}} {cells} \\\\ \\end{{tabular}}", language="latex", config=CONFIG)
+    assert r.ok, r.message
+    assert r.size[0] > 1500  # 24 columns at 150 dpi; the 16 cm text width alone would give about 950 px
+    right = r.image[:, -CONFIG.table_margin - 40: -CONFIG.table_margin]
+    assert (right.max(axis=2) < 100).any()  # the last column's text reaches the right edge of the content
+
+
+def test_without_bubblewrap_chromium_runs_directly():
+    config = replace(CONFIG, sandbox=SandboxConfig(backend="rlimits"))
+    assert "bwrap" not in table.chromium_wrapper(config.sandbox).read_text()
+    assert "bwrap" in table.chromium_wrapper(CONFIG.sandbox).read_text()
+    unwrapped = table.render_table(HTML_TABLE, language="html", config=config)
+    wrapped = table.render_table(HTML_TABLE, language="html", config=CONFIG)
+    assert unwrapped.ok and wrapped.ok and np.array_equal(unwrapped.image, wrapped.image)
+
+
 def test_same_input_twice_gives_same_pixels():
     first = table.render_tables([HTML_TABLE, LATEX_TABLE], ["html", "latex"], config=CONFIG)
     second = table.render_tables([HTML_TABLE, LATEX_TABLE], ["html", "latex"], config=CONFIG)

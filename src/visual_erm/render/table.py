@@ -306,7 +306,7 @@ class _TablePool:
     def shutdown(self) -> None:
         try:
             asyncio.run_coroutine_threadsafe(self._stop(), self.loop).result(timeout=30)
-        except (concurrent.futures.TimeoutError, RuntimeError):
+        except Exception:  # whatever went wrong closing politely, the processes still go
             for worker in self.workers:
                 worker.kill()
         self.loop.call_soon_threadsafe(self.loop.stop)
