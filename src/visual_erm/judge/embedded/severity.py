@@ -78,6 +78,8 @@ RULES: dict[str, Rule] = {r_name: r for r_name, r in {
     "svg.fill_color": Rule("svg", "style_error", 2, "a component filled with another colour or gradient"),
     "svg.stroke": Rule("svg", "style_error", 1, "stroke colour or width differs"),
     "svg.text_symbol": Rule("svg", "text_symbol_error", 2, "text or a symbol differs, is missing or extra"),
+    "svg.text_symbol_minor": Rule("svg", "text_symbol_error", 1, "a text differs only in case or by a character"),
+    "svg.whole_transform": Rule("svg", "structure_error", 2, "the whole drawing mirrored, rotated or re-proportioned"),
 }.items()}
 
 # Thresholds shared by detectors; units in comments. Tuned on dev sets built from matplotlib's gallery.

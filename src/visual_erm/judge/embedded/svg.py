@@ -1,11 +1,18 @@
-"""The SVG comparer: segment both renderings into shapes, match them, explain each region where the images differ.
+"""The SVG comparer: segment both renderings into shapes, explain each region where the images differ.
 
 Both images go into one square frame, so another resolution lines up. Only where they differ beyond
-anti-aliasing (``diff_mask``) is anything reported; each such region gets one explanation from the shapes that
-cover it: a reference shape with no partner is missing and a candidate shape with no partner is extra
-(structure); a thin unmatched shape hugging a matched one is a stroke (style); a matched pair that moved is
-structure, one that changed size or outline is shape, one that changed colour is style. Small text-like clusters
-are read by OCR and a changed reading is a text/symbol error.
+anti-aliasing (``diff_mask``) is anything reported. First the whole drawing is tested against mirrored, rotated
+and re-proportioned versions of the reference (one structure error when one of them explains the difference).
+Then each region of difference gets one explanation, found by testing hypotheses on the pixels of the reference
+shape (or, failing one, the candidate shape) under it:
+
+- text or a symbol (thin dark strokes in a line-sized box, read by OCR on both originals) -> text_symbol;
+- a thin band along a reference outline in one colour -> a stroke added, removed or widened (style);
+- the shape's place holds one new colour and keeps its outline -> fill colour (style);
+- the shape's pixels, shifted or rescaled, are found nearby -> moved (structure) or resized (shape);
+- the shape is gone -> missing (structure); a candidate shape with no such origin -> extra (structure);
+- otherwise edges decide colour (style) vs outline (shape).
+Severities of missing, extra, recoloured and resized parts grow with their share of the drawing.
 """
 
 from __future__ import annotations
@@ -15,22 +22,29 @@ import numpy as np
 
 from visual_erm.judge.embedded.base import Analysis, Comparer, content_key, register_comparer
 from visual_erm.judge.embedded.color import color_name, lab_to_rgb
+from visual_erm.judge.embedded.ocr import get_ocr, normalize_text, text_similarity
 from visual_erm.judge.embedded.severity import blank_candidate_errors, finding
-from visual_erm.judge.embedded.svg_shapes import Shape, box_iou, diff_mask, lab_frame, match_shapes, segment
+from visual_erm.judge.embedded.svg_shapes import Shape, diff_mask, lab_frame, segment, to_frame
 from visual_erm.types import Discrepancy
 
 SIDE = 256  # the comparison frame: emoji details survive, and a pair costs a few tens of ms
+SAME = 12.0  # Lab distance under which two pixels have the same colour
+DETECTOR = {"svg.shape_missing": "structure", "svg.shape_missing_minor": "structure", "svg.shape_extra": "structure",
+            "svg.shape_moved": "structure", "svg.whole_transform": "structure", "svg.shape_deformed": "shape",
+            "svg.shape_scaled": "shape", "svg.fill_color": "style", "svg.stroke": "style",
+            "svg.text_symbol": "text", "svg.text_symbol_minor": "text"}
 
 
 @register_comparer("svg")
 class SvgComparer(Comparer):
     """SVG renderings (icons, emoji: gradients, thin outlines and small details are the normal case).
 
-    Detectors (switch off by name in ``EmbeddedConfig.disabled``): ``structure`` (missing, extra, moved parts),
-    ``shape`` (resized or deformed parts), ``style`` (fill and stroke colours, stroke widths).
+    Detectors (switch off by name in ``EmbeddedConfig.disabled``): ``structure`` (missing, extra, moved parts; the
+    whole drawing mirrored, rotated or re-proportioned), ``shape`` (resized or deformed parts), ``style`` (fill and
+    stroke colours, stroke widths), ``text`` (text and symbols, read by OCR where the images differ).
     """
 
-    detectors = ("structure", "shape", "style")
+    detectors = ("structure", "shape", "style", "text")
 
     def analyse(self, image: np.ndarray) -> Analysis:
         lab = lab_frame(image, SIDE)
@@ -39,73 +53,134 @@ class SvgComparer(Comparer):
                         features={"lab": lab, "labels": labels, "shapes": shapes})
 
     def compare(self, ref: Analysis, cand: Analysis) -> list[Discrepancy]:
-        return compare_svgs(ref, cand, enabled=self.enabled)
+        ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads) if self.enabled("text") else None
+        return compare_svgs(ref, cand, enabled=self.enabled, ocr=ocr)
 
 
-def _severity_by_area(frac: float, *, small: float = 0.004, large: float = 0.06) -> int:
+def _area_severity(frac: float, *, small: float = 0.004, large: float = 0.06) -> int:
+    """1 for a detail (< 0.4 % of the drawing), 3 for a main part (>= 6 %), 2 between."""
     return 1 if frac < small else (3 if frac >= large else 2)
 
 
-def compare_svgs(ref: Analysis, cand: Analysis, *, enabled=lambda name: True) -> list[Discrepancy]:
+def _fill_severity(frac: float) -> int:
+    """A recoloured part: 1 for a detail (< 0.4 % of the drawing), else 2 (a colour is never 'misleading')."""
+    return 1 if frac < 0.004 else 2
+
+
+def _merge_same(errors: list[Discrepancy]) -> list[Discrepancy]:
+    """One error per identical finding: a part split into pieces by what lies over it is still one part."""
+    out: dict[tuple, Discrepancy] = {}
+    for e in errors:
+        k = (e.category, e.description)
+        if k in out:
+            o = out[k]
+            o.severity = max(o.severity, e.severity)
+            if o.bbox and e.bbox:
+                o.bbox = [min(o.bbox[0], e.bbox[0]), min(o.bbox[1], e.bbox[1]), max(o.bbox[2], e.bbox[2]),
+                          max(o.bbox[3], e.bbox[3])]
+        else:
+            out[k] = e
+    return list(out.values())
+
+
+def _dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.sqrt(((a - b) ** 2).sum(axis=-1))
+
+
+def _name(lab: np.ndarray) -> str:
+    return color_name(lab_to_rgb(np.asarray(lab, np.float32)[None])[0])
+
+
+class _Frame:
+    """Frame <-> image coordinates of one analysed image (``to_frame`` centres the image, aspect kept)."""
+
+    def __init__(self, image: np.ndarray) -> None:
+        self.h, self.w = image.shape[:2]
+        self.scale = max(self.h, self.w) / SIDE
+        self.oy, self.ox = (SIDE - round(self.h / self.scale)) // 2, (SIDE - round(self.w / self.scale)) // 2
+
+    def to_image(self, box) -> list[float]:
+        x0, y0, x1, y1 = box
+        return [max(0.0, (x0 - self.ox) * self.scale), max(0.0, (y0 - self.oy) * self.scale),
+                min(float(self.w), (x1 - self.ox) * self.scale), min(float(self.h), (y1 - self.oy) * self.scale)]
+
+
+def compare_svgs(ref: Analysis, cand: Analysis, *, enabled=lambda name: True, ocr=None) -> list[Discrepancy]:
     """Discrepancies between two analysed SVG renderings; boxes in the candidate's pixels."""
     rl, cl = ref["lab"], cand["lab"]
+    rframe, cframe = _Frame(ref.image), _Frame(cand.image)
     H, W = cand.image.shape[:2]
-    scale = max(H, W) / SIDE
-    oy, ox = (SIDE - H / scale) / 2, (SIDE - W / scale) / 2
-
-    def to_cand(box) -> list[float]:
-        x0, y0, x1, y1 = box
-        return [max(0.0, (x0 - ox) * scale), max(0.0, (y0 - oy) * scale), min(W, (x1 - ox) * scale),
-                min(H, (y1 - oy) * scale)]
-
     rs: list[Shape] = ref["shapes"]
     cs: list[Shape] = cand["shapes"]
     if rs and not cs:
         return blank_candidate_errors("svg", W, H)
-    D = diff_mask(rl, cl)
-    # differences one or two pixels thin are resampling and anti-aliasing, not content
-    D = cv2.morphologyEx(D.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    D = _differences(rl, cl)
     content = max(1, int((ref["labels"] >= 0).sum()))
     if D.sum() < max(6, 0.0015 * content):
         return []
+    whole = _whole_transform(rl, cl, D)
+    if whole is not None and enabled("structure"):
+        return [finding("svg.whole_transform", whole, "whole icon", [0.0, 0.0, float(W), float(H)])]
     grouped = cv2.dilate(D.astype(np.uint8), np.ones((5, 5), np.uint8))
     n, regions, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
-    pairs = match_shapes(rs, cs, side=SIDE)
-    r2c = {i: j for i, j, _ in pairs}
-    c2r = {j: i for i, j, _ in pairs}
-    rlab, clab = ref["labels"], cand["labels"]
+    ctx = _Context(ref, cand, rs, cs, content, D)
     errors: list[Discrepancy] = []
-    used_pairs: set[tuple[str, int]] = set()
-    for k in range(1, n):
+    done_keys: set = set()
+    done_boxes: list = []
+    text_lines: list = []
+    for k in np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1:
         region = (regions == k) & D
         area = int(region.sum())
         if area < max(9, 0.0015 * content):
             continue
-        x, y, w, h = stats[k, :4]
+        x, y, w, h = (int(v) for v in stats[k, :4])
         rbox = (float(x), float(y), float(x + w), float(y + h))
-        frac = area / content
-        # shapes under the difference, by how much of the region they cover
-        rcov = np.bincount(rlab[region][rlab[region] >= 0], minlength=len(rs)) if rs else np.zeros(0)
-        ccov = np.bincount(clab[region][clab[region] >= 0], minlength=len(cs)) if cs else np.zeros(0)
-        found = _explain(rs, cs, r2c, c2r, rcov, ccov, area, rl, cl, region)
+        if any(_overlap(rbox, b) > 0.5 for b in done_boxes):
+            continue  # the other end of a moved or resized part already reported
+        if ocr is not None and enabled("text"):
+            if any(_same_line(rbox, b) for b in text_lines):
+                continue
+            text = _read_text(ref, cand, rframe, cframe, rbox, region, ocr)
+            if text is not None:
+                text_lines.append(rbox)
+                rule, desc, sev = text
+                errors.append(finding(rule, desc, _where(rbox), cframe.to_image(_pad_box(rbox, 2)), severity=sev))
+                continue
+        found = ctx.explain(region, rbox)
         if found is None:
             continue
-        rule, desc, key, box = found
-        if key in used_pairs:  # a moved shape leaves two regions (old and new place): one error
+        rule, desc, key, box, sev = found
+        if key is not None and key in done_keys:
             continue
-        used_pairs.add(key)
-        cat = rule.split(".")[1]
-        detector = {"shape_missing": "structure", "shape_missing_minor": "structure", "shape_extra": "structure",
-                    "shape_moved": "structure", "shape_deformed": "shape", "shape_scaled": "shape",
-                    "fill_color": "style", "stroke": "style"}.get(cat, "structure")
-        if not enabled(detector):
+        done_keys.add(key)
+        if rule in ("svg.shape_moved", "svg.shape_scaled"):
+            done_boxes.append(box)
+        if not enabled(DETECTOR.get(rule, "structure")):
             continue
-        sev = None
-        if rule in ("svg.shape_missing", "svg.shape_extra", "svg.shape_deformed", "svg.fill_color",
-                    "svg.shape_scaled"):
-            sev = _severity_by_area(frac)
-        errors.append(finding(rule, desc, _where(rbox), to_cand(box or rbox), severity=sev))
-    return errors
+        errors.append(finding(rule, desc, _where(rbox), cframe.to_image(box or rbox), severity=sev))
+    return _merge_same(errors)
+
+
+def _differences(rl: np.ndarray, cl: np.ndarray) -> np.ndarray:
+    D = diff_mask(rl, cl)
+    # differences one or two pixels thin are resampling and anti-aliasing, not content
+    return cv2.morphologyEx(D.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def _overlap(a, b) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return ix * iy / small if small > 0 else 0.0
+
+
+def _same_line(a, b) -> bool:
+    iy = min(a[3], b[3]) - max(a[1], b[1])
+    return iy > 0.5 * min(a[3] - a[1], b[3] - b[1]) and (max(a[0], b[0]) - min(a[2], b[2])) < 0.1 * SIDE
+
+
+def _pad_box(box, px: float):
+    return (box[0] - px, box[1] - px, box[2] + px, box[3] + px)
 
 
 def _where(box) -> str:
@@ -115,76 +190,287 @@ def _where(box) -> str:
     return f"{v} {h}" if (v, h) != ("middle", "centre") else "centre"
 
 
-def _explain(rs, cs, r2c, c2r, rcov, ccov, area, rl, cl, region):
-    """(rule, description, dedup key, box in frame px) for one region of difference, or None when it is noise."""
-    ri = int(np.argmax(rcov)) if len(rcov) and rcov.max() > 0 else None
-    ci = int(np.argmax(ccov)) if len(ccov) and ccov.max() > 0 else None
-    r_share = rcov[ri] / area if ri is not None else 0.0
-    c_share = ccov[ci] / area if ci is not None else 0.0
-    # the same place holds a shape on both sides, in other colours: a fill change, whatever the matching said
-    if ri is not None and ci is not None and box_iou(rs[ri].box, cs[ci].box) > 0.6 \
-            and abs(np.log(cs[ci].area / max(rs[ri].area, 1))) < 0.3:
-        a, b = rs[ri], cs[ci]
-        if float(np.sqrt(((a.lab - b.lab) ** 2).sum())) > 12:
-            return ("svg.fill_color", f"A part is {color_name(lab_to_rgb(b.lab[None])[0])} instead of "
-                    f"{color_name(lab_to_rgb(a.lab[None])[0])}.", ("r", ri), b.box)
-    # a reference shape mostly inside the difference with no partner: missing
-    if ri is not None and ri not in r2c and rcov[ri] >= 0.4 * rs[ri].area and r_share >= c_share * 0.8:
-        s = rs[ri]
-        if _is_outline_of(s, rs, cs, r2c):
-            return "svg.stroke", "An outline (stroke) of the reference is missing or thinner.", ("r", ri), s.box
-        name = color_name(lab_to_rgb(s.lab[None])[0])
-        rule = "svg.shape_missing" if s.area >= 0.01 * SIDE * SIDE else "svg.shape_missing_minor"
-        return rule, f"A {name} part of the reference is missing.", ("r", ri), s.box
-    if ci is not None and ci not in c2r and ccov[ci] >= 0.4 * cs[ci].area:
-        s = cs[ci]
-        if _is_outline_of(s, cs, rs, c2r):
-            return "svg.stroke", "A part has an outline (stroke) the reference does not have, or a thicker one.", ("c", ci), s.box
-        name = color_name(lab_to_rgb(s.lab[None])[0])
-        return "svg.shape_extra", f"An extra {name} part that the reference does not have.", ("c", ci), s.box
-    # the matched pair that the region belongs to most (relative to the part's own size) explains it
-    options = [(rcov[i] / rs[i].area, i) for i in np.flatnonzero(rcov) if i in r2c]
-    options += [(ccov[j] / cs[j].area, c2r[j]) for j in np.flatnonzero(ccov) if j in c2r]
-    for _, idx in sorted(options, reverse=True):
-        a, b = rs[idx], cs[r2c[idx]]
-        d = np.hypot(a.centroid[0] - b.centroid[0], a.centroid[1] - b.centroid[1])
-        ratio = b.area / max(a.area, 1)
-        de = float(np.sqrt(((a.lab - b.lab) ** 2).sum()))
-        key = ("r", idx)
-        if de > 12 and box_iou(a.box, b.box) > 0.5:
-            return ("svg.fill_color", f"A part is {color_name(lab_to_rgb(b.lab[None])[0])} instead of "
-                    f"{color_name(lab_to_rgb(a.lab[None])[0])}.", key, b.box)
-        size_change = abs(np.log(max(ratio, 1e-3))) > 0.18
-        if d > 3 + 0.08 * np.sqrt(a.area) and not (size_change and box_iou(a.box, b.box) > 0.4):
-            return "svg.shape_moved", "A part is in another place than in the reference.", key, \
-                (min(a.box[0], b.box[0]), min(a.box[1], b.box[1]), max(a.box[2], b.box[2]), max(a.box[3], b.box[3]))
-        if size_change:
-            return "svg.shape_scaled", f"A part is {'larger' if ratio > 1 else 'smaller'} than in the reference.", key, b.box
-    # matched on both sides but no single shape explains it: compare edges to tell colour from geometry
-    ys, xs = np.nonzero(region)
-    ref_edge = _edges(rl)[ys, xs]
-    cand_edge = _edges(cl)[ys, xs]
-    same_geometry = (ref_edge == cand_edge).mean() > 0.85
-    if ri is None and ci is None:
+def _ink(lab: np.ndarray) -> np.ndarray:
+    bg = np.median(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]), axis=0)
+    return _dist(lab, bg) > 10
+
+
+def _content_box(mask: np.ndarray):
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
         return None
-    key = ("r", ri) if ri is not None else ("c", ci)
-    if same_geometry:
-        return "svg.fill_color", "Colours in this part differ from the reference.", key, None
-    return "svg.shape_deformed", "The outline of a part differs from the reference.", key, None
+    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
 
 
-def _edges(lab: np.ndarray) -> np.ndarray:
-    L = np.clip(lab[..., 0] * 2.55, 0, 255).astype(np.uint8)
-    return cv2.dilate(cv2.Canny(L, 40, 100), np.ones((3, 3), np.uint8)) > 0
+def _whole_transform(rl: np.ndarray, cl: np.ndarray, D: np.ndarray) -> str | None:
+    """A description when the candidate is the reference mirrored, rotated or re-proportioned, else None."""
+    rink, cink = _ink(rl), _ink(cl)
+    if D.sum() < 0.2 * max(1, rink.sum()):
+        return None
+    rb, cb = _content_box(rink), _content_box(cink)
+    if rb is None or cb is None or min(rb[2] - rb[0], rb[3] - rb[1], cb[2] - cb[0], cb[3] - cb[1]) < 8:
+        return None
+    crop = rl[rb[1]:rb[3], rb[0]:rb[2]]
+    cw, ch = cb[2] - cb[0], cb[3] - cb[1]
+    base = float(D.sum())
+    options = {"mirrored left-to-right": crop[:, ::-1], "flipped upside down": crop[::-1],
+               "rotated by 90 degrees": np.rot90(crop, 1), "rotated by 90 degrees ": np.rot90(crop, -1),
+               "rotated by 180 degrees": crop[::-1, ::-1]}
+    r_aspect = (rb[2] - rb[0]) / (rb[3] - rb[1])
+    c_aspect = cw / ch
+    if abs(np.log(c_aspect / r_aspect)) > 0.08:
+        options["squashed or stretched (other proportions)"] = crop
+    best, best_area = None, base
+    for what, img in options.items():
+        placed = cl.copy()
+        placed[cb[1]:cb[3], cb[0]:cb[2]] = cv2.resize(np.ascontiguousarray(img), (cw, ch), interpolation=cv2.INTER_AREA)
+        area = float(_differences(placed, cl).sum()) + float((rink & ~cink).sum() * 0)
+        if area < best_area:
+            best, best_area = what, area
+    if best is not None and best_area < 0.3 * base:
+        return f"The whole icon is {best.strip()} compared with the reference."
+    return None
 
 
-def _is_outline_of(s: Shape, own: list[Shape], other: list[Shape], pair_of: dict[int, int]) -> bool:
-    """A thin shape whose box hugs the box of another shape: a stroke, not a part."""
-    if s.thickness > 10:
-        return False
-    for t in own:
-        if t is s or t.area < s.area * 0.5:
+def _read_text(ref, cand, rframe, cframe, rbox, region, ocr):
+    """(rule, description, severity) when the region is text or a symbol that reads differently, else None."""
+    x0, y0, x1, y1 = rbox
+    if y1 - y0 > 0.14 * SIDE or (x1 - x0) * (y1 - y0) > 0.08 * SIDE * SIDE:
+        return None
+    readings = []
+    for a, fr in ((ref, rframe), (cand, cframe)):
+        lab = a["lab"]
+        ink = _ink(lab)[int(y0):int(y1), int(x0):int(x1)]
+        dark = lab[int(y0):int(y1), int(x0):int(x1), 0] < 60
+        thin = False
+        if ink.sum() >= 4:
+            dt = cv2.distanceTransform(ink.astype(np.uint8), cv2.DIST_L2, 3)
+            thin = float(np.percentile(dt[ink], 90)) <= 2.2 and dark.sum() >= 0.4 * ink.sum()
+        readings.append(thin)
+    if not any(readings):
+        return None
+    texts = []
+    for a, fr in ((ref, rframe), (cand, cframe)):
+        bx = fr.to_image(_pad_box(rbox, 3))
+        crop = a.image[int(bx[1]):int(np.ceil(bx[3])), int(bx[0]):int(np.ceil(bx[2]))]
+        text, score = ocr.recognize(crop) if crop.size else ("", 0.0)
+        texts.append(text if score >= 0.6 and any(ch.isalnum() or ch in "#+*@&%$?!=<>/" for ch in text) else "")
+    rt, ct = texts
+    if not rt and not ct:
+        return None
+    if normalize_text(rt) == normalize_text(ct) and rt == ct:
+        return None
+    if not ct:
+        return "svg.text_symbol", f"The text '{rt}' of the reference is missing.", None
+    if not rt:
+        return "svg.text_symbol", f"An extra text or symbol '{ct}' that the reference does not have.", None
+    minor = normalize_text(rt) == normalize_text(ct) or text_similarity(rt, ct) >= 0.75
+    return ("svg.text_symbol_minor" if minor else "svg.text_symbol"), f"The text reads '{ct}' instead of '{rt}'.", None
+
+
+class _Context:
+    """The two analyses of a pair, with the per-pixel maps the hypotheses share."""
+
+    def __init__(self, ref, cand, rs, cs, content, D) -> None:
+        self.D = cv2.dilate(D.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        self.rl, self.cl = ref["lab"], cand["lab"]
+        self.rlab, self.clab = ref["labels"], cand["labels"]
+        self.rs, self.cs, self.content = rs, cs, content
+        self.redge = _label_edges(self.rlab)
+        self.cedge = _label_edges(self.clab)
+        self.near_redge = cv2.dilate(self.redge.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+        self.near_cedge = cv2.dilate(self.cedge.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+
+    def explain(self, region: np.ndarray, rbox):
+        """(rule, description, dedup key, box in frame px, severity or None), or None for noise."""
+        area = int(region.sum())
+        rcov = np.bincount(self.rlab[region][self.rlab[region] >= 0], minlength=len(self.rs))
+        ccov = np.bincount(self.clab[region][self.clab[region] >= 0], minlength=len(self.cs))
+        rshare = rcov / np.maximum([s.area for s in self.rs], 1) if len(self.rs) else np.zeros(0)
+        cshare = ccov / np.maximum([s.area for s in self.cs], 1) if len(self.cs) else np.zeros(0)
+        stroke = self._stroke(region, rshare, cshare)
+        if stroke is not None:
+            return stroke
+        # the reference shape this region is most about: the one it covers most, relative to its size
+        r_cands = [i for i in np.flatnonzero(rcov) if rshare[i] >= 0.3 and rcov[i] >= 0.15 * area]
+        for i in sorted(r_cands, key=lambda i: -rcov[i]):
+            found = self._ref_shape(int(i), region)
+            if found is not None:
+                return found
+        c_cands = [j for j in np.flatnonzero(ccov) if cshare[j] >= 0.3 and ccov[j] >= 0.15 * area]
+        for j in sorted(c_cands, key=lambda j: -ccov[j]):
+            found = self._cand_shape(int(j), region)
+            if found is not None:
+                return found
+        if rcov.sum() + ccov.sum() == 0:
+            return None
+        ys, xs = np.nonzero(region)
+        same_geometry = (self.near_redge[ys, xs] == self.near_cedge[ys, xs]).mean() > 0.9 and \
+            (self.redge[ys, xs] == self.cedge[ys, xs]).mean() > 0.8
+        frac = area / self.content
+        if same_geometry:
+            return "svg.fill_color", "Colours in this part differ from the reference.", None, None, _fill_severity(frac)
+        return "svg.shape_deformed", "The outline of a part differs from the reference.", None, None, _area_severity(frac)
+
+    def _stroke(self, region, rshare, cshare):
+        """An outline added, removed or widened: a thin band hugging reference outlines, no whole part in it."""
+        dt = cv2.distanceTransform(np.pad(region, 1).astype(np.uint8), cv2.DIST_L2, 3)[1:-1, 1:-1]
+        if float(dt.max()) > 5.5:
+            return None
+        ys, xs = np.nonzero(region)
+        if self.near_redge[ys, xs].mean() < 0.9:
+            return None
+        big_r = [i for i in np.flatnonzero(rshare >= 0.6) if self.rs[i].thickness > 4]
+        big_c = [j for j in np.flatnonzero(cshare >= 0.6) if self.cs[j].thickness > 4]
+        if big_r or big_c:
+            return None
+        # the band has one colour on the side that drew it
+        rc, cc = self.rl[ys, xs], self.cl[ys, xs]
+        r_spread = float(np.median(_dist(rc, np.median(rc, axis=0))))
+        c_spread = float(np.median(_dist(cc, np.median(cc, axis=0))))
+        if min(r_spread, c_spread) > 10:
+            return None
+        added = c_spread <= r_spread
+        box = _box_of(region)
+        if added:
+            return ("svg.stroke", f"A part has a {_name(np.median(cc, axis=0))} outline (stroke) the reference does "
+                    "not have, or a thicker one.", ("stroke", box), box, None)
+        return "svg.stroke", "An outline (stroke) of the reference is missing or thinner.", ("stroke", box), box, None
+
+    def _ref_shape(self, i: int, region: np.ndarray):
+        s = self.rs[i]
+        M = self.rlab == i
+        here = float((_dist(self.cl[M], s.lab) < SAME).mean())
+        if here >= 0.6:
+            return None  # the shape is still in place: the region is about something else
+        frac = s.area / self.content
+        key = ("r", i)
+        # only where the candidate differs may a moved part land (not on an unchanged part of the same colour)
+        moved = _find_transformed(M, (_dist(self.cl, s.lab) < SAME) & (self.D | M))
+        if moved is not None:
+            return self._moved_or_scaled(M, moved, key, frac)
+        # one new colour over the whole shape, and the outline still there: recoloured
+        inner = cv2.erode(M.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        if inner.sum() < 6:
+            inner = M
+        cm = self.cl[inner]
+        med = np.median(cm, axis=0)
+        uniform = float((_dist(cm, med) < SAME).mean())
+        ring = (cv2.dilate(M.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)) & ~cv2.dilate(
+            M.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        continues = float((_dist(self.cl[ring], med) < SAME).mean()) if ring.any() else 0.0
+        ref_ring = float((_dist(self.rl[ring], med) < SAME).mean()) if ring.any() else 0.0
+        if uniform >= 0.7 and (continues < 0.5 or continues <= ref_ring + 0.15) and _dist(med, s.lab) > SAME \
+                and not (continues >= 0.5 and ref_ring >= 0.5):
+            return ("svg.fill_color", f"A {_name(s.lab)} part is {_name(med)} instead.", key, s.box,
+                    _fill_severity(frac))
+        if self._gradient_like(M, med):
+            return ("svg.fill_color", f"A {_name(s.lab)} part is filled differently (colour or gradient).", key, s.box,
+                    _fill_severity(frac))
+        rule = "svg.shape_missing" if frac >= 0.004 else "svg.shape_missing_minor"
+        return rule, f"A {_name(s.lab)} part of the reference is missing.", key, s.box, _area_severity(frac)
+
+    def _gradient_like(self, M, med) -> bool:
+        """The candidate keeps the shape's outline (edges along its boundary) though its colours changed."""
+        boundary = M & ~cv2.erode(M.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        if boundary.sum() < 8:
+            return False
+        return float(self.near_cedge[boundary].mean()) > 0.9 and float(
+            (cv2.dilate(self.cedge.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)[boundary].mean()) > 0.75
+
+    def _cand_shape(self, j: int, region: np.ndarray):
+        s = self.cs[j]
+        N = self.clab == j
+        here = float((_dist(self.rl[N], s.lab) < SAME).mean())
+        if here >= 0.6:
+            return None
+        frac = s.area / self.content
+        key = ("c", j)
+        moved = _find_transformed(N, (_dist(self.rl, s.lab) < SAME) & (self.D | N))
+        if moved is not None:
+            dx, dy, scale = moved
+            return self._moved_or_scaled(N, (-dx, -dy, 1 / scale), key, frac)
+        if self._outline_in_ref(N) and float(_ink(self.rl)[N].mean()) > 0.8:
+            # a region of the reference, with its outline, now in one new colour: recoloured, not added
+            return ("svg.fill_color", f"A part is {_name(s.lab)} instead of {_name(np.median(self.rl[N], axis=0))}.",
+                    key, s.box, _fill_severity(frac))
+        return ("svg.shape_extra", f"An extra {_name(s.lab)} part that the reference does not have.", key, s.box,
+                _area_severity(frac))
+
+    def _outline_in_ref(self, N) -> bool:
+        boundary = N & ~cv2.erode(N.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        if boundary.sum() < 8:
+            return False
+        return float((cv2.dilate(self.redge.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)[boundary].mean()) > 0.75
+
+    def _moved_or_scaled(self, M, moved, key, frac):
+        dx, dy, scale = moved
+        box = _box_of(M)
+        size = np.sqrt(M.sum())
+        if abs(scale - 1) > 0.08 and np.hypot(dx, dy) < 0.5 * size:
+            return ("svg.shape_scaled", f"A part is {'larger' if scale > 1 else 'smaller'} than in the reference.",
+                    key, _union(box, _scaled_box(box, scale)), 2)
+        moved_box = (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+        return "svg.shape_moved", "A part is in another place than in the reference.", key, _union(box, moved_box), 2
+
+
+def _label_edges(labels: np.ndarray) -> np.ndarray:
+    e = np.zeros(labels.shape, bool)
+    e[:, 1:] |= labels[:, 1:] != labels[:, :-1]
+    e[1:] |= labels[1:] != labels[:-1]
+    return e
+
+
+def _box_of(mask: np.ndarray):
+    ys, xs = np.nonzero(mask)
+    return float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1)
+
+
+def _union(a, b):
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def _scaled_box(box, s):
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    hw, hh = (box[2] - box[0]) / 2 * s, (box[3] - box[1]) / 2 * s
+    return cx - hw, cy - hh, cx + hw, cy + hh
+
+
+def _find_transformed(M: np.ndarray, target: np.ndarray, *, reach: int = 48):
+    """(dx, dy, scale) when ``M`` shifted and/or scaled about its centre lands on ``target`` pixels, else None.
+
+    A transform counts when at least 75 % of the moved mask lands on ``target`` and its share beats the shape's own
+    place by 0.3. Shifts within 2 px at scale 1 are the shape's own place.
+    """
+    x0, y0, x1, y1 = (int(v) for v in _box_of(M))
+    h, w = y1 - y0, x1 - x0
+    if M.sum() < 10:
+        return None
+    crop = M[y0:y1, x0:x1].astype(np.float32)
+    tgt = target.astype(np.float32)
+    own = float((target & M).sum() / M.sum())
+    best = None
+    for scale in (1.0, 0.6, 0.75, 0.87, 1.15, 1.3, 1.5):
+        sw, sh = max(2, round(w * scale)), max(2, round(h * scale))
+        tmpl = cv2.resize(crop, (sw, sh), interpolation=cv2.INTER_NEAREST) if scale != 1.0 else crop
+        n = float(tmpl.sum())
+        if n < 8:
             continue
-        if box_iou(s.box, t.box) > 0.6:
-            return True
-    return False
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        ax, ay = int(round(cx - sw / 2)), int(round(cy - sh / 2))  # template origin if scaled in place
+        wx0, wy0 = max(0, ax - reach), max(0, ay - reach)
+        wx1, wy1 = min(tgt.shape[1], ax + sw + reach), min(tgt.shape[0], ay + sh + reach)
+        win = tgt[wy0:wy1, wx0:wx1]
+        if win.shape[0] < sh or win.shape[1] < sw:
+            continue
+        score = cv2.matchTemplate(win, tmpl, cv2.TM_CCORR) / n
+        if scale == 1.0:
+            oy, ox = ay - wy0, ax - wx0
+            score[max(0, oy - 2):oy + 3, max(0, ox - 2):ox + 3] = 0
+        py, px = np.unravel_index(int(np.argmax(score)), score.shape)
+        val = float(score[py, px])
+        if val >= 0.75 and val >= own + 0.3 and (best is None or val > best[0] + 0.02):
+            best = (val, wx0 + px - ax, wy0 + py - ay, scale)
+    if best is None:
+        return None
+    return float(best[1]), float(best[2]), best[3]
