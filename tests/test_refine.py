@@ -1,8 +1,8 @@
 """Reflect-and-revise against a policy server on 127.0.0.1 that edits its SVG according to the feedback it gets.
 
 The toy policy starts from a drawing with two defects (the square has the wrong colour, the circle is missing). On a
-revision request it reads the discrepancy list out of the prompt and fixes the first item it understands: "<x>
-instead of <y>" recolours, "a <colour> part ... is missing" adds a shape of that colour where ``location`` says.
+revision request it reads the discrepancy list out of the prompt and fixes the first item it understands: a colour
+named as wrong ("<x> instead of <y>", "a <y> part is <x> instead") is recoloured, "a <colour> part ... is missing" adds a shape of that colour where ``location`` says.
 Without feedback it would never change its answer, so any progress comes from the judge's discrepancies.
 """
 
@@ -33,9 +33,12 @@ def revise(code: str, errors: list[dict]) -> str:
     """Apply the first discrepancy the toy policy understands."""
     for err in errors:
         text = err.get("description", "").lower()
-        m = re.search(r"(\w+) instead of (\w+)", text)
+        m = re.search(r"(\w+) instead of (\w+)", text)  # "<now> instead of <wanted>"
         if m and m.group(1) in PALETTE and m.group(2) in PALETTE:
             return code.replace(PALETTE[m.group(1)], PALETTE[m.group(2)], 1)
+        m = re.search(r"an? (\w+) part is (\w+) instead", text)  # "a <wanted> part is <now> instead"
+        if m and m.group(1) in PALETTE and m.group(2) in PALETTE:
+            return code.replace(PALETTE[m.group(2)], PALETTE[m.group(1)], 1)
         m = re.search(r"an? (\w+) part .*missing", text)
         if m and m.group(1) in PALETTE:
             where = err.get("location", "")
