@@ -28,6 +28,7 @@ from visual_erm.judge.embedded.svg_shapes import Shape, diff_mask, lab_frame, se
 from visual_erm.types import Discrepancy
 
 SIDE = 256  # the comparison frame: emoji details survive, and a pair costs a few tens of ms
+SYMBOLS = "#+*@&%$?!=<>/×÷±§"
 SAME = 12.0  # Lab distance under which two pixels have the same colour
 DETECTOR = {"svg.shape_missing": "structure", "svg.shape_missing_minor": "structure", "svg.shape_extra": "structure",
             "svg.shape_moved": "structure", "svg.whole_transform": "structure", "svg.shape_deformed": "shape",
@@ -118,13 +119,21 @@ def compare_svgs(ref: Analysis, cand: Analysis, *, enabled=lambda name: True, oc
     content = max(1, int((ref["labels"] >= 0).sum()))
     if D.sum() < max(6, 0.0015 * content):
         return []
+    errors: list[Discrepancy] = []
     whole = _whole_transform(rl, cl, D)
-    if whole is not None and enabled("structure"):
-        return [finding("svg.whole_transform", whole, "whole icon", [0.0, 0.0, float(W), float(H)])]
+    if whole is not None:
+        # report the transform once, then look for what else differs against the transformed reference
+        what, rl = whole
+        if enabled("structure"):
+            errors.append(finding("svg.whole_transform", what, "whole icon", [0.0, 0.0, float(W), float(H)]))
+        labels, rs = segment(rl)
+        ref = Analysis(task="svg", image=ref.image, key=ref.key, features={"lab": rl, "labels": labels, "shapes": rs})
+        D = _differences(rl, cl)
+        if D.sum() < max(6, 0.0015 * content):
+            return errors
     grouped = cv2.dilate(D.astype(np.uint8), np.ones((5, 5), np.uint8))
     n, regions, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
     ctx = _Context(ref, cand, rs, cs, content, D)
-    errors: list[Discrepancy] = []
     done_keys: set = set()
     done_boxes: list = []
     text_lines: list = []
@@ -202,12 +211,22 @@ def _content_box(mask: np.ndarray):
     return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
 
 
-def _whole_transform(rl: np.ndarray, cl: np.ndarray, D: np.ndarray) -> str | None:
-    """A description when the candidate is the reference mirrored, rotated or re-proportioned, else None."""
+def _main_box(ink: np.ndarray):
+    """Box of the largest blob of ink (the drawing without a caption or stray marks beside it)."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)))
+    if n < 2:
+        return None
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    return _content_box((lab == k) & ink)
+
+
+def _whole_transform(rl: np.ndarray, cl: np.ndarray, D: np.ndarray):
+    """(description, transformed reference Lab) when the candidate's drawing is the reference's mirrored, rotated
+    or re-proportioned (placed where the candidate has it), else None."""
     rink, cink = _ink(rl), _ink(cl)
     if D.sum() < 0.2 * max(1, rink.sum()):
         return None
-    rb, cb = _content_box(rink), _content_box(cink)
+    rb, cb = _main_box(rink), _main_box(cink)
     if rb is None or cb is None or min(rb[2] - rb[0], rb[3] - rb[1], cb[2] - cb[0], cb[3] - cb[1]) < 8:
         return None
     crop = rl[rb[1]:rb[3], rb[0]:rb[2]]
@@ -220,15 +239,16 @@ def _whole_transform(rl: np.ndarray, cl: np.ndarray, D: np.ndarray) -> str | Non
     c_aspect = cw / ch
     if abs(np.log(c_aspect / r_aspect)) > 0.08:
         options["squashed or stretched (other proportions)"] = crop
-    best, best_area = None, base
+    best, best_area, best_lab = None, base, None
     for what, img in options.items():
-        placed = cl.copy()
+        placed = rl.copy()
+        placed[rb[1]:rb[3], rb[0]:rb[2]] = np.median(np.concatenate([rl[0], rl[-1]]), axis=0)
         placed[cb[1]:cb[3], cb[0]:cb[2]] = cv2.resize(np.ascontiguousarray(img), (cw, ch), interpolation=cv2.INTER_AREA)
-        area = float(_differences(placed, cl).sum()) + float((rink & ~cink).sum() * 0)
+        area = float(_differences(placed, cl).sum())
         if area < best_area:
-            best, best_area = what, area
-    if best is not None and best_area < 0.3 * base:
-        return f"The whole icon is {best.strip()} compared with the reference."
+            best, best_area, best_lab = what, area, placed
+    if best is not None and best_area < 0.5 * base:
+        return f"The whole icon is {best.strip()} compared with the reference.", best_lab
     return None
 
 
@@ -241,21 +261,25 @@ def _read_text(ref, cand, rframe, cframe, rbox, region, ocr):
     for a, fr in ((ref, rframe), (cand, cframe)):
         lab = a["lab"]
         ink = _ink(lab)[int(y0):int(y1), int(x0):int(x1)]
-        dark = lab[int(y0):int(y1), int(x0):int(x1), 0] < 60
         thin = False
         if ink.sum() >= 4:
             dt = cv2.distanceTransform(ink.astype(np.uint8), cv2.DIST_L2, 3)
-            thin = float(np.percentile(dt[ink], 90)) <= 2.2 and dark.sum() >= 0.4 * ink.sum()
+            thin = float(np.percentile(dt[ink], 90)) <= 2.2
         readings.append(thin)
-    if not any(readings):
+    # a compact mark drawn in one image only may be a symbol ('#', '+'): read it too, but trust only symbols
+    symbol_only = not any(readings)
+    if symbol_only and (y1 - y0 > 0.1 * SIDE or (x1 - x0) > 0.1 * SIDE or (region.sum() < 20)):
         return None
+    rbox = _text_line(ref["lab"], cand["lab"], rbox)
     texts = []
     for a, fr in ((ref, rframe), (cand, cframe)):
         bx = fr.to_image(_pad_box(rbox, 3))
         crop = a.image[int(bx[1]):int(np.ceil(bx[3])), int(bx[0]):int(np.ceil(bx[2]))]
         text, score = ocr.recognize(crop) if crop.size else ("", 0.0)
-        texts.append(text if score >= 0.6 and any(ch.isalnum() or ch in "#+*@&%$?!=<>/" for ch in text) else "")
+        texts.append(text if score >= 0.6 and any(ch.isalnum() or ch in SYMBOLS for ch in text) else "")
     rt, ct = texts
+    if symbol_only:
+        rt, ct = (t if len(t) <= 2 and any(ch in SYMBOLS for ch in t) else "" for t in (rt, ct))
     if not rt and not ct:
         return None
     if normalize_text(rt) == normalize_text(ct) and rt == ct:
@@ -266,6 +290,18 @@ def _read_text(ref, cand, rframe, cframe, rbox, region, ocr):
         return "svg.text_symbol", f"An extra text or symbol '{ct}' that the reference does not have.", None
     minor = normalize_text(rt) == normalize_text(ct) or text_similarity(rt, ct) >= 0.75
     return ("svg.text_symbol_minor" if minor else "svg.text_symbol"), f"The text reads '{ct}' instead of '{rt}'.", None
+
+
+def _text_line(rl: np.ndarray, cl: np.ndarray, box):
+    """``box`` widened to the whole line of ink it sits in (either image), so OCR reads words, not letters."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    cols = (_ink(rl)[y0:y1] | _ink(cl)[y0:y1]).any(axis=0)
+    gap = max(4, int(0.05 * SIDE))
+    while x0 > 0 and cols[max(0, x0 - gap):x0].any():
+        x0 -= 1
+    while x1 < SIDE and cols[x1:x1 + gap].any():
+        x1 += 1
+    return float(x0), float(y0), float(x1), float(y1)
 
 
 class _Context:
