@@ -102,3 +102,48 @@ def test_blank_candidate_reports_every_category(judge):
     c, ref = judge
     errs = c.compare(ref, c.analyse(np.full((336, 336, 3), 255, np.uint8)))
     assert {e.category for e in errs} == {"structure_error", "shape_error", "style_error", "text_symbol_error"}
+
+
+def _render(svg: str, size: int = 336) -> np.ndarray:
+    png = resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size, dpi=96)
+    im = Image.open(io.BytesIO(bytes(png))).convert("RGBA")
+    bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
+    bg.alpha_composite(im)
+    return np.asarray(bg.convert("RGB"))
+
+
+CAPTIONED = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40">
+<circle cx="20" cy="16" r="12" fill="#FFCC4D"/><ellipse cx="15" cy="14" rx="1.6" ry="2.4" fill="#664500"/>
+<path d="M20 4 L31 14 L20 14 Z" fill="#DD2E44"/>
+<text x="20" y="36" font-family="DejaVu Sans, sans-serif" font-size="4.2" text-anchor="middle" fill="#333">{caption}</text>
+</svg>"""
+
+
+def test_a_changed_caption_is_a_text_symbol_error_with_both_readings(judge):
+    c, _ = judge
+    ref = c.analyse(_render(CAPTIONED.format(caption="Grinning Face")))
+    assert c.compare(ref, c.analyse(_render(CAPTIONED.format(caption="Grinning Face"), 512))) == []
+    errs = c.compare(ref, c.analyse(_render(CAPTIONED.format(caption="Angry Horse"))))
+    texts = [e for e in errs if e.category == "text_symbol_error"]
+    assert texts and "Angry" in texts[0].description, [(e.category, e.description) for e in errs]
+    assert texts[0].bbox[1] > 336 * 0.75  # boxed on the caption line at the bottom
+
+
+def test_a_mirrored_icon_is_one_structure_error_not_many_parts(judge):
+    c, _ = judge
+    svg = CAPTIONED.format(caption="")
+    ref = c.analyse(_render(svg))
+    mirrored = svg.replace('<circle', '<g transform="translate(40,0) scale(-1,1)"><circle').replace(
+        '<text', '</g><text')
+    errs = c.compare(ref, c.analyse(_render(mirrored)))
+    assert [e.category for e in errs] == ["structure_error"], [(e.category, e.description) for e in errs]
+    assert "mirrored" in errs[0].description
+
+
+def test_an_added_outline_is_a_minor_style_error(judge):
+    c, ref = judge
+    svg = FACE.format(sw=0.8, lex=12, mouth="#664500", right=RIGHT.format(rx=2.2)).replace(
+        'fill="#3B2A14"/>\n<path', 'fill="#3B2A14" stroke="#000" stroke-width="1.0"/>\n<path')
+    errs = c.compare(ref, c.analyse(_render(svg)))
+    assert errs and all(e.category == "style_error" and e.severity == 1 for e in errs), \
+        [(e.category, e.severity, e.description) for e in errs]

@@ -24,7 +24,7 @@ from visual_erm.judge.embedded.base import Analysis, Comparer, content_key, regi
 from visual_erm.judge.embedded.color import color_name, lab_to_rgb
 from visual_erm.judge.embedded.ocr import get_ocr, normalize_text, text_similarity
 from visual_erm.judge.embedded.severity import blank_candidate_errors, finding
-from visual_erm.judge.embedded.svg_shapes import Shape, diff_mask, lab_frame, segment, to_frame
+from visual_erm.judge.embedded.svg_shapes import Shape, box_iou, diff_mask, lab_frame, segment
 from visual_erm.types import Discrepancy
 
 SIDE = 256  # the comparison frame: emoji details survive, and a pair costs a few tens of ms
@@ -357,7 +357,10 @@ class _Context:
         if self.near_redge[ys, xs].mean() < 0.9:
             return None
         big_r = [i for i in np.flatnonzero(rshare >= 0.6) if self.rs[i].thickness > 4]
-        big_c = [j for j in np.flatnonzero(cshare >= 0.6) if self.cs[j].thickness > 4]
+        # a part grown by its new outline (same colours merged) is not a new part
+        big_c = [j for j in np.flatnonzero(cshare >= 0.6) if self.cs[j].thickness > 4
+                 and float((_dist(self.rl[self.clab == j], self.cs[j].lab) < 2 * SAME).mean()) < 0.3
+                 and not (self.cs[j].thickness <= 9 and any(box_iou(self.cs[j].box, r.box) > 0.5 for r in self.rs))]
         if big_r or big_c:
             return None
         # the band has one colour on the side that drew it
