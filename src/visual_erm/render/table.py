@@ -272,6 +272,7 @@ class _TablePool:
 
     async def _start(self) -> None:
         self.idle = asyncio.Queue()
+        self.growing = asyncio.Lock()
 
     def submit(self, source: str, language: str, config: RenderConfig) -> concurrent.futures.Future:
         """Queue LaTeX code, or a finished HTML page (for ``html`` and ``markdown``)."""
@@ -294,6 +295,11 @@ class _TablePool:
             self.idle.put_nowait(worker)
 
     async def _grow(self, size: int) -> None:
+        # Concurrent first jobs must share one playwright driver, not each start (and leak) their own.
+        async with self.growing:
+            await self._grow_locked(size)
+
+    async def _grow_locked(self, size: int) -> None:
         if self.playwright is None:
             from playwright.async_api import async_playwright
 
