@@ -169,21 +169,21 @@ def _area_severity(share: float, big: int = 3) -> int:
     return big if share > 0.08 else 2 if share > 0.015 else 1
 
 
-@svg_mutation("remove_shape", "shape_error")
+@svg_mutation("remove_shape", "structure_error")
 def remove_shape(root, icon, sid, rng, info):
     el = find(root, sid)
     words = shape_words(el)
     el.getparent().remove(el)
-    return SvgError("shape_error", _area_severity(info["share"]), f"The {words} is missing.", sid)
+    return SvgError("structure_error", _area_severity(info["share"]), f"The {words} is missing.", sid)
 
 
-@svg_mutation("move_shape", "shape_error")
+@svg_mutation("move_shape", "structure_error")
 def move_shape(root, icon, sid, rng, info):
     el = find(root, sid)
     dx, dy = rng.choice([(3.5, 0), (-3.5, 0), (0, 3.5), (0, -3.5)])
     el.set("transform", f"translate({dx:g} {dy:g}) " + el.get("transform", ""))
     side = {(3.5, 0): "right", (-3.5, 0): "left", (0, 3.5): "down", (0, -3.5): "up"}[(dx, dy)]
-    return SvgError("shape_error", 2, f"The {shape_words(el)} is shifted {side} from its place.", sid)
+    return SvgError("structure_error", 2, f"The {shape_words(el)} is shifted {side} from its place.", sid)
 
 
 @svg_mutation("scale_shape", "shape_error")
@@ -198,14 +198,14 @@ def scale_shape(root, icon, sid, rng, info):
                     "reference.", sid)
 
 
-@svg_mutation("extra_shape", "shape_error")
+@svg_mutation("extra_shape", "structure_error")
 def extra_shape(root, icon, sid, rng, info):
     el = find(root, sid)
     dup = copy.deepcopy(el)
     dup.set("data-ve", "extra")
     dup.set("transform", "translate(8 -8) " + el.get("transform", ""))
     el.addnext(dup)
-    return SvgError("shape_error", 2, f"An extra copy of the {shape_words(el)} appears that the reference does not "
+    return SvgError("structure_error", 2, f"An extra copy of the {shape_words(el)} appears that the reference does not "
                     "have.", "extra")
 
 
