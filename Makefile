@@ -37,6 +37,7 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/render_throughput.py
 	$(BIN)/python benchmarks/judge_speed.py
+	$(BIN)/python benchmarks/server_load.py
 	$(BIN)/visual-erm bench build --task chart --out bench-out/chart --n 40 --seed 0
 	$(BIN)/visual-erm bench build --task svg --out bench-out/svg --n 40 --seed 0
 	$(BIN)/visual-erm bench build --task table --out bench-out/table --n 24 --seed 0

@@ -37,7 +37,7 @@ _ETC_ALLOWED = (
     "/etc/mime.types",
 )
 _SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
-_DATA_DIRS = ("/var/lib/texmf",)
+_DATA_DIRS = ("/var/lib/texmf", "/var/cache/fontconfig")
 
 
 @dataclass(frozen=True)

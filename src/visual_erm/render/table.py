@@ -495,8 +495,7 @@ def chromium_wrapper(config: SandboxConfig) -> Path:
     """
     exe = chromium_executable()
     if resolve_backend(config) == "bwrap":
-        binds = [(p, p) for p in ("/var/cache/fontconfig",) if os.path.isdir(p)]
-        argv = bwrap_argv([exe], env=sandbox_env({"XDG_CONFIG_HOME": "/tmp/.config", "XDG_CACHE_HOME": "/tmp/.cache"}), ro_binds=binds)
+        argv = bwrap_argv([exe], env=sandbox_env({"XDG_CONFIG_HOME": "/tmp/.config", "XDG_CACHE_HOME": "/tmp/.cache"}))
     else:
         argv = [exe]
     script = (
