@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from visual_erm.judge.embedded import geometry as geo
 from visual_erm.judge.embedded.base import Analysis, Comparer, register_comparer
@@ -23,7 +24,7 @@ from visual_erm.judge.embedded.color import (
     palette,
     rgb_to_lab,
 )
-from visual_erm.judge.embedded.normalize import Normalized, box_iou, fit_frame, normalize, warp
+from visual_erm.judge.embedded.normalize import Normalized, box_iou, fit_frame, normalize, resize, warp
 from visual_erm.judge.embedded.ocr import TextBox, get_ocr, normalize_text, text_similarity
 from visual_erm.judge.embedded.severity import THRESHOLDS as T
 from visual_erm.judge.embedded.severity import finding
@@ -128,6 +129,22 @@ class ChartComparer(Comparer):
         img = warp(cand.image, fr, (w, h), cn.background)
         return Normalized(image=img, frame=fr, box=cn.box, background=cn.background)
 
+    @staticmethod
+    def _match_resolution(rn: Normalized, cn: Normalized) -> tuple[Normalized, Normalized]:
+        """Both work images at the detail of the coarser one: the sharper image is resampled down to the other's
+        source resolution and back, so a dpi-72 rendering is not 'different' from a dpi-100 one merely for its blur."""
+        sr = (rn.frame.scale[0] * rn.frame.scale[1]) ** 0.5
+        sc = (cn.frame.scale[0] * cn.frame.scale[1]) ** 0.5
+        if max(sr, sc) <= 1.1 or max(sr, sc) / max(min(sr, sc), 1e-6) < 1.1:
+            return rn, cn
+        factor = 1.0 / max(sr, sc)  # the coarser image's source px per work px
+
+        def soften(n: Normalized) -> Normalized:
+            h, w = n.image.shape[:2]
+            small = resize(n.image, max(1, round(w * factor)), max(1, round(h * factor)))
+            return Normalized(image=resize(small, w, h), frame=n.frame, box=n.box, background=n.background)
+        return (soften(rn), cn) if sc > sr else (rn, soften(cn))
+
     def _texts(self, a: Analysis) -> list[TextBox]:
         """Full-image OCR, boxes in the analysis' work frame (lazy: paid once per cached reference)."""
         def compute():
@@ -158,6 +175,7 @@ class ChartComparer(Comparer):
             elif not 0.6 <= aspect <= 1.67:
                 errors.append(finding("chart.legibility", "The chart is stretched to another aspect ratio, "
                                       "distorting every mark.", "whole image", whole))
+        rn, cn = self._match_resolution(rn, cn)
         missing, extra = geo.tolerant_diff(rn.image, cn.image, radius=int(T["shift_tolerance_px"]),
                                            threshold=int(T["diff_threshold"]))
         panels = self._frames(ref, rn)
@@ -188,6 +206,12 @@ class ChartComparer(Comparer):
         rf, cf = ctx.panels, geo.axes_frames(ctx.cn.image)
         if len(rf) != len(cf) and (ctx.missing | ctx.extra).mean() < 0.01:
             return False  # a frame lost to resampling, not a missing subplot: the pixels barely differ
+        if len(rf) != len(cf):
+            # Thin or light spines fade at another resolution: the count must differ under a lenient reading too.
+            rf_l = geo.axes_frames(ctx.rn.image, dark=200, min_cover=0.6)
+            cf_l = geo.axes_frames(ctx.cn.image, dark=200, min_cover=0.6)
+            if len(rf) == len(cf_l) or len(rf_l) == len(cf) or (len(rf_l) == len(cf_l) and rf_l):
+                return False
         if len(rf) != len(cf):
             box = geo.box_of(ctx.missing | ctx.extra) or (0, 0, ctx.cn.image.shape[1], ctx.cn.image.shape[0])
             ctx.errors.append(finding("chart.subplot_count", f"The chart has {len(cf)} subplot(s) where the reference "
@@ -235,9 +259,11 @@ class ChartComparer(Comparer):
                     return i, j
         return None
 
-    def _recognize(self, ctx: _Ctx, box) -> tuple[str, float]:
-        """Read one line of the candidate at a work-frame box (cropped at the candidate's own resolution)."""
-        x0, y0, x1, y1 = ctx.cand_box((box[0] - 3, box[1] - 3, box[2] + 3, box[3] + 3))
+    def _recognize(self, ctx: _Ctx, box, *, margin: float = 3.0) -> tuple[str, float]:
+        """Read one line of the candidate at a work-frame box grown by ``margin`` px (cropped at the candidate's own
+        resolution)."""
+        mx, my = margin, min(margin, 3.0 + 0.25 * (box[3] - box[1]))
+        x0, y0, x1, y1 = ctx.cand_box((box[0] - mx, box[1] - my, box[2] + mx, box[3] + my))
         crop = ctx.cand.image[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
         return get_ocr(self.config.ocr, threads=self.config.ocr_threads).recognize(crop)
 
@@ -263,7 +289,8 @@ class ChartComparer(Comparer):
                               int(min(h, t.box[3] + 2)))
             if x1 <= x0 or y1 <= y0:
                 continue
-            ctx.explained[y0:y1, x0:x1] = True
+            m = int(max(3, 0.4 * (t.box[3] - t.box[1])))  # glyphs of another resolution drift by a fraction of a line
+            ctx.explained[max(0, y0 - m):y1 + m, max(0, x0 - m):x1 + m] = True
             panel, role = _text_role(ctx.panels, t)
             if "tick" in role:
                 all_ticks.setdefault((panel, role), []).append(t)
@@ -281,6 +308,8 @@ class ChartComparer(Comparer):
             loc = ctx.panel_name(panel) + role
             if sim >= T["text_same"]:
                 continue
+            if cand_ink > 0.01 and self._same_glyphs(ctx, t.box):
+                continue  # OCR misread small glyphs of another resolution; the pixels show the same line
             if not text:
                 missing_texts.append((t, panel, role))
             elif sim >= T["text_minor"]:
@@ -344,6 +373,7 @@ class ChartComparer(Comparer):
         if ctx.ref.features.get("_extra_done_for") == ctx.cand.key:
             return []
         found = []
+        ref_texts = self._texts(ctx.ref)
         mask = ctx.extra & ~ctx.explained
         regs, _ = geo.regions(mask, min_area=int(T["min_region_px"]) * 3, join=4)
         reads = 0
@@ -358,11 +388,43 @@ class ChartComparer(Comparer):
             reads += 1
             text, score = self._recognize(ctx, r.box)
             letters = sum(c.isalnum() for c in text)
-            if letters >= 3 and score >= 0.8:
+            if letters >= 3 and score >= 0.8 and not self._part_of_reference_text(ref_texts, text, r.box):
                 found.append((text, r.box, _panel_of(ctx.panels, r.box) if ctx.panels else None))
                 x0, y0, x1, y1 = r.box
                 ctx.explained[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3] = True
         return found
+
+    @staticmethod
+    def _same_glyphs(ctx: _Ctx, box) -> bool:
+        """True when the resolution-matched work images show the same line at ``box`` up to a small shift
+        (normalised cross-correlation of the grey crops at or above ``T['text_glyph_ncc']``)."""
+        import cv2
+
+        h, w = ctx.rn.image.shape[:2]
+        x0, y0, x1, y1 = (int(max(0, box[0] - 1)), int(max(0, box[1] - 1)), int(min(w, box[2] + 1)), int(min(h, box[3] + 1)))
+        s = int(3 + 0.3 * (y1 - y0))
+        X0, Y0, X1, Y1 = max(0, x0 - s), max(0, y0 - s), min(w, x1 + s), min(h, y1 + s)
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return False
+        tpl = cv2.cvtColor(ctx.rn.image[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY)
+        area = cv2.cvtColor(ctx.cn.image[Y0:Y1, X0:X1], cv2.COLOR_RGB2GRAY)
+        if tpl.std() < 8 or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
+            return False
+        score = cv2.matchTemplate(area, tpl, cv2.TM_CCOEFF_NORMED)
+        return float(score.max()) >= T["text_glyph_ncc"]
+
+    @staticmethod
+    def _part_of_reference_text(ref_texts: list[TextBox], text: str, box) -> bool:
+        """True when ``text`` read at work box ``box`` is (part of) a reference line drawn about there: glyphs of
+        another resolution or font hinting land a few px off, which is not new text."""
+        t = normalize_text(text)
+        for r in ref_texts:
+            m = max(8.0, r.box[3] - r.box[1])
+            if box[0] > r.box[2] + m or box[2] < r.box[0] - m or box[1] > r.box[3] + m or box[3] < r.box[1] - m:
+                continue
+            if fuzz.partial_ratio(t, normalize_text(r.text)) >= 80:
+                return True
+        return False
 
     @staticmethod
     def _ink(n: Normalized) -> np.ndarray:
@@ -404,9 +466,13 @@ class ChartComparer(Comparer):
 
     def _series(self, ctx: _Ctx, i: int) -> None:
         x0, y0, x1, y1 = self._plot_area(ctx, i)
-        diff = (ctx.missing | ctx.extra)[y0:y1, x0:x1] & ~ctx.explained[y0:y1, x0:x1]
+        unexplained = ~ctx.explained[y0:y1, x0:x1]
+        miss = ctx.missing[y0:y1, x0:x1] & unexplained
+        extra = ctx.extra[y0:y1, x0:x1] & unexplained
+        diff = miss | extra
         if diff.sum() < T["min_region_px"]:
             return
+        miss_near, extra_near = geo.dilate(miss, 2), geo.dilate(extra, 2)
         R = ctx.rn.image[y0:y1, x0:x1]
         C = ctx.cn.image[y0:y1, x0:x1]
         keep = ~ctx.explained[y0:y1, x0:x1]
@@ -451,6 +517,8 @@ class ChartComparer(Comparer):
                 continue
             if n_ck < 0.15 * n_rk and touched < 0.3:
                 continue  # the pixels still match within tolerance: a colour shift (JPEG), not a loss
+            if n_ck < 0.15 * n_rk and (rk & miss_near).sum() < 0.25 * n_rk:
+                continue  # the colour's pixels are still drawn within tolerance (a shade moved by JPEG or blending)
             if n_ck < 0.15 * n_rk:
                 # The colour is gone: recoloured (same geometry in a new colour) or the series is missing.
                 recol = None
@@ -479,8 +547,8 @@ class ChartComparer(Comparer):
             precision = (ck & near_r).sum() / max(n_ck, 1)
             if recall >= T["geometry_iou_same"] and precision >= T["geometry_iou_same"]:
                 continue
-            far_r = rk & ~geo.dilate(ck, 6)
-            far_c = ck & ~geo.dilate(rk, 6)
+            far_r = rk & ~geo.dilate(ck, 6) & miss_near  # moved only where the tolerant diff agrees
+            far_c = ck & ~geo.dilate(rk, 6) & extra_near
             if ((far_r | far_c | (rk & ~near_c) | (ck & ~near_r)) & geo.dilate(diff, 2)).sum() < 2 * T["min_region_px"]:
                 continue  # colour-mask noise (JPEG, anti-aliasing) without a real pixel difference
             changed = max(far_r.sum(), far_c.sum()) / n_rk
@@ -524,6 +592,9 @@ class ChartComparer(Comparer):
             cj = color_mask(clab, cp.lab[j]) & cdata
             if cj.sum() < max(min_px, 0.02 * max(n_r, 1)):
                 continue
+            new_ink = cj & extra_near & ~geo.dilate(rdata, 2)
+            if new_ink.sum() < max(min_px, 0.3 * cj.sum()):
+                continue  # drawn where the reference has marks: blending or anti-aliasing of another resolution
             ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1

@@ -84,7 +84,8 @@ class RapidOcrEngine:
 
     def read(self, image: np.ndarray) -> list[TextBox]:
         with self._lock:
-            out = self._engine(np.ascontiguousarray(image))
+            # rapidocr 3.x keeps the use_* flags of the previous call: a crop recognition would switch detection off.
+            out = self._engine(np.ascontiguousarray(image), use_det=True, use_cls=True, use_rec=True)
         boxes_, txts = getattr(out, "boxes", None), getattr(out, "txts", None)
         if boxes_ is None or txts is None:
             return []

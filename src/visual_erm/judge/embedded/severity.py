@@ -97,6 +97,7 @@ THRESHOLDS: dict[str, float] = {
     "overplot_ratio": 2.6,          # candidate data ink / reference data ink above which it is over-plotted
     "text_same": 0.90,              # string similarity at or above which two texts are the same
     "text_minor": 0.75,             # at or above (and below text_same): a minor text change
+    "text_glyph_ncc": 0.85,         # grey cross-correlation of a text crop (shift allowed) at or above which it is unchanged
     "text_moved_px": 24,            # work-frame px a text may move before it is 'in another place'
     "legibility_scale": 3.0,        # candidate upscaled more than this to meet the reference: unreadable
 }
