@@ -117,7 +117,7 @@ def compare_svgs(ref: Analysis, cand: Analysis, *, enabled=lambda name: True, oc
         return blank_candidate_errors("svg", W, H)
     D = _differences(rl, cl)
     content = max(1, int((ref["labels"] >= 0).sum()))
-    if D.sum() < max(6, 0.0015 * content):
+    if D.sum() < max(6, 0.0006 * content):
         return []
     errors: list[Discrepancy] = []
     whole = _whole_transform(rl, cl, D)
@@ -129,7 +129,7 @@ def compare_svgs(ref: Analysis, cand: Analysis, *, enabled=lambda name: True, oc
         labels, rs = segment(rl)
         ref = Analysis(task="svg", image=ref.image, key=ref.key, features={"lab": rl, "labels": labels, "shapes": rs})
         D = _differences(rl, cl)
-        if D.sum() < max(6, 0.0015 * content):
+        if D.sum() < max(6, 0.0006 * content):
             return errors
     grouped = cv2.dilate(D.astype(np.uint8), np.ones((5, 5), np.uint8))
     n, regions, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
@@ -140,7 +140,7 @@ def compare_svgs(ref: Analysis, cand: Analysis, *, enabled=lambda name: True, oc
     for k in np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1:
         region = (regions == k) & D
         area = int(region.sum())
-        if area < max(9, 0.0015 * content):
+        if area < max(9, 0.0006 * content):
             continue
         x, y, w, h = (int(v) for v in stats[k, :4])
         rbox = (float(x), float(y), float(x + w), float(y + h))
@@ -239,11 +239,22 @@ def _whole_transform(rl: np.ndarray, cl: np.ndarray, D: np.ndarray):
     c_aspect = cw / ch
     if abs(np.log(c_aspect / r_aspect)) > 0.08:
         options["squashed or stretched (other proportions)"] = crop
-    best, best_area, best_lab = None, base, None
-    for what, img in options.items():
+    def placed_as(img: np.ndarray) -> np.ndarray:
         placed = rl.copy()
         placed[rb[1]:rb[3], rb[0]:rb[2]] = np.median(np.concatenate([rl[0], rl[-1]]), axis=0)
         placed[cb[1]:cb[3], cb[0]:cb[2]] = cv2.resize(np.ascontiguousarray(img), (cw, ch), interpolation=cv2.INTER_AREA)
+        return placed
+
+    # the drawing merely moved or resized into the candidate's box: a transform must explain clearly more than that
+    # (a symmetric part scaled in place is not 'mirrored')
+    plain = float(_differences(placed_as(crop), cl).sum())
+    best, best_area, best_lab = None, min(base, 0.7 * plain), None
+    for what, img in options.items():
+        placed = placed_as(img)
+        if img is crop:  # re-proportioned: the plain placement itself, offered only when the aspect differs
+            if best is None and plain < base:
+                best, best_area, best_lab = what, plain, placed
+            continue
         area = float(_differences(placed, cl).sum())
         if area < best_area:
             best, best_area, best_lab = what, area, placed
@@ -340,10 +351,18 @@ class _Context:
                 return found
         if rcov.sum() + ccov.sum() == 0:
             return None
+        frac = area / self.content
+        shrunk = self._shrunk(region, rcov)
+        if shrunk is not None:
+            return shrunk
+        if self._revealed(region):
+            rule = "svg.shape_missing" if frac >= 0.004 else "svg.shape_missing_minor"
+            names = [_name(self.rs[i].lab) for i in np.argsort(-rcov)[:1] if rcov[i] > 0]
+            what = f"A {names[0]} part" if names else "A part"
+            return rule, f"{what} of the reference is missing (what lay beneath shows).", None, None, _area_severity(frac)
         ys, xs = np.nonzero(region)
         same_geometry = (self.near_redge[ys, xs] == self.near_cedge[ys, xs]).mean() > 0.9 and \
             (self.redge[ys, xs] == self.cedge[ys, xs]).mean() > 0.8
-        frac = area / self.content
         if same_geometry:
             return "svg.fill_color", "Colours in this part differ from the reference.", None, None, _fill_severity(frac)
         return "svg.shape_deformed", "The outline of a part differs from the reference.", None, None, _area_severity(frac)
@@ -395,6 +414,9 @@ class _Context:
         cm = self.cl[inner]
         med = np.median(cm, axis=0)
         uniform = float((_dist(cm, med) < SAME).mean())
+        if self._revealed(M):
+            rule = "svg.shape_missing" if frac >= 0.004 else "svg.shape_missing_minor"
+            return rule, f"A {_name(s.lab)} part of the reference is missing.", key, s.box, _area_severity(frac)
         ring = (cv2.dilate(M.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)) & ~cv2.dilate(
             M.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         continues = float((_dist(self.cl[ring], med) < SAME).mean()) if ring.any() else 0.0
@@ -408,6 +430,54 @@ class _Context:
                     _fill_severity(frac))
         rule = "svg.shape_missing" if frac >= 0.004 else "svg.shape_missing_minor"
         return rule, f"A {_name(s.lab)} part of the reference is missing.", key, s.box, _area_severity(frac)
+
+    def _revealed(self, M) -> bool:
+        """Where ``M`` was, the candidate shows a part that goes on outside ``M`` unchanged from the reference: what
+        lay beneath a removed part (a recoloured part is a new region of its own)."""
+        labs = self.clab[M]
+        labs = labs[labs >= 0]
+        if len(labs) < 0.6 * M.sum():
+            return False
+        j = int(np.bincount(labs).argmax())
+        N = self.clab == j
+        inside = int((N & M).sum())
+        if inside < 0.6 * M.sum():
+            return False
+        out = N & ~cv2.dilate(M.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        if out.sum() < 0.25 * inside:
+            return False
+        if float((_dist(self.rl[out], self.cl[out]) < SAME).mean()) < 0.8:
+            return False
+        # what lay beneath surrounds the hole; a part grown outward (scaled up) only borders it
+        hull = cv2.fillConvexPoly(np.zeros(M.shape, np.uint8), cv2.convexHull(
+            np.column_stack(np.nonzero(out)[::-1]).astype(np.int32)), 1).astype(bool)
+        return float(hull[M].mean()) >= 0.7
+
+    def _shrunk(self, region: np.ndarray, rcov: np.ndarray):
+        """(rule, ...) when the region is a rim around what is left of the reference part it covers most: that part
+        is smaller (the template search misses gradients and thin parts), else None."""
+        if not rcov.any():
+            return None
+        i = int(np.argmax(rcov))
+        s = self.rs[i]
+        M = self.rlab == i
+        left = M & ~region & (_dist(self.cl, s.lab) < SAME)
+        if left.sum() < 0.15 * M.sum() or left.sum() > 0.85 * M.sum():
+            return None
+        lb, mb = _box_of(left), _box_of(M)
+        inset = min(lb[0] - mb[0], lb[1] - mb[1], mb[2] - lb[2], mb[3] - lb[3])
+        if inset < 2:
+            return None
+        # the rim shows what surrounded the part (a new outline drawn on the rim is a stroke, not a smaller part)
+        ring = cv2.dilate(M.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool) & ~M
+        rim = region & M
+        if not ring.any() or not rim.any():
+            return None
+        around = self.rl[ring][:: max(1, int(ring.sum()) // 200)]
+        near = np.min(np.sqrt(((self.cl[rim][:, None] - around[None]) ** 2).sum(axis=-1)), axis=1) < SAME
+        if float(near.mean()) < 0.6:
+            return None
+        return ("svg.shape_scaled", "A part is smaller than in the reference.", ("r", i), s.box, 2)
 
     def _gradient_like(self, M, med) -> bool:
         """The candidate keeps the shape's outline (edges along its boundary) though its colours changed."""
@@ -429,18 +499,20 @@ class _Context:
         if moved is not None:
             dx, dy, scale = moved
             return self._moved_or_scaled(N, (-dx, -dy, 1 / scale), key, frac)
-        if self._outline_in_ref(N) and float(_ink(self.rl)[N].mean()) > 0.8:
+        on_ink = float(_ink(self.rl)[N].mean())
+        if on_ink > 0.8 and (self._outline_in_ref(N) or (on_ink > 0.97 and self._outline_in_ref(N, share=0.4))):
             # a region of the reference, with its outline, now in one new colour: recoloured, not added
             return ("svg.fill_color", f"A part is {_name(s.lab)} instead of {_name(np.median(self.rl[N], axis=0))}.",
                     key, s.box, _fill_severity(frac))
         return ("svg.shape_extra", f"An extra {_name(s.lab)} part that the reference does not have.", key, s.box,
                 _area_severity(frac))
 
-    def _outline_in_ref(self, N) -> bool:
+    def _outline_in_ref(self, N, *, share: float = 0.75) -> bool:
+        """More than ``share`` of the outline of candidate region ``N`` follows reference edges."""
         boundary = N & ~cv2.erode(N.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         if boundary.sum() < 8:
             return False
-        return float((cv2.dilate(self.redge.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)[boundary].mean()) > 0.75
+        return float((cv2.dilate(self.redge.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)[boundary].mean()) > share
 
     def _moved_or_scaled(self, M, moved, key, frac):
         dx, dy, scale = moved
