@@ -35,7 +35,8 @@ class Grid:
 
     ``rows``/``cols``: ``(start, end)`` pixel bands; ``cells[r]``: the cells of row ``r`` left to right;
     ``h_rules``/``v_rules``: pixel positions of ruling lines; ``header_fill``: the first row is shaded unlike the
-    body; ``box``: the table's content box ``(x0, y0, x1, y1)``; ``text_height``: median height of a text line.
+    body; ``box``: the table's content box ``(x0, y0, x1, y1)``; ``text_height``: median height of a text line;
+    ``ink``: ``(H, W)`` bool text pixels of the image (rules and fills excluded), kept for reading the cells.
     """
 
     rows: list[tuple[int, int]] = field(default_factory=list)
@@ -46,6 +47,7 @@ class Grid:
     header_fill: bool = False
     box: Box = (0.0, 0.0, 0.0, 0.0)
     text_height: float = 12.0
+    ink: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -82,19 +84,47 @@ def content_box(image: np.ndarray, *, tolerance: int = 24) -> tuple[int, int, in
     return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
 
 
-def line_mode(a: np.ndarray, axis: int, *, top: int = 8) -> np.ndarray:
+def line_mode(a: np.ndarray, axis: int) -> np.ndarray:
     """The most frequent colour of each row (``axis=1``) or column (``axis=0``) of an int RGB array: its background.
 
     A mode, not a median: in a line through bold capitals nearly half the pixels are ink. Colours are quantised
-    to 5 bits per channel and the mode is taken among the ``top`` commonest colours of the whole array.
+    to 5 bits per channel; every colour competes (a rule resampled to an odd grey is that line's mode).
     """
     q = (np.asarray(a).astype(np.int32) >> 3)
     code = (q[..., 0] << 10) | (q[..., 1] << 5) | q[..., 2]
-    common = np.argsort(np.bincount(code.ravel(), minlength=1 << 15))[-top:]
-    counts = np.stack([(code == c).sum(axis=axis) for c in common])  # (top, lines)
-    best = common[np.argmax(counts, axis=0)]
+    lines = np.sort(code if axis == 1 else code.T, axis=1)  # (n lines, length)
+    n, length = lines.shape
+    if n == 0 or length == 0:
+        return np.zeros((n, 3), np.float64)
+    starts = np.ones(lines.shape, bool)
+    starts[:, 1:] = lines[:, 1:] != lines[:, :-1]
+    pos = np.flatnonzero(starts.ravel())
+    lens = np.diff(np.append(pos, lines.size))
+    line = pos // length
+    order = np.lexsort((lens, line))  # by line, longest run last
+    last = np.append(np.flatnonzero(np.diff(line[order])), len(order) - 1)
+    best = lines.ravel()[pos[order[last]]]
     rgb = np.stack([(best >> 10) & 31, (best >> 5) & 31, best & 31], axis=1)
     return (rgb * 8 + 4).astype(np.float64)
+
+
+def steady_mode(modes: np.ndarray, *, reach: int = 4) -> np.ndarray:
+    """Per-line colours ``(n, 3)`` with short runs replaced by the majority of the ``2 * reach + 1`` lines around.
+
+    A line through the serifs or baseline of bold text can be mostly ink, so its own mode is the ink colour; its
+    neighbours still show the cell fill. A step between two fills (zebra rows) keeps its place: on either side of
+    it the majority is the near side's colour.
+    """
+    n = len(modes)
+    if n == 0:
+        return modes
+    code = (modes[:, 0].astype(np.int64) << 16) | (modes[:, 1].astype(np.int64) << 8) | modes[:, 2].astype(np.int64)
+    idx = np.clip(np.arange(n)[None, :] + np.arange(-reach, reach + 1)[:, None], 0, n - 1)
+    win = code[idx]  # (2 * reach + 1, n)
+    votes = (win[:, None, :] == win[None, :, :]).sum(axis=1)  # how often each window entry occurs in its window
+    best = idx[np.argmax(votes, axis=0), np.arange(n)]  # a line holding the window's commonest colour
+    own = votes[reach] * 2 > 2 * reach + 1  # a line already in the majority keeps its own colour
+    return np.where(own[:, None], modes, modes[best])
 
 
 def _thin_runs(profile: np.ndarray, coverage: np.ndarray, *, max_width: int, min_contrast: float,
@@ -115,12 +145,20 @@ def _thin_runs(profile: np.ndarray, coverage: np.ndarray, *, max_width: int, min
     return [(a, b) for a, b in _runs(cand) if b - a <= max_width]
 
 
+def _breaks(along: np.ndarray, *, min_gap: int = 2) -> int:
+    """Number of inner runs of False at least ``min_gap`` long in a 1-D bool array (gaps along a line)."""
+    return sum(1 for a, b in _runs(~along) if a > 0 and b < len(along) and b - a >= min_gap)
+
+
 def find_rules(image: np.ndarray, box: tuple[int, int, int, int], *, max_width: int = 4, min_contrast: float = 40.0,
-               min_coverage: float = 0.6) -> tuple[list[int], list[int], np.ndarray, np.ndarray, np.ndarray]:
+               min_coverage: float = 0.6, max_breaks: int = 3, row_modes: np.ndarray | None = None,
+               ) -> tuple[list[int], list[int], np.ndarray, np.ndarray, np.ndarray]:
     """Horizontal and vertical ruling lines inside ``box``.
 
     A rule is a run of at most ``max_width`` pixel rows (columns) whose dominant colour differs by at least
     ``min_contrast`` from the rows just outside it, and whose pixels mostly (``min_coverage``) share that colour.
+    ``max_breaks``: at most this many gaps (of 2 px or more) along a rule. ``row_modes``: ``line_mode`` of the
+    box's rows when the caller has it already.
 
     Returns:
         ``(h_rules, v_rules, h_mask, v_mask, wipe)``: rule positions (y, x); bool masks ``(H, W)`` of the rule
@@ -133,7 +171,7 @@ def find_rules(image: np.ndarray, box: tuple[int, int, int, int], *, max_width: 
     wipe = np.zeros(image.shape[:2], bool)
     if a.size == 0:
         return [], [], h_mask, v_mask, wipe
-    row_med = line_mode(a, 1)  # (h, 3)
+    row_med = line_mode(a, 1) if row_modes is None else row_modes  # (h, 3)
     col_med = line_mode(a, 0)  # (w, 3)
     row_near = np.abs(a - row_med[:, None, :]).max(axis=2) < 40
     col_near = np.abs(a - col_med[None, :, :]).max(axis=2) < 40
@@ -141,6 +179,10 @@ def find_rules(image: np.ndarray, box: tuple[int, int, int, int], *, max_width: 
                     min_coverage=min_coverage)
     vs = _thin_runs(col_med, col_near.mean(axis=0), max_width=max_width, min_contrast=min_contrast,
                     min_coverage=min_coverage)
+    # a rule crosses the table in one stroke (a spanning cell may break it once or twice); the stems of one letter
+    # repeated down a column (every row starts with 'M') line up too, but break at every row
+    hs = [(ra, rb) for ra, rb in hs if _breaks(row_near[ra:rb].any(axis=0)) <= max_breaks]
+    vs = [(ca, cb) for ca, cb in vs if _breaks(col_near[:, ca:cb].any(axis=1)) <= max_breaks]
     for ra, rb in hs:
         h_mask[y0 + ra:y0 + rb, x0:x1] = row_near[ra:rb]
         wipe[y0 + max(0, ra - 1):y0 + rb + 1, x0:x1] = True
@@ -151,23 +193,26 @@ def find_rules(image: np.ndarray, box: tuple[int, int, int, int], *, max_width: 
             h_mask, v_mask, wipe)
 
 
-def ink_mask(image: np.ndarray, box: tuple[int, int, int, int], rules: np.ndarray, *, threshold: int = 60) -> np.ndarray:
-    """Text pixels: unlike their row's dominant colour inside ``box`` (so zebra and header fills are background)."""
+def ink_mask(image: np.ndarray, box: tuple[int, int, int, int], rules: np.ndarray, *, threshold: int = 60,
+             fills: np.ndarray | None = None) -> np.ndarray:
+    """Text pixels: unlike their row's fill colour inside ``box`` (so zebra and header fills are background).
+
+    ``fills``: ``(h, 3)`` fill colour of each row of the box (default: ``steady_mode`` of its ``line_mode``).
+    """
     x0, y0, x1, y1 = box
     a = image[y0:y1, x0:x1].astype(np.int16)
     out = np.zeros(image.shape[:2], bool)
     if a.size == 0:
         return out
     keep = ~rules[y0:y1, x0:x1]
-    med = line_mode(a, 1)
+    med = steady_mode(line_mode(a, 1)) if fills is None else fills
     out[y0:y1, x0:x1] = (np.abs(a - med[:, None, :]).max(axis=2) > threshold) & keep
     return out
 
 
-def _fill_boundaries(image: np.ndarray, box: tuple[int, int, int, int], *, min_contrast: float = 10.0) -> list[int]:
-    """y positions where the row colour changes and stays changed (header shading, zebra stripes)."""
-    x0, y0, x1, y1 = box
-    med = line_mode(image[y0:y1, x0:x1].astype(np.int16), 1)
+def _fill_boundaries(fills: np.ndarray, y0: int, *, min_contrast: float = 10.0) -> list[int]:
+    """y positions where the row fill ``(h, 3)`` (rows from ``y0``) changes and stays changed (header, zebra)."""
+    med = fills
     out = []
     for y in range(2, len(med) - 2):
         if np.abs(med[y] - med[y - 1]).max() >= min_contrast and np.abs(med[y + 1] - med[y - 2]).max() >= min_contrast:
@@ -187,16 +232,18 @@ def find_grid(image: np.ndarray, *, min_gap: float | None = None) -> Grid:
         A :class:`Grid` (empty when the image holds no text).
     """
     box = content_box(image)
-    h_rules, v_rules, h_mask, v_mask, wipe = find_rules(image, box)
-    ink = ink_mask(image, box, wipe)
-    grid = Grid(h_rules=h_rules, v_rules=v_rules, box=tuple(float(v) for v in box))
     x0, y0, x1, y1 = box
+    modes = line_mode(image[y0:y1, x0:x1].astype(np.int16), 1)
+    fills = steady_mode(modes)
+    h_rules, v_rules, h_mask, v_mask, wipe = find_rules(image, box, row_modes=modes)
+    ink = ink_mask(image, box, wipe, fills=fills)
+    grid = Grid(h_rules=h_rules, v_rules=v_rules, box=tuple(float(v) for v in box), ink=ink)
     lines = [(a, b) for a, b in _runs(ink[:, x0:x1].any(axis=1)) if b - a >= 3]
     if not lines:
         return grid
     heights = [b - a for a, b in lines]
     grid.text_height = float(np.median(heights))
-    seps = sorted(set(h_rules) | set(_fill_boundaries(image, box)))
+    seps = sorted(set(h_rules) | set(_fill_boundaries(fills, y0)))
     rows = _group_lines(lines, seps)
     gap = float(min_gap) if min_gap is not None else max(4.0, 0.6 * grid.text_height)
     cols = _columns(ink, rows, box, v_rules, gap)
@@ -232,9 +279,8 @@ def find_grid(image: np.ndarray, *, min_gap: float | None = None) -> Grid:
                 cell.ink = (float(cxa + xs.min()), float(ra + ys.min()), float(cxa + xs.max() + 1), float(ra + ys.max() + 1))
         grid.cells.append(cells)
     if len(rows) > 1:
-        med = line_mode(image[y0:y1, x0:x1].astype(np.int16), 1)
-        head = med[rows[0][0] - y0:rows[0][1] - y0]
-        body = med[rows[1][0] - y0:rows[-1][1] - y0]
+        head = fills[rows[0][0] - y0:rows[0][1] - y0]
+        body = fills[rows[1][0] - y0:rows[-1][1] - y0]
         grid.header_fill = bool(np.abs(np.median(head, axis=0) - np.median(body, axis=0)).max() > 12)
     return grid
 
@@ -329,9 +375,10 @@ def read_cells(image: np.ndarray, grid: Grid, recognize: Callable[[np.ndarray], 
         known: optional crop -> text lookup tried first (the candidate reuses the reference's reading of a
             pixel-identical cell, which saves nearly all OCR on a typical rollout).
     """
-    box = tuple(int(v) for v in grid.box)
-    wipe = find_rules(image, box)[4]
-    ink = ink_mask(image, box, wipe)
+    ink = grid.ink
+    if ink is None:
+        box = tuple(int(v) for v in grid.box)
+        ink = ink_mask(image, box, find_rules(image, box)[4])
     for row in grid.cells:
         for cell in row:
             if cell.ink is None:
@@ -357,12 +404,15 @@ def cell_crop(image: np.ndarray, cell: Cell) -> np.ndarray:
 class CropIndex:
     """Crops of reference cells indexed by size, to recognise pixel-identical candidate cells without OCR.
 
-    Two crops are the same when they have the same size (within ``slack`` px) and a mean absolute grey-level
-    difference below ``tolerance`` (sub-pixel text placement changes anti-aliasing, not glyphs).
+    Two crops are the same when they have the same size (within ``slack`` px), a mean absolute grey-level
+    difference below ``tolerance`` and no pixel column differing by ``column_tolerance`` on average (sub-pixel
+    placement spreads small differences over the whole crop; one changed glyph, as in 3.33 vs 3.38, concentrates
+    a large one in a few columns). The closest such crop gives the text.
     """
 
-    def __init__(self, *, tolerance: float = 10.0, slack: int = 1) -> None:
+    def __init__(self, *, tolerance: float = 6.0, column_tolerance: float = 60.0, slack: int = 1) -> None:
         self.tolerance = tolerance
+        self.column_tolerance = column_tolerance
         self.slack = slack
         self._by_size: dict[tuple[int, int], list[tuple[np.ndarray, str]]] = {}
 
@@ -375,13 +425,18 @@ class CropIndex:
             return None
         g = _grey(crop)
         h, w = g.shape
+        best, found = self.tolerance, None
         for dh in range(-self.slack, self.slack + 1):
             for dw in range(-self.slack, self.slack + 1):
                 for ref, text in self._by_size.get((h + dh, w + dw), ()):
                     hh, ww = min(h, ref.shape[0]), min(w, ref.shape[1])
-                    if np.abs(ref[:hh, :ww] - g[:hh, :ww]).mean() < self.tolerance:
-                        return text
-        return None
+                    diff = np.abs(ref[:hh, :ww] - g[:hh, :ww])
+                    mean = float(diff.mean())
+                    if mean < best and float(diff.mean(axis=0).max()) < self.column_tolerance:
+                        best, found = mean, text
+                        if mean == 0.0:
+                            return found
+        return found
 
 
 def _grey(crop: np.ndarray) -> np.ndarray:
