@@ -66,6 +66,7 @@ RULES: dict[str, Rule] = {r_name: r for r_name, r in {
     "table.cell_text": Rule("table", "text_error", 2, "a cell or header reads differently"),
     "table.cell_text_minor": Rule("table", "text_error", 1, "a cell differs by a character or two"),
     "table.number": Rule("table", "numeric_error", 2, "a number, sign, decimal or unit differs"),
+    "table.number_major": Rule("table", "numeric_error", 3, "a number changed sign, by an order of magnitude or by half its value"),
     "table.style": Rule("table", "layout_error", 1, "alignment, rules or shading differ where the look was asked for"),
     # --- svg (issue 6 comparer) ---
     "svg.blank": Rule("svg", "structure_error", 3, "candidate is blank (one per category)"),
