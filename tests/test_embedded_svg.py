@@ -147,3 +147,34 @@ def test_an_added_outline_is_a_minor_style_error(judge):
     errs = c.compare(ref, c.analyse(_render(svg)))
     assert errs and all(e.category == "style_error" and e.severity == 1 for e in errs), \
         [(e.category, e.severity, e.description) for e in errs]
+
+
+def _render(svg: str, size: int = 336) -> np.ndarray:
+    png = resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size, dpi=96)
+    im = Image.open(io.BytesIO(bytes(png))).convert("RGBA")
+    bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
+    bg.alpha_composite(im)
+    return np.asarray(bg.convert("RGB"))
+
+
+CROSS = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 36 36">
+<rect x="2" y="2" width="32" height="32" rx="4" fill="#3B88C3"/>
+<rect x="16" y="6" width="4" height="24" fill="#FFFFFF"/>{arm}{extra}</svg>"""
+ARM = '<rect x="6" y="16" width="24" height="4" fill="#FFFFFF"/>'
+HASH = ('<text x="29" y="9" font-size="8" font-weight="bold" font-family="DejaVu Sans" fill="#D32F2F">#</text>')
+
+
+def test_removed_part_over_a_part_of_its_colour_is_missing_not_reshaped():
+    c = SvgComparer(EmbeddedConfig())
+    ref = c.analyse(_render(CROSS.format(arm=ARM, extra="")))
+    errs = c.compare(ref, c.analyse(_render(CROSS.format(arm="", extra=""))))
+    assert errs and max(errs, key=lambda e: e.severity).category == "structure_error"
+    assert "missing" in errs[0].description
+
+
+def test_bold_stray_symbol_is_a_symbol_not_a_part():
+    c = SvgComparer(EmbeddedConfig())
+    ref = c.analyse(_render(CROSS.format(arm=ARM, extra="")))
+    errs = c.compare(ref, c.analyse(_render(CROSS.format(arm=ARM, extra=HASH))))
+    assert [e.category for e in errs] == ["text_symbol_error"]
+    assert "#" in errs[0].description

@@ -29,6 +29,7 @@ from visual_erm.types import Discrepancy
 
 SIDE = 256  # the comparison frame: emoji details survive, and a pair costs a few tens of ms
 SYMBOLS = "#+*@&%$?!=<>/×÷±§"
+GLYPH_ALIASES = str.maketrans({"十": "+", "＋": "+", "＃": "#", "！": "!", "？": "?"})  # full-width readings
 SAME = 12.0  # Lab distance under which two pixels have the same colour
 DETECTOR = {"svg.shape_missing": "structure", "svg.shape_missing_minor": "structure", "svg.shape_extra": "structure",
             "svg.shape_moved": "structure", "svg.whole_transform": "structure", "svg.shape_deformed": "shape",
@@ -266,7 +267,7 @@ def _whole_transform(rl: np.ndarray, cl: np.ndarray, D: np.ndarray):
 def _read_text(ref, cand, rframe, cframe, rbox, region, ocr):
     """(rule, description, severity) when the region is text or a symbol that reads differently, else None."""
     x0, y0, x1, y1 = rbox
-    if y1 - y0 > 0.14 * SIDE or (x1 - x0) * (y1 - y0) > 0.08 * SIDE * SIDE:
+    if y1 - y0 > 0.2 * SIDE or (x1 - x0) * (y1 - y0) > 0.08 * SIDE * SIDE:
         return None
     readings = []
     for a, fr in ((ref, rframe), (cand, cframe)):
@@ -279,18 +280,31 @@ def _read_text(ref, cand, rframe, cframe, rbox, region, ocr):
         readings.append(thin)
     # a compact mark drawn in one image only may be a symbol ('#', '+'): read it too, but trust only symbols
     symbol_only = not any(readings)
-    if symbol_only and (y1 - y0 > 0.1 * SIDE or (x1 - x0) > 0.1 * SIDE or (region.sum() < 20)):
+    if not symbol_only and y1 - y0 > 0.14 * SIDE:
+        return None  # taller than a line of text
+    if symbol_only and (y1 - y0 > 0.2 * SIDE or (x1 - x0) > 0.2 * SIDE or region.sum() < 20
+                        or not _glyph_like(region, rbox)):
         return None
-    rbox = _text_line(ref["lab"], cand["lab"], rbox)
+    if not symbol_only:
+        rbox = _text_line(ref["lab"], cand["lab"], rbox)
+    # a mark drawn in one image only is read there only (the other side's crop is whatever lies under it)
+    marked = None
+    if symbol_only:
+        ri, ci = (float(_ink(a["lab"])[region].mean()) for a in (ref, cand))
+        marked = "cand" if ci >= ri else "ref"
     texts = []
-    for a, fr in ((ref, rframe), (cand, cframe)):
+    for side, (a, fr) in zip(("ref", "cand"), ((ref, rframe), (cand, cframe))):
+        if marked is not None and side != marked:
+            texts.append("")
+            continue
         bx = fr.to_image(_pad_box(rbox, 3))
         crop = a.image[int(bx[1]):int(np.ceil(bx[3])), int(bx[0]):int(np.ceil(bx[2]))]
         text, score = ocr.recognize(crop) if crop.size else ("", 0.0)
+        text = text.translate(GLYPH_ALIASES)
+        if symbol_only:  # one bold mark counts only as a symbol (blobs read as letters or digits too often)
+            text = text.strip() if len(text.strip()) == 1 and text.strip() in SYMBOLS else ""
         texts.append(text if score >= 0.6 and any(ch.isalnum() or ch in SYMBOLS for ch in text) else "")
     rt, ct = texts
-    if symbol_only:
-        rt, ct = (t if len(t) <= 2 and any(ch in SYMBOLS for ch in t) else "" for t in (rt, ct))
     if not rt and not ct:
         return None
     if normalize_text(rt) == normalize_text(ct) and rt == ct:
@@ -301,6 +315,14 @@ def _read_text(ref, cand, rframe, cframe, rbox, region, ocr):
         return "svg.text_symbol", f"An extra text or symbol '{ct}' that the reference does not have.", None
     minor = normalize_text(rt) == normalize_text(ct) or text_similarity(rt, ct) >= 0.75
     return ("svg.text_symbol_minor" if minor else "svg.text_symbol"), f"The text reads '{ct}' instead of '{rt}'.", None
+
+
+def _glyph_like(region: np.ndarray, box) -> bool:
+    """The mark is made of strokes (a '#', '+', '!'), not a blob: thin relative to its size."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    m = region[y0:y1, x0:x1].astype(np.uint8)
+    per = float(cv2.countNonZero(m - cv2.erode(m, np.ones((3, 3), np.uint8))))
+    return per > 0 and 2.0 * float(m.sum()) / per <= 0.25 * max(x1 - x0, y1 - y0)
 
 
 def _text_line(rl: np.ndarray, cl: np.ndarray, box):
