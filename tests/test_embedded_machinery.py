@@ -126,3 +126,18 @@ def test_analysis_lazy_and_content_key():
 def test_missing_comparer_is_a_clear_error():
     with pytest.raises(ComparerMissing, match="no comparer for task 'nope'"):
         comparer_class("nope")
+
+
+def test_full_read_still_detects_after_a_crop_recognition():
+    # rapidocr 3.x keeps per-call flags: a crop read (detection off) must not blind the next full-image read.
+    import cv2
+
+    from visual_erm.judge.embedded.ocr import get_ocr
+
+    img = np.full((120, 420, 3), 255, np.uint8)
+    cv2.putText(img, "Quarterly sales", (20, 70), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (0, 0, 0), 2, cv2.LINE_AA)
+    ocr = get_ocr("rapidocr")
+    first = ocr.read(img)
+    ocr.recognize(img[30:90, 10:400])
+    again = ocr.read(img)
+    assert first and [t.text for t in again] == [t.text for t in first]

@@ -156,8 +156,11 @@ def grid_shape(boxes: list[Box]) -> tuple[int, int]:
         return n
     if not boxes:
         return 0, 0
-    rows = bands([((b[1] + b[3]) / 2 - 2, (b[1] + b[3]) / 2 + 2) for b in boxes])
-    cols = bands([((b[0] + b[2]) / 2 - 2, (b[0] + b[2]) / 2 + 2) for b in boxes])
+    # centres within a tenth of a panel of each other share a band (tick labels of other widths shift a frame)
+    th = max(2.0, 0.1 * float(np.median([b[3] - b[1] for b in boxes])))
+    tw = max(2.0, 0.1 * float(np.median([b[2] - b[0] for b in boxes])))
+    rows = bands([((b[1] + b[3]) / 2 - th, (b[1] + b[3]) / 2 + th) for b in boxes])
+    cols = bands([((b[0] + b[2]) / 2 - tw, (b[0] + b[2]) / 2 + tw) for b in boxes])
     return rows, cols
 
 
