@@ -65,7 +65,9 @@ def test_cell_difference_numbers_are_never_text():
     assert cell_difference("12.5", "1.25") == "number"
     assert cell_difference("5 kg", "5 lb") == "number"
     assert cell_difference("alpha", "alpha") is None
-    assert cell_difference("Alpha ", "alpha") is None
+    assert cell_difference("alpha ", "alpha") is None
+    assert cell_difference("Alpha", "alpha") == "case"  # the same word in another case: a minor text error
+    assert cell_difference("I05", "105") is None  # OCR's I for 1 inside a number
     assert cell_difference("alpha", "omega") == "text"
 
 

@@ -10,16 +10,20 @@ zebra colours, resolution) is not compared; only a ruled table rendered without 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 from scipy.optimize import linear_sum_assignment
 
 from visual_erm.judge.embedded.base import Analysis, Comparer, content_key, register_comparer
 from visual_erm.judge.embedded.severity import finding
+from visual_erm.judge.embedded.normalize import resize
 from visual_erm.judge.embedded.ocr import get_ocr, normalize_text, text_similarity
-from visual_erm.judge.embedded.table_grid import CropIndex, Grid, cell_crop, find_grid, read_cells
+from visual_erm.judge.embedded.table_grid import Cell, CropIndex, Grid, cell_crop, cell_lines, find_grid, read_cells
 from visual_erm.types import Discrepancy
 
 # Kinds of finding -> rules of the embedded judge's one severity table (severity.py).
@@ -37,7 +41,10 @@ RULE: dict[str, str] = {
     "split_cells": "table.merged_cells",
     "header_text": "table.cell_text",
     "cell_text": "table.cell_text",
+    "case": "table.cell_text_minor",     # the same words in other letter case
     "number": "table.number",
+    "number_major": "table.number_major",  # sign, order of magnitude, or half the value
+    "swapped": "table.number",           # two cells of a column exchanged: one error, not two
     "many_cells": "table.number",   # most of a column wrong: one error at severity 3, not one per cell
     "rules": "table.style",         # a ruled table rendered without rules (style: at most 1)
 }
@@ -51,10 +58,21 @@ class _Table:
     index: CropIndex
 
 
+def _canon(text: str) -> str:
+    # NFKC first: OCR reads roman numerals and full-width digits as their compatibility characters
+    return normalize_text(unicodedata.normalize("NFKC", text))
+
+
+# A digit-bearing token in which OCR read a 1 as I/l/| or a 0 as O ("I05" is 105)
+_DIGITISH = re.compile(r"(?<![^\W\d_])[0-9Il|Oo.,]*[0-9][0-9Il|Oo.,]*")
+
+
 def _numbers(text: str) -> list[str]:
-    """Number tokens of a cell, normalised (thousands separators and the typographic minus unified)."""
+    """Number tokens of a cell, normalised (thousands separators, typographic minus and 1/I, 0/O look-alikes)."""
+    t = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    t = _DIGITISH.sub(lambda m: m.group().translate(str.maketrans("Il|Oo", "11100")), t)
     out = []
-    for m in NUMBER.finditer(text.replace("\u2212", "-")):
+    for m in NUMBER.finditer(t):
         tok = re.sub(r"[,\u202f ]", "", m.group()).lstrip("+")
         if tok.startswith("."):
             tok = "0" + tok
@@ -63,38 +81,76 @@ def _numbers(text: str) -> list[str]:
 
 
 def _units(text: str) -> str:
-    return re.sub(r"[\d\s.,+\-\u2212]", "", normalize_text(text))
+    t = _DIGITISH.sub("", unicodedata.normalize("NFKC", text))
+    return re.sub(r"[\d\s.,+\-\u2212]", "", normalize_text(t))
 
 
 def _squash(text: str) -> str:
     # OCR of the same words in another font differs in spaces and lookalike punctuation, not in letters
-    return re.sub(r"[\s'\"`.,:;_\-|]", "", normalize_text(text)).replace("0", "o").replace("l", "1").replace("i", "1")
+    return re.sub(r"[\s'\"`.,:;_\-|]", "", _canon(text)).replace("0", "o").replace("l", "1").replace("i", "1")
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def cell_difference(ref: str, cand: str) -> str | None:
-    """``None`` when two cell readings say the same, else ``"number"`` or ``"text"``.
+    """``None`` when two cell readings say the same, else ``"number"``, ``"text"`` or ``"case"``.
 
     A difference in any number (value, sign, decimals) or in the unit next to it is ``"number"``: a number is
-    never a text error.
+    never a text error. The same letters in another case (``yield`` vs ``YIELD``) are ``"case"``.
     """
-    if normalize_text(ref) == normalize_text(cand):
-        return None
     rn, cn = _numbers(ref), _numbers(cand)
     if rn or cn:
         if rn != cn:
             return "number"
         return None if _squash(_units(ref)) == _squash(_units(cand)) else "number"
+    if _canon(ref) == _canon(cand):
+        a, b = _letters(ref), _letters(cand)
+        return "case" if a != b and a.casefold() == b.casefold() else None
     if _squash(ref) == _squash(cand):
         return None
     return "text"
 
 
+def number_severity_rule(ref: str, cand: str) -> str:
+    """``"number_major"`` when a number changed sign, by an order of magnitude or by half its value, else ``"number"``."""
+    rn, cn = _numbers(ref), _numbers(cand)
+    if len(rn) != len(cn):
+        return "number"
+    for a, b in zip(rn, cn):
+        try:
+            x, y = float(a.rstrip("%")), float(b.rstrip("%"))
+        except ValueError:
+            continue
+        if x == y:
+            continue
+        if (x < 0) != (y < 0) or abs(x - y) >= 0.5 * max(abs(x), abs(y)):
+            return "number_major"
+    return "number"
+
+
 def _cell_sim(a: str, b: str) -> float:
-    if normalize_text(a) == normalize_text(b):
+    if _canon(a) == _canon(b):
         return 1.0
     if _numbers(a) and _numbers(a) == _numbers(b):
         return 0.9
     return 0.7 * text_similarity(a, b)
+
+
+_THIN = str.maketrans("Il1|!ij", "iiiiiii")
+
+
+def _thin_only(a: str, b: str) -> bool:
+    """The readings differ only in how many thin upright glyphs (I, l, 1, i, |) a run has."""
+    a, b = _canon(a).translate(_THIN), _canon(b).translate(_THIN)
+    return a != b and re.sub(r"i+", "i", a) == re.sub(r"i+", "i", b)
+
+
+def _small_change(a: str, b: str) -> bool:
+    """Readings close enough that OCR alone could have made the difference (a few characters or a letter case)."""
+    a, b = _canon(a), _canon(b)
+    return a == b or Levenshtein.distance(a, b) <= max(2, min(len(a), len(b)) // 4)
 
 
 def _assign(sim: np.ndarray, threshold: float) -> list[tuple[int, int]]:
@@ -110,9 +166,9 @@ def align_columns(ref: list[list[str]], cand: list[list[str]], *, threshold: flo
     sim = np.zeros((nr, nc))
     for j in range(nr):
         head_a = ref[0][j]
-        vals_a = Counter(normalize_text(r[j]) for r in ref[1:] if j < len(r))
+        vals_a = Counter(_canon(r[j]) for r in ref[1:] if j < len(r))
         for k in range(nc):
-            vals_b = Counter(normalize_text(r[k]) for r in cand[1:] if k < len(r))
+            vals_b = Counter(_canon(r[k]) for r in cand[1:] if k < len(r))
             overlap = sum((vals_a & vals_b).values()) / max(1, max(sum(vals_a.values()), sum(vals_b.values())))
             head = _cell_sim(head_a, cand[0][k])
             w = 0.4 if vals_a and vals_b else 1.0
@@ -187,11 +243,43 @@ class TableComparer(Comparer):
     def compare(self, ref: Analysis, cand: Analysis) -> list[Discrepancy]:
         R = self._read(ref, None)
         C = self._read(cand, R.index)
-        return compare_tables(R.grid, C.grid, enabled=self.enabled)
+        recognize = get_ocr(self.config.ocr, threads=self.config.ocr_threads).recognize
+        scale = C.grid.text_height / max(R.grid.text_height, 1.0)
+
+        def reread(image: np.ndarray, grid: Grid, cell: Cell, factor: float) -> str:
+            lines = cell_lines(image, grid.ink, cell)
+            return " ".join(t for t in (recognize(resize(ln, max(1, round(ln.shape[1] * factor)),
+                                                         max(1, round(ln.shape[0] * factor))))[0] for ln in lines) if t)
+
+        def confirm(rc: Cell, cc: Cell, kind: str) -> bool:
+            if _thin_only(rc.text, cc.text):  # 'III' read as 'II': thin strokes are counted right only when large
+                return cell_difference(reread(ref.image, R.grid, rc, 2.0),
+                                       reread(cand.image, C.grid, cc, 2.0 / scale)) is not None
+            # a difference is real when it survives reading both cells at one scale (OCR confuses I/1, ii/iii, case
+            # differently at different sizes); at the same scale, both are read again enlarged
+            if abs(scale - 1.0) > 0.08:
+                if cell_difference(reread(ref.image, R.grid, rc, scale), cc.text) is None:
+                    return False
+                return cell_difference(rc.text, reread(cand.image, C.grid, cc, 1.0 / scale)) is not None
+            return cell_difference(reread(ref.image, R.grid, rc, 1.5), reread(cand.image, C.grid, cc, 1.5)) is not None
+
+        confirm_fn = confirm if self.config.ocr != "none" else None
+        return compare_tables(R.grid, C.grid, enabled=self.enabled, confirm=confirm_fn)
 
 
-def compare_tables(rg: Grid, cg: Grid, *, enabled=lambda name: True) -> list[Discrepancy]:
-    """Discrepancies between two read grids (``cell.text`` filled); boxes in the candidate's pixels."""
+Confirm = Callable[[Cell, Cell, str], bool]
+
+
+def compare_tables(rg: Grid, cg: Grid, *, enabled=lambda name: True, confirm: Confirm | None = None) -> list[Discrepancy]:
+    """Discrepancies between two read grids (``cell.text`` filled); boxes in the candidate's pixels.
+
+    Args:
+        rg, cg: the reference's and the candidate's grids.
+        enabled: detector name -> on/off.
+        confirm: ``(ref_cell, cand_cell, kind) -> bool``, asked for each pair of aligned cells whose readings
+            differ by a little; False drops the difference as a reading artefact (the comparer re-reads both
+            cells at one scale). None keeps every difference.
+    """
     R, C = rg.texts(), cg.texts()
     errors: list[Discrepancy] = []
     def W(kind: str, cat: str, desc: str, box, loc: str = "") -> None:
@@ -277,11 +365,14 @@ def compare_tables(rg: Grid, cg: Grid, *, enabled=lambda name: True) -> list[Dis
                           box, f"row {i}")
                         covered |= {(k, c) for c in ks}
     if enabled("cells"):
-        cell_box = {}
+        cell_at = {}
         for k, row in enumerate(cg.cells):
             for cell in row:
                 for c in range(cell.col, cell.col + cell.colspan):
-                    cell_box[(k, c)] = cell.box
+                    cell_at[(k, c)] = cell
+        ref_at = {(i, c): cell for i, row in enumerate(rg.cells) for cell in row
+                  for c in range(cell.col, cell.col + cell.colspan)}
+        cell_box = {key: cell.box for key, cell in cell_at.items()}
         found: dict[int, list[tuple[str, int, int, str, str]]] = {}
         for i, k in rows:
             for j, l in cols:
@@ -289,6 +380,9 @@ def compare_tables(rg: Grid, cg: Grid, *, enabled=lambda name: True) -> list[Dis
                     continue
                 a, b = R[i][j], C[k][l]
                 kind = cell_difference(a, b)
+                if kind and confirm is not None and (i, j) in ref_at and (k, l) in cell_at \
+                        and _small_change(a, b) and not confirm(ref_at[(i, j)], cell_at[(k, l)], kind):
+                    kind = None
                 if kind:
                     found.setdefault(j, []).append((kind, i, k, a, b))
         for j, diffs in found.items():
@@ -298,10 +392,31 @@ def compare_tables(rg: Grid, cg: Grid, *, enabled=lambda name: True) -> list[Dis
                 W("many_cells", kind, f"Most cells of column '{head(j)}' differ from the reference.",
                   col_box(l), f"column '{head(j)}'")
                 continue
-            for kind, i, k, a, b in diffs:
+            swapped: set[int] = set()
+            for x in range(len(diffs)):
+                for y in range(x + 1, len(diffs)):
+                    (ka, ia, kka, aa, ba), (kb, ib, kkb, ab, bb) = diffs[x], diffs[y]
+                    if {x, y} & swapped or ia == 0 or ib == 0:
+                        continue
+                    if cell_difference(ba, ab) is None and cell_difference(bb, aa) is None:
+                        swapped |= {x, y}
+                        boxes = [cell_box.get((kka, l)), cell_box.get((kkb, l))]
+                        boxes = [bx for bx in boxes if bx]
+                        box = [min(bx[0] for bx in boxes), min(bx[1] for bx in boxes), max(bx[2] for bx in boxes),
+                               max(bx[3] for bx in boxes)] if boxes else None
+                        cat = "numeric_error" if "number" in (ka, kb) else "text_error"
+                        W("swapped", cat, f"The values of rows {ia} and {ib} in column '{head(j)}' are swapped.",
+                          box, f"column '{head(j)}'")
+            for x, (kind, i, k, a, b) in enumerate(diffs):
+                if x in swapped:
+                    continue
                 if kind == "number":
-                    W("number", "numeric_error", f"Value in row {i}, column '{head(j)}' is '{b}' instead of '{a}'.",
+                    W(number_severity_rule(a, b), "numeric_error",
+                      f"Value in row {i}, column '{head(j)}' is '{b}' instead of '{a}'.",
                       cell_box.get((k, l)), f"row {i}, column '{head(j)}'")
+                elif kind == "case":
+                    W("case", "text_error", f"{'Header' if i == 0 else f'Cell in row {i}'} '{a}' is written '{b}'.",
+                      cell_box.get((k, l)), "header" if i == 0 else f"row {i}, column '{head(j)}'")
                 elif i == 0:
                     W("header_text", "text_error", f"Header '{a}' reads '{b}'.", cell_box.get((k, l)), "header")
                 else:
