@@ -322,6 +322,10 @@ def changed_enough(a: np.ndarray, b: np.ndarray, *, min_share: float = 0.002) ->
     return float((np.abs(a.astype(np.int16) - b.astype(np.int16)).max(axis=2) > 40).mean()) >= min_share
 
 
+# Mutations that transform the whole icon; the others act on one shape (keyed by its id in multi-error candidates).
+WHOLE_ICON_MUTATIONS = frozenset({"mirror", "rotate", "squash"})
+
+
 def apply(icon: Icon, plan: list[tuple[str, str, int]], infos: dict[str, dict], size: int):
     """Apply ``plan`` [(mutation, shape id, rng seed)] to a copy of the icon; return (svg, errors) or None."""
     root = copy.deepcopy(icon.root)
@@ -422,7 +426,7 @@ def build_svgs(out: Path, config: BuildConfig = BuildConfig(), *, progress: bool
         # Multi-error candidate: the singles together, where they touch different shapes or the icon as a whole once.
         combo, used = [], set()
         for k, (step, _, _) in enumerate(singles):
-            key = "icon" if SVG_MUTATIONS[step[0]][0] == "structure_error" and step[0] != "raise_shape" else step[1]
+            key = "icon" if step[0] in WHOLE_ICON_MUTATIONS else step[1]
             if SVG_MUTATIONS[step[0]][0] == "text_symbol_error":
                 key = "t0"
             if key not in used:
@@ -430,7 +434,10 @@ def build_svgs(out: Path, config: BuildConfig = BuildConfig(), *, progress: bool
                 combo.append(k)
         multi_id = None
         if len(combo) >= 2:
-            res = apply(icon, [singles[k][0] for k in combo], infos, size)
+            try:
+                res = apply(icon, [singles[k][0] for k in combo], infos, size)
+            except StopIteration:  # an earlier step removed the shape a later one edits: no multi candidate here
+                res = None
             if res is not None:
                 cand = render_svg(etree.tostring(res[0], encoding="unicode"), size=size)
                 Image.fromarray(cand).save(folder / "multi.png")
