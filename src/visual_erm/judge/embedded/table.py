@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Callable
 
 import numpy as np
@@ -38,17 +39,20 @@ RULE: dict[str, str] = {
     "moved_column": "table.order",
     "moved_row": "table.order",
     "merged_cells": "table.merged_cells",
+    "shifted_row": "table.merged_cells",  # a row's cells moved by a missing, extra, merged or split cell
     "split_cells": "table.merged_cells",
     "header_text": "table.cell_text",
     "cell_text": "table.cell_text",
     "case": "table.cell_text_minor",     # the same words in other letter case
+    "lookalike": "table.cell_text_minor",  # l/1, O/0, punctuation or spacing: what OCR confuses too
     "number": "table.number",
     "number_major": "table.number_major",  # sign, order of magnitude, or half the value
     "swapped": "table.number",           # two cells of a column exchanged: one error, not two
     "many_cells": "table.number",   # most of a column wrong: one error at severity 3, not one per cell
     "rules": "table.style",         # a ruled table rendered without rules (style: at most 1)
 }
-NUMBER = re.compile(r"[-+\u2212]?\d[\d,\u202f ]*(?:\.\d+)?%?|[-+\u2212]?\.\d+%?")
+# a number starts a token: the 1 of "sing1e" (OCR in a word) is not a number
+NUMBER = re.compile(r"(?<![^\W\d_])(?:[-+\u2212]?\d[\d,\u202f ]*(?:\.\d+)?%?|[-+\u2212]?\.\d+%?)")
 
 
 @dataclass
@@ -95,12 +99,15 @@ def _letters(text: str) -> str:
 
 
 def cell_difference(ref: str, cand: str) -> str | None:
-    """``None`` when two cell readings say the same, else ``"number"``, ``"text"`` or ``"case"``.
+    """``None`` when two cell readings say the same, else ``"number"``, ``"text"``, ``"case"`` or ``"lookalike"``.
 
     A difference in any number (value, sign, decimals) or in the unit next to it is ``"number"``: a number is
-    never a text error. The same letters in another case (``yield`` vs ``YIELD``) are ``"case"``.
+    never a text error. The same letters in another case (``yield`` vs ``YIELD``) are ``"case"``; texts that differ
+    only in look-alike characters or punctuation (``sing1e``, ``St Louis``) are ``"lookalike"`` (both minor).
     """
     rn, cn = _numbers(ref), _numbers(cand)
+    if not rn and cn and not _is_number(cand):
+        return "text"  # a word read or written with a digit in it ("1BM" for "IBM") is still a word
     if rn or cn:
         if rn != cn:
             return "number"
@@ -109,8 +116,18 @@ def cell_difference(ref: str, cand: str) -> str | None:
         a, b = _letters(ref), _letters(cand)
         return "case" if a != b and a.casefold() == b.casefold() else None
     if _squash(ref) == _squash(cand):
-        return None
+        return "lookalike"
     return "text"
+
+
+_UNIT = re.compile(r"[%$\u20ac\u00a3\u00b0]?[a-z\u00b5%\u00b0/]{0,3}")
+
+
+def _is_number(text: str) -> bool:
+    """The cell is a number with at most a short unit or sign (``-3.5``, ``12 %``, ``5 kg``; not ``1BM``)."""
+    t = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    rest = re.sub(r"\s+", "", NUMBER.sub("", t))
+    return bool(_numbers(text)) and bool(_UNIT.fullmatch(rest))
 
 
 def number_severity_rule(ref: str, cand: str) -> str:
@@ -147,6 +164,31 @@ def _thin_only(a: str, b: str) -> bool:
     return a != b and re.sub(r"i+", "i", a) == re.sub(r"i+", "i", b)
 
 
+def _row_name(R: list[list[str]], i: int) -> str:
+    return "the header row" if i == 0 else f"row {i} ('{R[i][0]}')"
+
+
+def _shifted_rows(R: list[list[str]], C: list[list[str]], lost: list[int], new: list[int],
+                  rmap: dict[int, int]) -> list[tuple[int, int]]:
+    """Pairs of an unpaired reference row and an unpaired candidate row holding mostly the same cells in the same
+    order but at other columns (a recognition error that shifts the rest of a row)."""
+    out, used = [], set()
+    for i in lost:
+        prev = max((rmap[j] for j in rmap if j < i), default=-1)
+        best = None
+        for k in new:
+            if k in used or (k <= prev and prev >= 0 and i > 0):
+                continue
+            a, b = [_canon(t) for t in R[i]], [_canon(t) for t in C[k]]
+            same = sum(blk.size for blk in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+            if same >= 2 and same >= 0.5 * len([t for t in a if t]) and (best is None or same > best[0]):
+                best = (same, k)
+        if best is not None:
+            used.add(best[1])
+            out.append((i, best[1]))
+    return out
+
+
 def _small_change(a: str, b: str) -> bool:
     """Readings close enough that OCR alone could have made the difference (a few characters or a letter case)."""
     a, b = _canon(a), _canon(b)
@@ -178,18 +220,20 @@ def align_columns(ref: list[list[str]], cand: list[list[str]], *, threshold: flo
 
 
 def align_rows(ref: list[list[str]], cand: list[list[str]], cols: list[tuple[int, int]], *,
-               threshold: float = 0.45) -> list[tuple[int, int]]:
-    """Pairs ``(ref_row, cand_row)`` of body rows (header row 0 is paired with 0) by cells under ``cols``."""
-    pairs = [(0, 0)] if ref and cand else []
-    n, m = len(ref) - 1, len(cand) - 1
-    if n <= 0 or m <= 0 or not cols:
-        return pairs
+               threshold: float = 0.45, header_bonus: float = 0.15) -> list[tuple[int, int]]:
+    """Pairs ``(ref_row, cand_row)`` by their cells under ``cols``; the header rows (0) get ``header_bonus``, so a
+    header read a little differently still pairs with the header, and a missing header row stays unpaired."""
+    n, m = len(ref), len(cand)
+    if n == 0 or m == 0:
+        return []
+    if not cols:
+        return [(0, 0)]
     sim = np.zeros((n, m))
     for i in range(n):
         for k in range(m):
-            s = [_cell_sim(ref[i + 1][a], cand[k + 1][b]) for a, b in cols]
-            sim[i, k] = float(np.mean(s)) + (0.02 if i == k else 0.0)
-    return pairs + [(i + 1, k + 1) for i, k in _assign(sim, threshold)]
+            s = [_cell_sim(ref[i][a], cand[k][b]) for a, b in cols]
+            sim[i, k] = float(np.mean(s)) + (0.02 if i == k else 0.0) + (header_bonus if i == k == 0 else 0.0)
+    return sorted(_assign(sim, threshold))
 
 
 def _out_of_order(pairs: list[tuple[int, int]]) -> list[int]:
@@ -263,7 +307,11 @@ class TableComparer(Comparer):
                 return cell_difference(rc.text, reread(cand.image, C.grid, cc, 1.0 / scale)) is not None
             return cell_difference(reread(ref.image, R.grid, rc, 1.5), reread(cand.image, C.grid, cc, 1.5)) is not None
 
-        confirm_fn = confirm if self.config.ocr != "none" else None
+        # a rendering that reuses most reference cells pixel for pixel has the reference's look: a cell that differs
+        # there differs in content, and reading it again would only cost time
+        filled = sum(1 for row in C.grid.cells for cell in row if cell.ink is not None)
+        same_look = C.grid.reused >= 0.5 * filled
+        confirm_fn = confirm if self.config.ocr != "none" and not same_look else None
         return compare_tables(R.grid, C.grid, enabled=self.enabled, confirm=confirm_fn)
 
 
@@ -329,19 +377,24 @@ def compare_tables(rg: Grid, cg: Grid, *, enabled=lambda name: True, confirm: Co
             W("moved_column", "layout_error", f"Column '{head(j)}' is out of order (columns swapped or moved).",
               col_box(cmap[j]), "table columns")
     if enabled("rows"):
-        for i in range(1, len(R)):
-            if i not in rmap:
-                k = near(rmap, i, len(R))
-                W("missing_row", "layout_error", f"Row {i} ('{R[i][0]}') is missing.",
-                  row_box(k) if k is not None else cg.box, "table rows")
-        for k in range(1, len(C)):
-            if k in rmap.values():
-                continue
+        lost = [i for i in range(len(R)) if i not in rmap]
+        new_rows = [k for k in range(len(C)) if k not in rmap.values()]
+        for i, k in _shifted_rows(R, C, lost, new_rows, rmap):
+            W("shifted_row", "layout_error", f"Cells of {_row_name(R, i)} are shifted (a cell is missing, extra, "
+              "merged or split).", row_box(k), "table rows")
+            lost.remove(i)
+            new_rows.remove(k)
+            covered |= {(k, c) for c in range(len(C[k]))}
+        for i in lost:
+            k = near(rmap, i, len(R))
+            W("missing_row", "layout_error", f"{_row_name(R, i).capitalize()} is missing.",
+              row_box(k) if k is not None else cg.box, "table header" if i == 0 else "table rows")
+        for k in new_rows:
             twin = next((kk for kk in range(len(C)) if kk != k and C[kk] == C[k]), None)
             kind = "duplicated_row" if twin is not None else "extra_row"
             desc = f"Row '{C[k][0]}' is duplicated." if twin is not None else f"Row '{C[k][0]}' is not in the reference."
             W(kind, "layout_error", desc, row_box(k), "table rows")
-            covered |= {(k, c) for c in range(len(C[0]))}
+            covered |= {(k, c) for c in range(len(C[k]))}
         for i in _out_of_order([p for p in rows if p[0] > 0]):
             W("moved_row", "layout_error", f"Row '{R[i][0]}' is out of order.", row_box(rmap[i]), "table rows")
     if enabled("spans"):
@@ -414,6 +467,9 @@ def compare_tables(rg: Grid, cg: Grid, *, enabled=lambda name: True, confirm: Co
                     W(number_severity_rule(a, b), "numeric_error",
                       f"Value in row {i}, column '{head(j)}' is '{b}' instead of '{a}'.",
                       cell_box.get((k, l)), f"row {i}, column '{head(j)}'")
+                elif kind == "lookalike":
+                    W("lookalike", "text_error", f"{'Header' if i == 0 else f'Cell in row {i}'} '{a}' reads '{b}'.",
+                      cell_box.get((k, l)), "header" if i == 0 else f"row {i}, column '{head(j)}'")
                 elif kind == "case":
                     W("case", "text_error", f"{'Header' if i == 0 else f'Cell in row {i}'} '{a}' is written '{b}'.",
                       cell_box.get((k, l)), "header" if i == 0 else f"row {i}, column '{head(j)}'")
