@@ -77,7 +77,8 @@ def _numbers(text: str) -> list[str]:
     t = _DIGITISH.sub(lambda m: m.group().translate(str.maketrans("Il|Oo", "11100")), t)
     out = []
     for m in NUMBER.finditer(t):
-        tok = re.sub(r"[,\u202f ]", "", m.group()).lstrip("+")
+        # a comma before exactly three digits groups thousands; any other comma is a decimal comma, kept as written
+        tok = re.sub(r"[,\u202f ](?=\d{3}(?!\d))|[\u202f ]", "", m.group()).lstrip("+")
         if tok.startswith("."):
             tok = "0" + tok
         out.append(tok)
@@ -137,7 +138,7 @@ def number_severity_rule(ref: str, cand: str) -> str:
         return "number"
     for a, b in zip(rn, cn):
         try:
-            x, y = float(a.rstrip("%")), float(b.rstrip("%"))
+            x, y = (float(v.rstrip("%").replace(",", ".")) for v in (a, b))
         except ValueError:
             continue
         if x == y:
