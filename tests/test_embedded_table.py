@@ -128,3 +128,72 @@ def test_blank_candidate_is_a_layout_error():
     ref = comparer.analyse(draw_table(ROWS))
     errs = comparer.compare(ref, comparer.analyse(np.full((120, 200, 3), 255, np.uint8)))
     assert errs and errs[0].category == "layout_error" and errs[0].severity == 3
+
+
+# ---- real renderings (visual_erm.render: HTML/Markdown in sandboxed Chromium, LaTeX via pdflatex) -------------------
+
+REAL = [["site", "variety", "yield", "year"], ["Waseca", "Velvet", "37.4", "1932"],
+        ["Morris", "Trebi", "38.83", "1931"], ["Crookston", "Glabron", "32.06", "1932"],
+        ["Duluth", "Peatland", "29.1", "1931"], ["Grand Rapids", "Svansota", "-4.75", "1932"]]
+
+
+def _html(rows, *, header=True):
+    head = "<thead><tr>" + "".join(f"<th>{c}</th>" for c in rows[0]) + "</tr></thead>" if header else ""
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows[1:])
+    return f"<table>{head}<tbody>{body}</tbody></table>"
+
+
+def _latex(rows):
+    body = " & ".join(rf"\textbf{{{c}}}" for c in rows[0]) + r" \\ \hline" + "\n"
+    body += "\n".join(" & ".join(r) + r" \\" for r in rows[1:])
+    return "\\begin{tabular}{|l|l|r|r|}\n\\hline\n" + body + "\n\\hline\n\\end{tabular}"
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    from visual_erm.render import render_many
+
+    changed = [r[:] for r in REAL]
+    changed[2][2] = "36.83"
+    case = [r[:] for r in REAL]
+    case[0][1] = "VARIETY"
+    codes = {"ref": (_html(REAL), "html"), "number": (_html(changed), "html"), "case": (_html(case), "html"),
+             "no_header": (_html(REAL, header=False), "html"), "latex": (_latex(REAL), "latex")}
+    out = render_many("table", [c for c, _ in codes.values()], formats=[f for _, f in codes.values()])
+    if not all(r.ok for r in out):
+        pytest.skip(f"table renderer unavailable: {[r.error for r in out if not r.ok][:1]}")
+    return {k: r.image for k, r in zip(codes, out)}
+
+
+def _upscaled(image, factor=1.25):
+    h, w = image.shape[:2]
+    return np.asarray(Image.fromarray(image).resize((round(w * factor), round(h * factor)), Image.LANCZOS))
+
+
+def test_real_rendering_changed_number_is_one_numeric_error_on_its_cell(rendered):
+    comparer = TableComparer(EmbeddedConfig())
+    ref = comparer.analyse(rendered["ref"])
+    errs = comparer.compare(ref, comparer.analyse(rendered["number"]))
+    assert [(e.category, e.severity) for e in errs] == [("numeric_error", 2)]
+    cell = [c for c in find_grid(rendered["number"]).cells[2] if c.col == 2][0]
+    x0, y0, x1, y1 = errs[0].bbox
+    assert x0 <= cell.ink[0] and x1 >= cell.ink[2] and y0 <= cell.ink[1] and y1 >= cell.ink[3]
+
+
+def test_real_rendering_header_case_and_missing_header(rendered):
+    comparer = TableComparer(EmbeddedConfig())
+    ref = comparer.analyse(rendered["ref"])
+    errs = comparer.compare(ref, comparer.analyse(rendered["case"]))
+    assert [(e.category, e.severity) for e in errs] == [("text_error", 1)]
+    errs = comparer.compare(ref, comparer.analyse(rendered["no_header"]))
+    assert [e.category for e in errs] == ["layout_error"] and "header" in errs[0].description
+
+
+@pytest.mark.parametrize("name", ["ref", "latex"])
+def test_real_rendering_resampled_is_clean(rendered, name):
+    # a LANCZOS 1.25x resample blurs each 1-px rule over two columns of odd greys: they are still rules
+    comparer = TableComparer(EmbeddedConfig())
+    ref = comparer.analyse(rendered[name])
+    assert find_grid(rendered[name]).shape == find_grid(_upscaled(rendered[name])).shape == (6, 4)
+    errs = comparer.compare(ref, comparer.analyse(_upscaled(rendered[name])))
+    assert sum(e.severity for e in errs) <= 1, [e.description for e in errs]
