@@ -221,8 +221,9 @@ def bwrap_argv(
     """
     args = ["bwrap", *_namespace_flags(), "--die-with-parent", "--new-session"]
     args += _system_binds()
-    args += python_binds()
+    # The private /tmp comes before the other binds: an interpreter or venv living under the host's /tmp stays visible.
     args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    args += python_binds()
     for src, dst in ro_binds:
         args += _bind("--ro-bind", src, dst)
     for src, dst in rw_binds:
