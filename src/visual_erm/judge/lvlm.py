@@ -303,21 +303,25 @@ class LVLMJudge(BaseJudge):
             try:
                 with self._sem:
                     resp = self._http().post(url, json=body, headers=self._headers())
-            except httpx.TimeoutException as exc:
-                self._mark(url, healthy=False)
-                return _Outcome(failure=JudgeFailure.TIMEOUT, detail=f"{url}: {type(exc).__name__}", server_fault=True)
-            except httpx.TransportError as exc:
-                self._mark(url, healthy=False)
-                last = _Outcome(failure=JudgeFailure.CONNECTION, detail=f"{url}: {type(exc).__name__}: {exc}",
-                                server_fault=True)
-                continue
-            outcome = self._read_response(resp)
-            self._mark(url, healthy=not outcome.server_fault)
-            if outcome.server_fault:
-                last = outcome
-                continue
-            return outcome
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                last = self._transport_failure(url, exc)
+            else:
+                last = self._received(url, resp)
+            if not last.server_fault or last.failure == JudgeFailure.TIMEOUT:
+                return last
         return last
+
+    def _transport_failure(self, url: str, exc: Exception) -> _Outcome:
+        """A timeout ends the attempt (the server may still be busy with it); a refused connection fails over."""
+        self._mark(url, healthy=False)
+        if isinstance(exc, httpx.TimeoutException):
+            return _Outcome(failure=JudgeFailure.TIMEOUT, detail=f"{url}: {type(exc).__name__}", server_fault=True)
+        return _Outcome(failure=JudgeFailure.CONNECTION, detail=f"{url}: {type(exc).__name__}: {exc}", server_fault=True)
+
+    def _received(self, url: str, resp: httpx.Response) -> _Outcome:
+        outcome = self._read_response(resp)
+        self._mark(url, healthy=not outcome.server_fault)
+        return outcome
 
     def judge(self, reference: np.ndarray, candidate: np.ndarray, *, task: str) -> Verdict:
         check_task(task)
@@ -365,20 +369,12 @@ class LVLMJudge(BaseJudge):
             try:
                 async with sem:
                     resp = await client.post(url, json=body, headers=self._headers())
-            except httpx.TimeoutException as exc:
-                self._mark(url, healthy=False)
-                return _Outcome(failure=JudgeFailure.TIMEOUT, detail=f"{url}: {type(exc).__name__}", server_fault=True)
-            except httpx.TransportError as exc:
-                self._mark(url, healthy=False)
-                last = _Outcome(failure=JudgeFailure.CONNECTION, detail=f"{url}: {type(exc).__name__}: {exc}",
-                                server_fault=True)
-                continue
-            outcome = self._read_response(resp)
-            self._mark(url, healthy=not outcome.server_fault)
-            if outcome.server_fault:
-                last = outcome
-                continue
-            return outcome
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                last = self._transport_failure(url, exc)
+            else:
+                last = self._received(url, resp)
+            if not last.server_fault or last.failure == JudgeFailure.TIMEOUT:
+                return last
         return last
 
     async def ajudge(self, reference: np.ndarray, candidate: np.ndarray, *, task: str) -> Verdict:
