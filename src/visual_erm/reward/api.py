@@ -188,6 +188,17 @@ def _render(tasks: list[str], completions: list[str], render_config: Any, worker
 
 # ---- public API ----
 
+def _prepare_batch(tasks, completions, references, judge, judge_options, policy):
+    """Per-item tasks and references, the judge and the policy, checked before any work starts."""
+    completions = ["" if c is None else str(c) for c in completions]
+    n = len(completions)
+    task_list = [check_task(t) for t in _per_item(tasks, n, "tasks")]
+    ref_list = _per_item(references, n, "references")
+    judge_obj = resolve_judge(judge, judge_options)
+    policy_fn, label = resolve_policy(policy)
+    return completions, task_list, ref_list, judge_obj, policy_fn, label
+
+
 def reward(task: str, completion: str, reference: Any, *, judge: str | Judge = "embedded", policy: str | Policy = "auto",
            judge_options: Mapping[str, Any] | None = None, render_config: Any = None) -> RewardResult:
     """Reward of one completion: extract its code, render it, judge the rendering against ``reference``, apply the policy.
@@ -235,12 +246,9 @@ def reward_batch(tasks: str | Sequence[str], completions: Sequence[str], referen
                               render_config=render_config, workers=workers, progress=progress)
     if backend != "local":
         raise ValueError(f"unknown backend {backend!r}; expected 'local' or 'ray'")
-    completions = ["" if c is None else str(c) for c in completions]
+    completions, task_list, ref_list, judge_obj, policy_fn, label = _prepare_batch(
+        tasks, completions, references, judge, judge_options, policy)
     n = len(completions)
-    task_list = [check_task(t) for t in _per_item(tasks, n, "tasks")]
-    ref_list = _per_item(references, n, "references")
-    judge_obj = resolve_judge(judge, judge_options)
-    policy_fn, label = resolve_policy(policy)
     if n == 0:
         return []
     renderings = _render(task_list, completions, render_config, workers, progress)
@@ -261,12 +269,9 @@ async def areward_batch(tasks: str | Sequence[str], completions: Sequence[str], 
                         workers: int | None = None, progress: bool = False) -> list[RewardResult]:
     """Async :func:`reward_batch` for trainers with an event loop: rendering runs in a thread, judging through the
     judge's ``ajudge`` (native HTTP concurrency for the LVLM judge). ``workers`` also caps judgements in flight."""
-    completions = ["" if c is None else str(c) for c in completions]
+    completions, task_list, ref_list, judge_obj, policy_fn, label = _prepare_batch(
+        tasks, completions, references, judge, judge_options, policy)
     n = len(completions)
-    task_list = [check_task(t) for t in _per_item(tasks, n, "tasks")]
-    ref_list = _per_item(references, n, "references")
-    judge_obj = resolve_judge(judge, judge_options)
-    policy_fn, label = resolve_policy(policy)
     if n == 0:
         return []
     renderings = await asyncio.to_thread(_render, task_list, completions, render_config, workers, progress)
