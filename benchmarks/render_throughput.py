@@ -22,6 +22,7 @@ from pathlib import Path
 from visual_erm.bench.build import sources
 from visual_erm.render import RenderConfig, render_code, render_many
 from visual_erm.render.pool import RenderPool
+from visual_erm.procs import cmdline, descendants
 
 
 def usable_gallery_programs(n: int) -> list[str]:
@@ -51,30 +52,13 @@ def fresh_process(code: str, folder: str) -> float:
 
 def worker_rss_kb(pool: RenderPool) -> int:
     """RSS of the Python supervisors inside the workers' sandboxes (bwrap → bwrap init → python)."""
-    parents: dict[int, int] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                parents[int(name)] = int(Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
     total = 0
     for root in pool.worker_pids():
-        frontier, tree = [root], []
-        while frontier:
-            cur = frontier.pop()
-            kids = [p for p, pp in parents.items() if pp == cur]
-            tree += kids
-            frontier += kids
-        for pid in tree:
-            try:
-                if b"forkserver" not in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    continue
+        for pid in descendants(root):
+            if b"forkserver" in cmdline(pid):
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
-            except OSError:
-                continue
     return total
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import httpx
 
+from visual_erm.procs import children
+
 HEAD = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120">'
 SVG = HEAD + '<rect x="10" y="10" width="60" height="60" fill="#d62728"/><circle cx="85" cy="85" r="25" fill="#1f77b4"/></svg>'
 SVG_VARIANTS = [SVG, SVG.replace("#d62728", "#2ca02c"), HEAD + '<circle cx="85" cy="85" r="25" fill="#1f77b4"/></svg>',
@@ -47,19 +49,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(entry))
-            except OSError:
-                pass
-    return out
 
 
 def workload(n: int, seed: int = 0) -> list[tuple[str, str, bool]]:

@@ -9,38 +9,11 @@ from pathlib import Path
 
 import pytest
 
-
-def descendants(pid: int) -> list[int]:
-    """Host pids whose parent chain leads to ``pid``."""
-    parents: dict[int, int] = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{name}/stat").read_text()
-        except OSError:
-            continue
-        parents[int(name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [pid]
-    while frontier:
-        cur = frontier.pop()
-        for child, parent in parents.items():
-            if parent == cur:
-                found.append(child)
-                frontier.append(child)
-    return found
+from visual_erm.procs import cmdline, descendants, with_cmdline
 
 
 def processes_with_cmdline(fragment: bytes) -> list[int]:
-    pids = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                if fragment in Path(f"/proc/{name}/cmdline").read_bytes():
-                    pids.append(int(name))
-            except OSError:
-                pass
-    return pids
+    return with_cmdline(fragment)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -56,7 +29,7 @@ def no_leftover_processes():
     while left and time.monotonic() < deadline:
         time.sleep(0.2)
         left = descendants(os.getpid())
-    cmdlines = {p: Path(f"/proc/{p}/cmdline").read_bytes()[:200] for p in left if Path(f"/proc/{p}").exists()}
+    cmdlines = {p: cmdline(p)[:200] for p in left if cmdline(p)}
     assert not cmdlines, f"processes left behind by the test session: {cmdlines}"
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from visual_erm.procs import children, descendants, process_table
+
 CLI = str(Path(sys.executable).parent / "visual-erm")
 
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120"><rect x="10" y="10" width="60" height="60" '
@@ -31,34 +33,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(entry))
-            except OSError:
-                pass
-    return out
-
-
-def _descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        kids = _children(todo.pop())
-        out += kids
-        todo += kids
-    return out
-
-
 def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    entry = process_table().get(pid)
+    return entry is not None and entry[1] != "Z"
 
 
 class Server:
@@ -191,7 +168,7 @@ def test_worker_killed_mid_request_is_retried_and_answered(server):
             r=c.post("/v1/render", json={"task": "chart", "answers": [SLOW_CHART.format(s=2)], "include_image": False})))
         t.start()
         time.sleep(1.0)
-        victims = _children(server.proc.pid)
+        victims = children(server.proc.pid)
         assert victims, "no render worker to kill"
         for pid in victims:
             os.kill(pid, signal.SIGKILL)
@@ -226,7 +203,7 @@ def test_api_key_queue_bound_timeout_and_clean_shutdown():
             assert codes.count(504) >= 2, codes
             assert set(codes) <= {429, 504}
             assert 'reason="queue_full"' in c.get("/metrics", headers={"X-API-Key": "s3cret"}).text
-        workers = _descendants(srv.proc.pid)
+        workers = descendants(srv.proc.pid)
         assert workers, "the render pool should have started worker processes"
     finally:
         rc = srv.stop()
