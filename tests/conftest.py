@@ -9,11 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from visual_erm.procs import cmdline, descendants, with_cmdline
-
-
-def processes_with_cmdline(fragment: bytes) -> list[int]:
-    return with_cmdline(fragment)
+from visual_erm.procs import cmdline, descendants
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import processes_with_cmdline
+from visual_erm.procs import with_cmdline as processes_with_cmdline
 from visual_erm.render import RenderConfig, SandboxConfig, render
 from visual_erm.render.sandbox import bwrap_works
 from visual_erm.types import FailureKind
