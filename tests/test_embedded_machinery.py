@@ -141,3 +141,26 @@ def test_full_read_still_detects_after_a_crop_recognition():
     ocr.recognize(img[30:90, 10:400])
     again = ocr.read(img)
     assert first and [t.text for t in again] == [t.text for t in first]
+
+
+def test_empty_palettes_and_empty_regions():
+    from visual_erm.judge.embedded.color import lab_to_rgb, palette
+
+    img = np.full((6, 6, 3), 200, np.uint8)
+    assert len(palette(img, min_pixels=1000)) == 0
+    assert len(palette(img, mask=np.zeros((6, 6), bool))) == 0
+    assert len(palette(img[:0])) == 0
+    assert palette(img, min_pixels=1000).nearest(np.zeros(3)) == (-1, float("inf"))
+    assert lab_to_rgb(np.zeros((0, 3), np.float32)).shape == (0, 3)
+
+
+def test_best_shift_finds_a_panel_offset():
+    from visual_erm.judge.embedded.geometry import best_shift
+
+    a = np.full((60, 80, 3), 255, np.uint8)
+    a[20:22, 10:70] = (30, 90, 200)
+    a[10:50, 40:42] = (200, 60, 30)
+    b = np.roll(np.roll(a, 2, axis=0), -1, axis=1)
+    dx, dy, left = best_shift(a, b, (5, 5, 75, 55))
+    assert (dx, dy) == (-1, 2) and left < 0.05
+    assert best_shift(a, a, (5, 5, 75, 55))[:2] == (0, 0)

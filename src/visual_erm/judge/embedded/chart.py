@@ -47,6 +47,7 @@ class _Ctx:
     explained: np.ndarray
     errors: list[Discrepancy] = field(default_factory=list)
     axis_changed: set = field(default_factory=set)
+    other_resolution: bool = False
 
     def cand_box(self, box) -> list[float]:
         """A work-frame box in candidate pixels."""
@@ -92,6 +93,25 @@ def _text_role(panels, t: TextBox) -> tuple[int | None, str]:
     return i, "text"
 
 
+def _word_aligned_similarity(line: str, reading: str) -> float:
+    """Similarity of ``line`` with the part of ``reading`` that best aligns with it, grown to whole words (so
+    'Agree' in 'x Agree Strongly' scores 1, 'Agree' in 'Agreed' does not)."""
+    a, b = normalize_text(line), normalize_text(reading)
+    if not a or not b:
+        return 0.0
+    if len(b) <= len(a):
+        return text_similarity(a, b)
+    al = fuzz.partial_ratio_alignment(a, b)
+    if al is None:
+        return 0.0
+    s, e = al.dest_start, al.dest_end
+    while s > 0 and b[s - 1].isalnum():
+        s -= 1
+    while e < len(b) and b[e].isalnum():
+        e += 1
+    return text_similarity(a, b[s:e])
+
+
 @register_comparer("chart")
 class ChartComparer(Comparer):
     """Charts: layout -> text -> axes -> series -> style, each finding boxed in candidate pixels."""
@@ -128,6 +148,25 @@ class ChartComparer(Comparer):
         h, w = rn.image.shape[:2]
         img = warp(cand.image, fr, (w, h), cn.background)
         return Normalized(image=img, frame=fr, box=cn.box, background=cn.background)
+
+    @staticmethod
+    def _align_panels(rn: Normalized, cn: Normalized, panels) -> Normalized:
+        """The candidate with each plot area moved by the whole-pixel shift (up to 3 px) that best matches the
+        reference's: at another resolution the marks of one subplot snap 1-3 px away from where one figure-wide fit
+        puts them. Insets (smaller frames) are shifted after the frames around them."""
+        img = None
+        for b in sorted(panels, key=lambda p: -(p[2] - p[0]) * (p[3] - p[1])):
+            inner = (b[0] + 3, b[1] + 3, b[2] - 3, b[3] - 3)
+            dx, dy, left = geo.best_shift(rn.image, cn.image if img is None else img, inner, max_shift=3)
+            if (dx, dy) == (0, 0) or left > T["panel_shift_gain"]:
+                continue
+            img = cn.image.copy() if img is None else img
+            x0, y0, x1, y1 = (max(inner[0], 3), max(inner[1], 3), min(inner[2], img.shape[1] - 3),
+                              min(inner[3], img.shape[0] - 3))
+            img[y0:y1, x0:x1] = img[y0 + dy:y1 + dy, x0 + dx:x1 + dx].copy()
+        if img is None:
+            return cn
+        return Normalized(image=img, frame=cn.frame, box=cn.box, background=cn.background)
 
     @staticmethod
     def _match_resolution(rn: Normalized, cn: Normalized) -> tuple[Normalized, Normalized]:
@@ -176,11 +215,15 @@ class ChartComparer(Comparer):
                 errors.append(finding("chart.legibility", "The chart is stretched to another aspect ratio, "
                                       "distorting every mark.", "whole image", whole))
         sharp = (rn, cn)  # grid lines are faint: they are counted before softening
-        rn, cn = self._match_resolution(rn, cn)
-        missing, extra = geo.tolerant_diff(rn.image, cn.image, radius=int(T["shift_tolerance_px"]),
-                                           threshold=int(T["diff_threshold"]))
+        rn_s, cn_s = self._match_resolution(rn, cn)
+        other_resolution = rn_s is not rn or cn_s is not cn
+        rn, cn = rn_s, cn_s
         panels = self._frames(ref, rn)
-        ctx = _Ctx(ref, cand, rn, cn, missing, extra, panels, np.zeros_like(missing))
+        cn = self._align_panels(rn, cn, panels)
+        missing, extra = geo.tolerant_diff(rn.image, cn.image, radius=int(T["shift_tolerance_px"]),
+                                           threshold=int(T["diff_threshold"]),
+                                           fade=T["resolution_fade"] if other_resolution else 0.0)
+        ctx = _Ctx(ref, cand, rn, cn, missing, extra, panels, np.zeros_like(missing), other_resolution=other_resolution)
         ctx.errors = errors
         if self.enabled("background"):
             self._background(ctx)
@@ -271,11 +314,25 @@ class ChartComparer(Comparer):
     def _ref_reading(self, ctx: _Ctx, t: TextBox) -> str:
         """The reference line read the way candidate crops are read (crop recognition), cached with the reference."""
         cache = ctx.ref.lazy("crop_readings", dict)
-        if t.box not in cache:
+        sr = (ctx.rn.frame.scale[0] * ctx.rn.frame.scale[1]) ** 0.5
+        sc = (ctx.cn.frame.scale[0] * ctx.cn.frame.scale[1]) ** 0.5
+        factor = round(sr / sc, 1) if sr / sc < 0.9 else 1.0  # a coarser candidate: read the reference as coarse
+        key = (t.box, factor)
+        if key not in cache:
             x0, y0, x1, y1 = ctx.rn.to_source((t.box[0] - 3, t.box[1] - 3, t.box[2] + 3, t.box[3] + 3), clip_to=ctx.ref.size)
             crop = ctx.ref.image[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
-            cache[t.box] = get_ocr(self.config.ocr, threads=self.config.ocr_threads).recognize(crop)[0]
-        return cache[t.box]
+            if factor < 1.0 and crop.size:
+                crop = resize(crop, max(1, round(crop.shape[1] * factor)), max(1, round(crop.shape[0] * factor)))
+            cache[key] = get_ocr(self.config.ocr, threads=self.config.ocr_threads).recognize(crop)[0]
+        return cache[key]
+
+    def _drifted_reading(self, ctx: _Ctx, t: TextBox, ref_text: str) -> tuple[str, float]:
+        """The candidate's reading, and its similarity with the reference line, read in a crop widened to each side: glyphs of another
+        resolution (or font hinting) lay a line out a few px wider or narrower. Only the whole words of the wide
+        reading that align with the reference line count, so a changed or added character is still seen."""
+        h = t.box[3] - t.box[1]
+        text, _ = self._recognize(ctx, t.box, margin=max(6.0, 0.15 * (t.box[2] - t.box[0]) + h))
+        return text, max(_word_aligned_similarity(t.text, text), _word_aligned_similarity(ref_text, text))
 
     def _text(self, ctx: _Ctx) -> None:
         texts = self._texts(ctx.ref)
@@ -311,6 +368,15 @@ class ChartComparer(Comparer):
                 continue
             if cand_ink > 0.01 and self._same_glyphs(ctx, t.box):
                 continue  # OCR misread small glyphs of another resolution; the pixels show the same line
+            if text:
+                wide_text, wide_sim = self._drifted_reading(ctx, t, ref_text)
+                if wide_sim > sim:
+                    text, sim = wide_text, wide_sim
+                if sim >= T["text_same"]:
+                    continue
+                if (ctx.other_resolution and sim >= T["text_minor"]
+                        and self._same_glyphs(ctx, t.box, slack_x=0.15 * (t.box[2] - t.box[0]) + (t.box[3] - t.box[1]))):
+                    continue  # one glyph misread in small text of another resolution, laid out a little wider
             if not text:
                 missing_texts.append((t, panel, role))
             elif sim >= T["text_minor"]:
@@ -396,15 +462,16 @@ class ChartComparer(Comparer):
         return found
 
     @staticmethod
-    def _same_glyphs(ctx: _Ctx, box) -> bool:
-        """True when the resolution-matched work images show the same line at ``box`` up to a small shift
-        (normalised cross-correlation of the grey crops at or above ``T['text_glyph_ncc']``)."""
+    def _same_glyphs(ctx: _Ctx, box, *, slack_x: float = 0.0) -> bool:
+        """True when the resolution-matched work images show the same line at ``box`` up to a small shift (another
+        ``slack_x`` px sideways; normalised cross-correlation of the grey crops at or above ``T['text_glyph_ncc']``)."""
         import cv2
 
         h, w = ctx.rn.image.shape[:2]
         x0, y0, x1, y1 = (int(max(0, box[0] - 1)), int(max(0, box[1] - 1)), int(min(w, box[2] + 1)), int(min(h, box[3] + 1)))
         s = int(3 + 0.3 * (y1 - y0))
-        X0, Y0, X1, Y1 = max(0, x0 - s), max(0, y0 - s), min(w, x1 + s), min(h, y1 + s)
+        sx = s + int(slack_x)
+        X0, Y0, X1, Y1 = max(0, x0 - sx), max(0, y0 - s), min(w, x1 + sx), min(h, y1 + s)
         if x1 - x0 < 4 or y1 - y0 < 4:
             return False
         tpl = cv2.cvtColor(ctx.rn.image[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY)

@@ -124,6 +124,8 @@ def palette(image: np.ndarray, *, mask: np.ndarray | None = None, max_colors: in
     n_a = np.asarray(kept_n, np.int64)
     keep = (n_a / total >= min_fraction) & (n_a >= min_pixels)
     lab_a, n_a = lab_a[keep], n_a[keep]
+    if lab_a.shape[0] == 0:  # every colour below the cut-offs: nothing to convert back (cv2 refuses empty input)
+        return empty
     order2 = np.argsort(n_a)[::-1][:max_colors]
     lab_a, n_a = lab_a[order2], n_a[order2]
     return Palette(lab=lab_a, rgb=lab_to_rgb(lab_a), fraction=(n_a / total).astype(np.float32), count=n_a)

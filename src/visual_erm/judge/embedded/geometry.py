@@ -34,15 +34,25 @@ def nearest_difference(a: np.ndarray, b: np.ndarray, *, radius: int = 2) -> np.n
     return channel_max(cv2.max(above, below))
 
 
-def tolerant_diff(ref: np.ndarray, cand: np.ndarray, *, radius: int = 2, threshold: int = 60) -> tuple[np.ndarray, np.ndarray]:
+def tolerant_diff(ref: np.ndarray, cand: np.ndarray, *, radius: int = 2, threshold: int = 60,
+                  fade: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Masks ``(missing, extra)``: reference pixels the candidate does not draw nearby, and candidate pixels the
     reference does not draw nearby. Both images ``(H, W, 3)`` uint8 in one frame; anti-aliasing, JPEG noise and
     shifts up to ``radius`` px leave both masks empty.
+
+    With ``fade`` > 0, a pixel also counts only if its colour moved ``fade`` of the way towards its surroundings
+    (the 7x7 mean) still differs: a thin stroke drawn fainter at another resolution is the same stroke, while a
+    filled mark (its surroundings are itself) keeps its full colour.
     """
     ref_s = cv2.GaussianBlur(ref, (3, 3), 0)
     cand_s = cv2.GaussianBlur(cand, (3, 3), 0)
     missing = nearest_difference(ref_s, cand_s, radius=radius) > threshold
     extra = nearest_difference(cand_s, ref_s, radius=radius) > threshold
+    if fade > 0:
+        def faded(img: np.ndarray) -> np.ndarray:
+            return cv2.addWeighted(img, 1.0 - fade, cv2.blur(img, (7, 7)), fade, 0.0)
+        missing &= nearest_difference(faded(ref_s), cand_s, radius=radius) > threshold
+        extra &= nearest_difference(faded(cand_s), ref_s, radius=radius) > threshold
     return missing, extra
 
 
@@ -202,3 +212,26 @@ def box_of(mask: np.ndarray) -> Box | None:
         return None
     cols = np.flatnonzero(mask.any(axis=0))
     return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def best_shift(ref: np.ndarray, cand: np.ndarray, box: Box, *, max_shift: int = 3) -> tuple[int, int, float]:
+    """The whole-pixel shift ``(dx, dy)`` (each within ``max_shift``) that best lays ``cand``'s crop at ``box`` onto
+    ``ref``'s: ``cand[y + dy, x + dx]`` matches ``ref[y, x]``. Returns it with the remaining mean absolute grey
+    difference as a share of the unshifted one (1.0: no shift helps). Both ``(H, W, 3)`` uint8 in one frame."""
+    h, w = ref.shape[:2]
+    x0, y0 = max(int(box[0]), max_shift), max(int(box[1]), max_shift)
+    x1, y1 = min(int(box[2]), w - max_shift), min(int(box[3]), h - max_shift)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return 0, 0, 1.0
+    g_ref = cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY)[y0:y1, x0:x1]
+    g_cand = cv2.cvtColor(cand, cv2.COLOR_RGB2GRAY)
+    base = float(cv2.absdiff(g_ref, g_cand[y0:y1, x0:x1]).mean())
+    if base <= 0.0:
+        return 0, 0, 1.0
+    best = (0, 0, base)
+    for dy in range(-max_shift, max_shift + 1):
+        for dx in range(-max_shift, max_shift + 1):
+            d = float(cv2.absdiff(g_ref, g_cand[y0 + dy:y1 + dy, x0 + dx:x1 + dx]).mean())
+            if d < best[2] - 1e-6:
+                best = (dx, dy, d)
+    return best[0], best[1], best[2] / base

@@ -100,6 +100,8 @@ THRESHOLDS: dict[str, float] = {
     "text_minor": 0.75,             # at or above (and below text_same): a minor text change
     "text_glyph_ncc": 0.85,         # grey cross-correlation of a text crop (shift allowed) at or above which it is unchanged
     "text_moved_px": 24,            # work-frame px a text may move before it is 'in another place'
+    "panel_shift_gain": 0.85,       # a plot area is shifted (<= 3 px) only if that leaves this share of its grey difference
+    "resolution_fade": 0.5,         # at another resolution a stroke may be this much fainter (share towards its 7x7 surroundings)
     "legibility_scale": 3.0,        # candidate upscaled more than this to meet the reference: unreadable
 }
 
