@@ -397,10 +397,15 @@ class ChartComparer(Comparer):
                 total = len(all_ticks[(panel, role)])
                 if len(changed) < 2 and not (total <= 2 and changed):
                     continue
-                ctx.axis_changed.add(panel)
                 axis = role.split(" ")[0]
                 box = (min(t.box[0] for t in changed), min(t.box[1] for t in changed),
                        max(t.box[2] for t in changed), max(t.box[3] for t in changed))
+                if axis == "x-axis" and self._ticks_rotated(ctx, box):
+                    ctx.errors.append(finding("chart.tick_rotation", "The x tick labels are drawn at a slant instead "
+                                              "of as in the reference.", ctx.panel_name(panel) + role,
+                                              ctx.cand_box((box[0], box[1], box[2], box[3] + 2 * (box[3] - box[1])))))
+                    continue
+                ctx.axis_changed.add(panel)
                 ctx.errors.append(finding("chart.axis_range", f"The {axis} tick values differ from the reference "
                                           f"({len(changed)} of {total} labels), so the {axis} range or scale is different.",
                                           ctx.panel_name(panel) + role, ctx.cand_box(box)))
@@ -480,6 +485,18 @@ class ChartComparer(Comparer):
             return False
         score = cv2.matchTemplate(area, tpl, cv2.TM_CCOEFF_NORMED)
         return float(score.max()) >= T["text_glyph_ncc"]
+
+    @staticmethod
+    def _ticks_rotated(ctx: _Ctx, box) -> bool:
+        """True when the tick-label band at work box ``box`` (grown downwards, where slanted labels reach) is drawn
+        with mostly diagonal strokes in the candidate and not in the reference (labels rotated, values the same)."""
+        h, w = ctx.rn.image.shape[:2]
+        lh = box[3] - box[1]
+        x0, y0, x1, y1 = int(max(0, box[0] - lh)), int(max(0, box[1] - 2)), int(min(w, box[2] + lh)), int(min(h, box[3] + 3 * lh))
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            return False
+        return geo.diagonal_share(ctx.cn.image[y0:y1, x0:x1]) - geo.diagonal_share(ctx.rn.image[y0:y1, x0:x1]) \
+            >= T["tick_rotation_diagonal"]
 
     @staticmethod
     def _part_of_reference_text(ref_texts: list[TextBox], text: str, box) -> bool:

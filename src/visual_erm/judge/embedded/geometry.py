@@ -235,3 +235,17 @@ def best_shift(ref: np.ndarray, cand: np.ndarray, box: Box, *, max_shift: int = 
             if d < best[2] - 1e-6:
                 best = (dx, dy, d)
     return best[0], best[1], best[2] / base
+
+
+def diagonal_share(image: np.ndarray) -> float:
+    """Share of the gradient energy of an ``(H, W, 3)`` uint8 crop whose direction lies within 22.5 degrees of a
+    diagonal (text rotated by about 45 degrees gives about 0.5 or more, upright text and axes lines much less)."""
+    g = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
+    mag = np.hypot(gx, gy)
+    total = float(mag.sum())
+    if total <= 0:
+        return 0.0
+    ang = np.degrees(np.arctan2(gy, gx)) % 90.0  # 45: a diagonal, 0 or 90: horizontal/vertical
+    return float(mag[np.abs(ang - 45.0) < 22.5].sum()) / total

@@ -43,6 +43,7 @@ RULES: dict[str, Rule] = {r_name: r for r_name, r in {
     "chart.text_changed_minor": Rule("chart", "text_error", 1, "a text differs by a character or two (case, punctuation, typo)"),
     "chart.text_missing": Rule("chart", "text_error", 2, "a text of the reference is absent"),
     "chart.text_extra": Rule("chart", "text_error", 2, "a text the reference does not have (e.g. 'CORRECT' written on it)"),
+    "chart.tick_rotation": Rule("chart", "text_error", 1, "tick labels drawn at another angle (same values)"),
     "chart.text_moved": Rule("chart", "text_error", 1, "same text in another place"),
     "chart.legend_missing": Rule("chart", "text_error", 2, "the legend box of the reference is absent"),
     "chart.legend_extra": Rule("chart", "text_error", 1, "a legend the reference does not have"),
@@ -102,6 +103,7 @@ THRESHOLDS: dict[str, float] = {
     "text_moved_px": 24,            # work-frame px a text may move before it is 'in another place'
     "panel_shift_gain": 0.85,       # a plot area is shifted (<= 3 px) only if that leaves this share of its grey difference
     "resolution_fade": 0.5,         # at another resolution a stroke may be this much fainter (share towards its 7x7 surroundings)
+    "tick_rotation_diagonal": 0.12, # diagonal share of gradient energy the candidate's tick band gains when rotated
     "legibility_scale": 3.0,        # candidate upscaled more than this to meet the reference: unreadable
 }
 
