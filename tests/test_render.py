@@ -137,3 +137,25 @@ def test_strict_mode_matches_the_pool():
     warm = render("chart", code)
     strict = render("chart", code, config=RenderConfig(strict=True))
     assert np.array_equal(warm.image, strict.image)
+
+
+def test_libraries_chart_programs_commonly_import():
+    code = """
+import numpy as np, pandas as pd, scipy.stats as st, seaborn as sns, squarify, networkx as nx
+from matplotlib_venn import venn2
+from mpl_toolkits.mplot3d import Axes3D  # noqa: F401
+from mpl_toolkits.axes_grid1 import make_axes_locatable
+import matplotlib.pyplot as plt
+fig, axes = plt.subplots(2, 3, figsize=(9, 6))
+sns.histplot(pd.Series(st.norm.rvs(size=200, random_state=0)), ax=axes[0, 0])
+squarify.plot(sizes=[3, 2, 1], ax=axes[0, 1])
+nx.draw(nx.path_graph(4), ax=axes[0, 2])
+venn2(subsets=(3, 2, 1), ax=axes[1, 0])
+im = axes[1, 1].imshow(np.eye(4))
+fig.colorbar(im, cax=make_axes_locatable(axes[1, 1]).append_axes("right", size="5%", pad=0.05))
+axes[1, 2].remove()
+fig.add_subplot(2, 3, 6, projection="3d").plot([0, 1], [0, 1], [0, 1])
+"""
+    r = render("chart", code)
+    assert r.ok, r.message
+    assert r.size == (900, 600)
