@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from visual_erm.extract import extract
-from visual_erm.images import is_uniform, load_image
+from visual_erm.images import as_rgb, is_uniform, load_image
 from visual_erm.render.config import DEFAULT_CONFIG, RenderConfig
 from visual_erm.render.sandbox import SandboxConfig
 from visual_erm.types import Extraction, FailureKind, Rendering, check_task
@@ -110,7 +110,7 @@ def _render_extractions(items: list[Extraction], config: RenderConfig, tick: Cal
         outcomes = pool.map([job for _, job in pool_jobs], on_done=tick)
         for (i, _), outcome in zip(pool_jobs, outcomes):
             ex = items[i]
-            results[i] = _to_rendering(outcome.status, outcome.message, outcome.png, outcome.seconds, ex)
+            results[i] = _to_rendering(outcome, ex)
     if table_jobs:
         from visual_erm.render import table
 
@@ -121,21 +121,25 @@ def _render_extractions(items: list[Extraction], config: RenderConfig, tick: Cal
     return [r for r in results if r is not None]
 
 
-def _to_rendering(status: str, message: str, png: bytes, seconds: float, ex: Extraction) -> Rendering:
-    meta = {"task": ex.task, "language": ex.language, "seconds": seconds}
-    if status != "ok":
+def _to_rendering(outcome, ex: Extraction) -> Rendering:
+    meta = {"task": ex.task, "language": ex.language, "seconds": outcome.seconds}
+    if outcome.status != "ok":
         try:
-            kind = FailureKind(status)
+            kind = FailureKind(outcome.status)
         except ValueError:
             kind = FailureKind.CRASH
-        return Rendering.failed(kind, message, **meta)
+        return Rendering.failed(kind, outcome.message, **meta)
     start = time.monotonic()
     try:
-        image = load_image(png)
-    except Exception as exc:  # a corrupt or hostile PNG from the sandbox is a failed job, not a host error
+        if outcome.encoding == "rgba":
+            rgba = np.frombuffer(outcome.png, dtype=np.uint8).reshape(outcome.height, outcome.width, 4)
+            image = as_rgb(rgba) if rgba[:, :, 3].min() < 255 else np.ascontiguousarray(rgba[:, :, :3])
+        else:
+            image = load_image(outcome.png)
+    except Exception as exc:  # a corrupt or hostile image from the sandbox is a failed job, not a host error
         return Rendering.failed(FailureKind.CRASH, f"unreadable image from the renderer: {exc}", **meta)
-    meta["seconds"] = seconds + (time.monotonic() - start)
-    return finish_image(image, message, **meta)
+    meta["seconds"] = outcome.seconds + (time.monotonic() - start)
+    return finish_image(image, outcome.message, **meta)
 
 
 def finish_image(image: np.ndarray, message: str = "", **meta) -> Rendering:

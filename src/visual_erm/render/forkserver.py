@@ -23,7 +23,8 @@ from typing import Any
 from visual_erm.render.sandbox import SandboxConfig, apply_limits
 
 JOB_MODULES = {"chart": "visual_erm.render.chart", "svg": "visual_erm.render.svg"}
-MAX_PNG_BYTES = 64 << 20
+MAX_IMAGE_BYTES = 256 << 20
+MAX_SIDE = 32768
 MAX_RESULT_BYTES = 64 << 10
 
 
@@ -103,7 +104,7 @@ def _collect_zombies() -> None:
 
 
 def _child(kind: str, code: str, options: dict[str, Any], scratch: str, limits: SandboxConfig) -> None:
-    """In the forked child: isolate, limit, run the job, write result.json and out.png. Never returns."""
+    """In the forked child: isolate, limit, run the job, write result.json and out.img. Never returns."""
     status = 70
     try:
         os.setsid()
@@ -116,7 +117,7 @@ def _child(kind: str, code: str, options: dict[str, Any], scratch: str, limits: 
         os.chdir(scratch)
         apply_limits(limits, drop_privileges=True)
         module = __import__(JOB_MODULES[kind], fromlist=["run_job"])
-        result = module.run_job(code, options, os.path.join(scratch, "out.png"))
+        result = module.run_job(code, options, os.path.join(scratch, "out.img"))
         with open(os.path.join(scratch, "result.json"), "w") as fh:
             json.dump(result, fh)
         status = 0
@@ -149,7 +150,7 @@ def _wait(pid: int, wall: float) -> tuple[int | None, bool]:
     return status, False
 
 
-def _classify(status: int | None, timed_out: bool, scratch: str, limits: SandboxConfig) -> tuple[str, str]:
+def _classify(status: int | None, timed_out: bool, scratch: str, limits: SandboxConfig) -> tuple[str, str, dict]:
     stderr = ""
     try:
         with open(os.path.join(scratch, "stderr.txt"), "rb") as fh:
@@ -161,23 +162,36 @@ def _classify(status: int | None, timed_out: bool, scratch: str, limits: Sandbox
         pass
     tail = "\n".join([ln for ln in stderr.strip().splitlines() if ln.strip()][-6:])[-800:]
     if timed_out:
-        return "timeout", f"killed after {limits.wall_seconds:g} s wall time"
+        return "timeout", f"killed after {limits.wall_seconds:g} s wall time", {}
     assert status is not None
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         if sig in (signal.SIGXCPU, signal.SIGKILL):
-            return "timeout", f"killed by {signal.Signals(sig).name} (CPU limit {limits.cpu_seconds} s)"
-        return "crash", f"killed by {signal.Signals(sig).name}" + (f"\n{tail}" if tail else "")
+            return "timeout", f"killed by {signal.Signals(sig).name} (CPU limit {limits.cpu_seconds} s)", {}
+        return "crash", f"killed by {signal.Signals(sig).name}" + (f"\n{tail}" if tail else ""), {}
     try:
         with open(os.path.join(scratch, "result.json"), "rb") as fh:
             result = json.loads(fh.read(MAX_RESULT_BYTES))
         kind, message = str(result.get("status", "crash")), str(result.get("message", ""))[:2000]
     except (OSError, ValueError, AttributeError):
         code = os.WEXITSTATUS(status)
-        return "crash", f"the job exited with status {code} without a result" + (f"\n{tail}" if tail else "")
+        return "crash", f"the job exited with status {code} without a result" + (f"\n{tail}" if tail else ""), {}
     if kind in ("runtime", "syntax") and tail:
         message = tail
-    return kind, message
+    return kind, message, _image_format(result)
+
+
+def _image_format(result: dict) -> dict:
+    """The image encoding the job claims, checked: ``png``, or ``rgba`` with sane integer sizes."""
+    if result.get("encoding") != "rgba":
+        return {"encoding": "png"}
+    try:
+        width, height = int(result["width"]), int(result["height"])
+    except (KeyError, TypeError, ValueError):
+        return {"encoding": "invalid"}
+    if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
+        return {"encoding": "invalid"}
+    return {"encoding": "rgba", "width": width, "height": height}
 
 
 def serve(stdin, stdout, limits: SandboxConfig, in_namespace: bool) -> None:
@@ -210,18 +224,21 @@ def serve(stdin, stdout, limits: SandboxConfig, in_namespace: bool) -> None:
                 pass
             os.waitpid(pid, 0)
         _reap_all(in_namespace)
-        outcome, message = _classify(status, timed_out, scratch, limits)
+        outcome, message, image_format = _classify(status, timed_out, scratch, limits)
         payload = b""
         if outcome == "ok":
             try:
-                with open(os.path.join(scratch, "out.png"), "rb") as fh:
-                    payload = fh.read(MAX_PNG_BYTES + 1)
-                if len(payload) > MAX_PNG_BYTES:
-                    outcome, message, payload = "too_large", "the rendering exceeds 64 MiB", b""
+                with open(os.path.join(scratch, "out.img"), "rb") as fh:
+                    payload = fh.read(MAX_IMAGE_BYTES + 1)
+                expected = image_format.get("width", 0) * image_format.get("height", 0) * 4
+                if len(payload) > MAX_IMAGE_BYTES:
+                    outcome, message, payload = "too_large", "the rendering exceeds 256 MiB", b""
+                elif image_format["encoding"] == "invalid" or (image_format["encoding"] == "rgba" and len(payload) != expected):
+                    outcome, message, payload = "crash", "the job wrote an image that does not match its stated size", b""
             except OSError:
                 outcome, message = "crash", "the job reported success but wrote no image"
         shutil.rmtree(scratch, ignore_errors=True)
-        _send(stdout, {"status": outcome, "message": message, "seconds": time.monotonic() - start}, payload)
+        _send(stdout, {"status": outcome, "message": message, "seconds": time.monotonic() - start, **image_format}, payload)
 
 
 def main() -> None:

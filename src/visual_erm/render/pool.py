@@ -26,12 +26,18 @@ REPLY_GRACE = 5.0  # the worker enforces the wall limit itself; this covers a wo
 
 @dataclass
 class JobResult:
-    """Raw outcome of one job: a FailureKind value or "ok", a short message, PNG bytes when ok."""
+    """Raw outcome of one job: a FailureKind value or "ok", a short message, image bytes when ok.
+
+    ``encoding`` is ``png`` (encoded bytes) or ``rgba`` (``height * width * 4`` raw bytes).
+    """
 
     status: str
     message: str
     png: bytes
     seconds: float
+    encoding: str = "png"
+    width: int = 0
+    height: int = 0
 
 
 class WorkerDied(RuntimeError):
@@ -147,8 +153,9 @@ class Worker:
             raise WorkerDied(f"render worker is gone: {exc}") from None
         self.jobs += 1
         reply = self._read_header(wall + REPLY_GRACE)
-        png = self._read_payload(int(reply.get("size", 0)), 30.0)
-        return JobResult(str(reply["status"]), str(reply.get("message", "")), png, float(reply.get("seconds", 0.0)))
+        data = self._read_payload(int(reply.get("size", 0)), 30.0)
+        return JobResult(str(reply["status"]), str(reply.get("message", "")), data, float(reply.get("seconds", 0.0)),
+                         str(reply.get("encoding", "png")), int(reply.get("width", 0)), int(reply.get("height", 0)))
 
     def alive(self) -> bool:
         return self.proc.poll() is None

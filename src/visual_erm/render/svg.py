@@ -208,4 +208,4 @@ def run_job(code: str, options: dict[str, Any], out_path: str) -> dict[str, Any]
     with open(out_path, "wb") as fh:
         fh.write(bytes(png))
     note = f"{clean.removed} external reference(s) removed" if clean.removed else ""
-    return {"status": "ok", "message": note}
+    return {"status": "ok", "message": note, "encoding": "png"}
