@@ -495,6 +495,10 @@ class ChartComparer(Comparer):
         x0, y0, x1, y1 = int(max(0, box[0] - lh)), int(max(0, box[1] - 2)), int(min(w, box[2] + lh)), int(min(h, box[3] + 3 * lh))
         if x1 - x0 < 8 or y1 - y0 < 8:
             return False
+        bg = ctx.rn.background
+        if geo.slanted_share(ctx.cn.image[y0:y1, x0:x1], background=bg) >= 0.6 \
+                and geo.slanted_share(ctx.rn.image[y0:y1, x0:x1], background=bg) < 0.2:
+            return True  # words drawn as slanted strokes (clipped rotated labels keep their slant)
         return geo.diagonal_share(ctx.cn.image[y0:y1, x0:x1]) - geo.diagonal_share(ctx.rn.image[y0:y1, x0:x1]) \
             >= T["tick_rotation_diagonal"]
 
@@ -587,6 +591,9 @@ class ChartComparer(Comparer):
             if d < T["series_color_delta"]:
                 used_c.add(j)
         found = 0
+        type_reported = False
+        masks: dict[int, np.ndarray] = {}
+        thick_missing: list[Discrepancy] = []
         for k in range(len(rp)):
             if found >= 4:
                 break
@@ -596,6 +603,9 @@ class ChartComparer(Comparer):
             n_rk, n_ck = int(rk.sum()), int(ck.sum())
             if n_rk < min_px:
                 continue
+            if any((rk & geo.dilate(masks[q], 1)).sum() >= 0.8 * n_rk for q in masks):
+                continue  # the anti-aliased fringe of a stronger colour already looked at, not a series
+            masks[k] = rk
             name = color_name(rp.rgb[k])
             touched = (rk & geo.dilate(diff, 1)).sum() / n_rk
             if touched < 0.2 and n_ck >= 0.15 * n_rk:
@@ -616,11 +626,21 @@ class ChartComparer(Comparer):
                         recol = j
                         break
                 box = geo.box_of(rk)
+                if recol is None and self.enabled("chart_type") and self._drawn_thin(rk, ck, cdata & extra_near):
+                    if not type_reported:  # one chart-type change per subplot; the other bar colours follow from it
+                        ctx.errors.append(finding("chart.chart_type", f"The {name} filled marks (bars or areas) are "
+                                                  "drawn as lines instead.", loc, cbox(box)))
+                        type_reported = True
+                        found += 1
+                    continue
                 if recol is not None:
                     used_c.add(recol)
                     if self.enabled("chart_type") or True:
                         ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in "
                                                   f"{color_name(cp.rgb[recol])}.", loc, cbox(box)))
+                elif geo.stroke_thickness(rk) >= 9:  # filled marks: reported after the loop unless the type changed
+                    thick_missing.append(finding("chart.series_missing", f"The {name} series of the reference is "
+                                                 "missing.", loc, cbox(box)))
                 else:
                     ctx.errors.append(finding("chart.series_missing", f"The {name} series of the reference is missing.",
                                               loc, cbox(box)))
@@ -630,6 +650,12 @@ class ChartComparer(Comparer):
             near_c = geo.dilate(ck, 2)
             recall = (rk & near_c).sum() / n_rk
             precision = (ck & near_r).sum() / max(n_ck, 1)
+            width = self._other_width(rk, ck, recall, precision)
+            if width is not None:
+                ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with a {width} stroke than "
+                                          "in the reference.", loc, cbox(geo.box_of(rk | ck))))
+                found += 1
+                continue
             if recall >= T["geometry_iou_same"] and precision >= T["geometry_iou_same"]:
                 continue
             far_r = rk & ~geo.dilate(ck, 6) & miss_near  # moved only where the tolerant diff agrees
@@ -668,6 +694,8 @@ class ChartComparer(Comparer):
                     "chart.values": "some of its values differ", "chart.values_minor": "a few marks are displaced"}[rule]
             ctx.errors.append(finding(rule, f"The {name} series does not match the reference: {what}.", loc, cbox(box)))
             found += 1
+        if not type_reported:
+            ctx.errors.extend(thick_missing)
         for j in range(len(cp)):
             if j in used_c or found >= 5:
                 continue
@@ -684,14 +712,63 @@ class ChartComparer(Comparer):
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
 
+    @staticmethod
+    def _other_width(rk: np.ndarray, ck: np.ndarray, recall: float, precision: float) -> str | None:
+        """'thicker' or 'thinner' when the candidate draws the reference's path (masks ``rk``, ``ck`` of one colour)
+        with another stroke width: the thinner mask lies along the thicker one, grown by half the width gap."""
+        tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
+        if min(tr, tc) <= 0 or min(tr, tc) > 6 or max(tr, tc) / min(tr, tc) < T["line_width_ratio"]:
+            return None
+        grow = int(np.ceil(abs(tc - tr) / 2)) + 2
+        thick, thin, covered = (ck, rk, recall) if tc > tr else (rk, ck, precision)
+        if covered < 0.85 or (thick & geo.dilate(thin, grow)).sum() < 0.85 * thick.sum():
+            return None
+        return "thicker" if tc > tr else "thinner"
+
+    @staticmethod
+    def _drawn_thin(rk: np.ndarray, ck: np.ndarray, new_ink: np.ndarray) -> bool:
+        """True when filled marks of one colour (``rk``, thick) are gone and thin new strokes (``new_ink``, or what is
+        left of the colour, ``ck``) run over their place: bars or areas drawn as a line."""
+        if geo.stroke_thickness(rk) < 9:
+            return False
+        box = geo.box_of(geo.dilate(rk, 6))
+        if box is None:
+            return False
+        thin = (ck | new_ink)[box[1]:box[3], box[0]:box[2]]
+        if thin.sum() < 0.02 * rk.sum() or thin.sum() < 20:
+            return False
+        return geo.stroke_thickness(thin) <= 4.5
+
     def _grid(self, ctx: _Ctx, rn: Normalized, cn: Normalized) -> None:
         for i, b in enumerate(ctx.panels):
             rh, rv = geo.grid_lines(rn.image, b, background=self._mode_color(rn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
             ch_, cv = geo.grid_lines(cn.image, b, background=self._mode_color(cn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
             if ((rh + rv == 0) != (ch_ + cv == 0) and max(rh + rv, ch_ + cv) >= 2) or abs((rh + rv) - (ch_ + cv)) >= 4:
+                if not self._long_line_differs(rn, cn, b):
+                    continue  # counts moved by marks drawn over the grid (a thicker line), not grid lines
                 has = "has" if ch_ + cv > rh + rv else "lacks"
                 ctx.errors.append(finding("chart.grid", f"The plot {has} grid lines compared with the reference.",
                                           ctx.panel_name(i) + "grid", ctx.cand_box(b)))
+
+    @staticmethod
+    def _long_line_differs(rn: Normalized, cn: Normalized, b) -> bool:
+        """True when, in plot box ``b`` of the sharp work images, one image draws grey strokes where the other is bare
+        background (2 px around) along over 40% of a row or column: a grid line drawn in one image only, cut where
+        marks cover it. Marks drawn over the grid (a thicker line) leave no such row."""
+        x0, y0, x1, y1 = b[0] + 6, b[1] + 6, b[2] - 6, b[3] - 6  # clear of spines a pixel or two off
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            return False
+        R, C = rn.image[y0:y1, x0:x1], cn.image[y0:y1, x0:x1]
+
+        def grey_ink(img):
+            ink = np.abs(img.astype(np.int16) - ChartComparer._mode_color(img).astype(np.int16)).max(axis=2) > 18
+            return ink & (chroma(rgb_to_lab(img)) < NEUTRAL_CHROMA)
+
+        def bare(img):
+            bg = np.abs(img.astype(np.int16) - ChartComparer._mode_color(img).astype(np.int16)).max(axis=2) <= 18
+            return ~geo.dilate(~bg, 2)
+        diff = (grey_ink(R) & bare(C)) | (grey_ink(C) & bare(R))
+        return bool(diff.mean(axis=1).max() >= 0.4 or diff.mean(axis=0).max() >= 0.4)
 
     def _residual(self, ctx: _Ctx) -> None:
         """Differences no detector explained: one low-severity finding per large region, so nothing passes silently."""

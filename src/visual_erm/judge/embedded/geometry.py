@@ -249,3 +249,25 @@ def diagonal_share(image: np.ndarray) -> float:
         return 0.0
     ang = np.degrees(np.arctan2(gy, gx)) % 90.0  # 45: a diagonal, 0 or 90: horizontal/vertical
     return float(mag[np.abs(ang - 45.0) < 22.5].sum()) / total
+
+
+def slanted_share(image: np.ndarray, *, background: np.ndarray, join: int = 3) -> float:
+    """Share of the elongated ink blobs of an ``(H, W, 3)`` uint8 crop (words joined by ``join`` px) whose long axis
+    lies 20-70 degrees off horizontal: rotated tick labels give most of theirs, upright labels none."""
+    ink = np.abs(image.astype(np.int16) - background.astype(np.int16)).max(axis=2) > 60
+    regs, labels = regions(ink, min_area=12, join=join)
+    slanted = elongated = 0
+    for r in regs:
+        ys, xs = np.nonzero((labels[r.box[1]:r.box[3], r.box[0]:r.box[2]] == r.label)
+                            & ink[r.box[1]:r.box[3], r.box[0]:r.box[2]])
+        if xs.size < 12:
+            continue
+        cov = np.cov(np.stack([xs, ys]).astype(np.float64))
+        evals, evecs = np.linalg.eigh(cov)
+        if evals[1] < 4.0 * max(evals[0], 1e-6):  # not elongated: a glyph or a round blob
+            continue
+        elongated += 1
+        angle = abs(np.degrees(np.arctan2(evecs[1, 1], evecs[0, 1]))) % 180.0
+        angle = min(angle, 180.0 - angle)
+        slanted += 20.0 <= angle <= 70.0
+    return slanted / elongated if elongated else 0.0
