@@ -19,12 +19,12 @@ COSTS = np.array([2, 2.5, 3, 3.2, 3, 4, 4.5, 5], float)
 
 def draw(*, dpi=100, sales=SALES, costs=COSTS, title="Quarterly sales", color="tab:blue", linestyle="-",
          grid=False, stamp=None, legend=True, overplot=False, costs_series=True, swap_labels=False, bars=False,
-         jpeg=False, figsize=(6.4, 4.8), rotate_ticks=False, tick_words=False):
+         jpeg=False, figsize=(6.4, 4.8), rotate_ticks=False, tick_words=False, lw=2):
     fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
     if bars:
         ax.bar(X, sales, color=color, label="sales")
     else:
-        ax.plot(X, sales, color=color, linestyle=linestyle, lw=2, label="sales")
+        ax.plot(X, sales, color=color, linestyle=linestyle, lw=lw, label="sales")
     if costs_series:
         ax.plot(X, costs, color="tab:orange", lw=2, label="costs")
     if overplot:
@@ -135,6 +135,16 @@ def test_rotated_tick_labels_are_a_minor_text_error(judge, ref):
 def test_chart_type_change_is_structural(judge, ref):
     v = verdict(judge, ref, draw(bars=True))
     assert "structure_error" in cats(v) and v.severity_sum >= 3, v.errors
+
+
+def test_bars_drawn_as_a_line_are_a_chart_type_change(judge):
+    v = verdict(judge, draw(bars=True), draw())
+    assert "structure_error" in cats(v) and not any("missing" in e.description for e in v.errors), v.errors
+
+
+def test_thicker_line_is_a_minor_style_error(judge, ref):
+    v = verdict(judge, ref, draw(lw=7))
+    assert cats(v) == {"style_error"} and v.severity_sum <= 2, v.errors
 
 
 def test_subplot_count(judge, ref):

@@ -735,9 +735,9 @@ class ChartComparer(Comparer):
         if box is None:
             return False
         thin = (ck | new_ink)[box[1]:box[3], box[0]:box[2]]
-        if thin.sum() < 0.02 * rk.sum() or thin.sum() < 20:
-            return False
-        return geo.stroke_thickness(thin) <= 4.5
+        if thin.sum() < 20 or max(thin.any(axis=0).mean(), thin.any(axis=1).mean()) < 0.5:
+            return False  # the new strokes must run across the bars' place, not be a stray mark
+        return geo.stroke_thickness(thin) <= 6.0  # lines with markers, not filled marks (tens of px)
 
     def _grid(self, ctx: _Ctx, rn: Normalized, cn: Normalized) -> None:
         for i, b in enumerate(ctx.panels):
