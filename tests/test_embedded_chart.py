@@ -202,3 +202,35 @@ def test_detectors_can_be_switched_off(ref):
     j = get_judge("embedded", disabled={"grid"}, ocr="none")
     v = j.judge(ref, draw(grid=True), task="chart")
     assert not any("grid" in e.description for e in v.errors)
+
+
+def draw_two_panels(*, hydro=True, solar_bar="#f0a800", hydro_bar=1425.0, sharey_limit=None):
+    """A line chart with a legend beside a bar chart (the demo's layout), errors injected through the data."""
+    years = np.arange(2015, 2025)
+    series = {"Solar": (np.linspace(230, 1870, 10), "#f0a800", "o"), "Wind": (np.linspace(420, 1130, 10), "tab:blue", "s"),
+              "Hydro": (np.linspace(1210, 1425, 10), "tab:green", "^")}
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4), dpi=100)
+    for name, (ys, c, m) in series.items():
+        if name != "Hydro" or hydro:
+            a.plot(years, ys, color=c, marker=m, label=name)
+    a.legend(loc="upper left")
+    a.set_title("Installed capacity")
+    b.bar(["Solar", "Wind", "Hydro"], [1870, 1130, hydro_bar], color=[solar_bar, "tab:blue", "tab:green"])
+    b.set_title("Capacity in 2024")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+
+def test_both_subplots_and_a_lost_legend_entry_are_reported(judge):
+    ref = draw_two_panels()
+    v = verdict(judge, ref, draw_two_panels(hydro=False, solar_bar="tab:red", hydro_bar=900.0))
+    right = [e for e in v.errors if e.location.startswith("subplot 2")]
+    assert any(e.category == "style_error" for e in right) and any(e.category == "data_error" for e in right)
+    assert all(e.bbox[0] > ref.shape[1] / 2 for e in right)
+    texts = [e for e in v.errors if e.category == "text_error"]
+    assert any("Hydro" in e.description and "missing" in e.description for e in texts)
+    assert not any("一" in e.description for e in v.errors)  # the legend handle is not read as text
+    assert not verdict(judge, ref, draw_two_panels()).errors

@@ -7,7 +7,7 @@ from visual_erm.judge.embedded import geometry as geo
 from visual_erm.judge.embedded.base import Analysis, ComparerMissing, comparer_class, content_key
 from visual_erm.judge.embedded.color import color_name, delta_e, palette, rgb_to_lab
 from visual_erm.judge.embedded.normalize import background_color, content_box, fit_frame, normalize
-from visual_erm.judge.embedded.ocr import TextBox, match_text_boxes, text_similarity
+from visual_erm.judge.embedded.ocr import TextBox, line_glyph_only, match_text_boxes, text_similarity
 from visual_erm.judge.embedded.severity import RULES, THRESHOLDS, blank_candidate_errors, finding, table_markdown
 from visual_erm.types import CATEGORIES
 
@@ -64,6 +64,43 @@ def test_axes_frames_finds_two_panels_in_reading_order():
     frames = geo.axes_frames(img)
     assert len(frames) == 2 and frames[0][0] < frames[1][0]
     assert geo.grid_shape(frames) == (1, 2)
+
+
+def test_axes_frames_sees_spines_split_over_two_columns():
+    img = canvas(100, 120)
+    img[10, 10:110] = 0
+    img[90, 10:110] = 0
+    img[10:91, 10] = 0
+    img[10:91, 108:110] = 160  # a 1-px spine resampled between two columns: each half lighter than 'dark'
+    frames = geo.axes_frames(img)
+    assert len(frames) == 1 and max(abs(a - b) for a, b in zip(frames[0], (10, 10, 110, 91))) <= 1
+
+
+def test_axes_frames_finds_dark_filled_plot_areas_but_not_a_dark_canvas():
+    img = canvas(100, 220)
+    img[10:90, 10:100] = 0  # a black axes background, crossed by thick coloured marks (spines cut into short runs)
+    img[10:90, 30:45] = (255, 200, 0)
+    img[40:52, 10:100] = (0, 160, 255)
+    frames = geo.axes_frames(img)
+    assert len(frames) == 1 and abs(frames[0][0] - 10) <= 1 and abs(frames[0][2] - 100) <= 1
+    dark = canvas(100, 220, 40)
+    dark[15:85, 20:200] = 240  # a light plot area on a dark figure
+    frames = geo.axes_frames(dark)
+    assert len(frames) == 1 and max(abs(a - b) for a, b in zip(frames[0], (20, 15, 200, 85))) <= 1
+
+
+def test_axes_frames_ignore_bars_and_light_legend_boxes():
+    img = canvas(120, 160)
+    img[20:100, 30:60] = (31, 119, 180)  # filled bars are not frames
+    img[20:100, 80:110] = (44, 160, 44)
+    img[5, 120:155] = img[40, 120:155] = 204  # a light-grey legend box
+    img[5:41, 120] = img[5:41, 154] = 204
+    assert geo.axes_frames(img) == []
+
+
+def test_line_glyph_only_readings():
+    assert line_glyph_only("一") and line_glyph_only("—●—") and line_glyph_only(" - ")
+    assert not line_glyph_only("Hydro") and not line_glyph_only("0") and not line_glyph_only("一月")
 
 
 def test_stroke_thickness_tells_lines_from_bars():

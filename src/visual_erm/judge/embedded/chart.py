@@ -47,6 +47,7 @@ class _Ctx:
     explained: np.ndarray
     errors: list[Discrepancy] = field(default_factory=list)
     axis_changed: set = field(default_factory=set)
+    follows_data: list = field(default_factory=list)  # (text finding, panel): dropped when the panel's data changed
     other_resolution: bool = False
 
     def cand_box(self, box) -> list[float]:
@@ -87,10 +88,61 @@ def _text_role(panels, t: TextBox) -> tuple[int | None, str]:
     if cx < x0 and y0 - 20 <= cy <= y1 + 20:
         return i, "y-axis tick labels" if (numeric and not t.vertical) else "y-axis label"
     if cx > x1 and y0 - 20 <= cy <= y1 + 20:
+        w = t.box[2] - t.box[0]
+        right = [j for j, p in enumerate(panels) if j != i and 0 <= p[0] - t.box[2] <= 12 + 0.5 * w
+                 and p[1] - 20 <= cy <= p[3] + 20]
+        if numeric and right:  # between two subplots: tick labels sit left of the axes they belong to
+            return right[0], "y-axis tick labels"
         return i, "y-axis tick labels" if numeric else "right-side labels"
     if cy < y0:
         return i, "title"
     return i, "text"
+
+
+def _sharing_panels(panels, i: int | None, axis: str, ticks: dict) -> list[int]:
+    """Subplots that share panel ``i``'s ``axis`` ('x-axis' or 'y-axis'): in its row (y) or column (x), without tick
+    labels of their own on that axis (matplotlib's sharey/sharex hide them), so a range change there moves them too."""
+    if i is None or not panels:
+        return []
+    a = panels[i]
+    lo, hi = (1, 3) if axis == "y-axis" else (0, 2)
+    out = []
+    for j, b in enumerate(panels):
+        overlap = min(a[hi], b[hi]) - max(a[lo], b[lo])
+        if j != i and overlap > 0.5 * (a[hi] - a[lo]) and (j, f"{axis} tick labels") not in ticks:
+            out.append(j)
+    return out
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMERIC.match(text)) and any(c.isdigit() for c in text)
+
+
+def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
+    """The findings with consequences removed: value labels and annotations that moved or changed with their data
+    in a subplot whose data or axis change is already reported, and more than ``max_same_findings`` findings of one
+    kind in one place (each more adds nothing a reader or the reward needs)."""
+    changed = {i for i in ctx.axis_changed}
+    for e in ctx.errors:
+        if e.category == "data_error" or e.category == "structure_error":
+            changed.add(_location_panel(e.location))
+    drop = {id(e) for e, panel in ctx.follows_data
+            if panel in changed or (len(ctx.panels) <= 1 and changed)}
+    out: list[Discrepancy] = []
+    seen: dict[tuple, int] = {}
+    for e in ctx.errors:
+        if id(e) in drop:
+            continue
+        key = (e.category, e.severity, e.location)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= T["max_same_findings"]:
+            out.append(e)
+    return out
+
+
+def _location_panel(location: str) -> int | None:
+    m = re.match(r"subplot (\d+),", location)
+    return int(m.group(1)) - 1 if m else None
 
 
 def _word_aligned_similarity(line: str, reading: str) -> float:
@@ -242,7 +294,7 @@ class ChartComparer(Comparer):
             self._grid(ctx, *sharp)
         if self.enabled("residual"):
             self._residual(ctx)
-        return ctx.errors
+        return _consolidated(ctx)
 
     # ---------------- detectors ----------------
     def _layout(self, ctx: _Ctx) -> bool:
@@ -379,12 +431,12 @@ class ChartComparer(Comparer):
                     continue  # one glyph misread in small text of another resolution, laid out a little wider
             if not text:
                 missing_texts.append((t, panel, role))
-            elif sim >= T["text_minor"]:
-                ctx.errors.append(finding("chart.text_changed_minor", f"The {role} reads '{text}' instead of '{t.text}'.",
-                                          loc, ctx.cand_box(t.box)))
             else:
-                ctx.errors.append(finding("chart.text_changed", f"The {role} reads '{text}' instead of '{t.text}'.",
-                                          loc, ctx.cand_box(t.box)))
+                rule = "chart.text_changed_minor" if sim >= T["text_minor"] else "chart.text_changed"
+                ctx.errors.append(finding(rule, f"The {role} reads '{text}' instead of '{t.text}'.", loc,
+                                          ctx.cand_box(t.box)))
+                if "plot area" in role and _is_number(t.text) and _is_number(text):
+                    ctx.follows_data.append((ctx.errors[-1], panel))  # a bar label or value annotation
         extra_found = self._extra_text(ctx)
         for e in list(extra_found):
             panel, role = _text_role(ctx.panels, TextBox(e[0], e[1]))
@@ -406,6 +458,12 @@ class ChartComparer(Comparer):
                                               ctx.cand_box((box[0], box[1], box[2], box[3] + 2 * (box[3] - box[1])))))
                     continue
                 ctx.axis_changed.add(panel)
+                ctx.axis_changed.update(_sharing_panels(ctx.panels, panel, axis, all_ticks))
+                if self._axis_inverted(ctx, all_ticks[(panel, role)], axis):
+                    ctx.errors.append(finding("chart.axis_scale", f"The {axis} is inverted: its tick values run the "
+                                              "other way than in the reference.", ctx.panel_name(panel) + role,
+                                              ctx.cand_box(box)))
+                    continue
                 ctx.errors.append(finding("chart.axis_range", f"The {axis} tick values differ from the reference "
                                           f"({len(changed)} of {total} labels), so the {axis} range or scale is different.",
                                           ctx.panel_name(panel) + role, ctx.cand_box(box)))
@@ -417,6 +475,8 @@ class ChartComparer(Comparer):
                 extra_found.remove(moved)
                 ctx.errors.append(finding("chart.text_moved", f"The {item[2]} '{item[0].text}' is drawn in another place.",
                                           ctx.panel_name(item[1]) + item[2], ctx.cand_box(moved[1])))
+                if "plot area" in item[2]:
+                    ctx.follows_data.append((ctx.errors[-1], item[1]))  # an annotation that moved with its data
                 continue
             for g in groups:
                 if any(abs(item[0].center[0] - o[0].center[0]) < 60 and abs(item[0].center[1] - o[0].center[1]) < 60 for o in g):
@@ -435,10 +495,33 @@ class ChartComparer(Comparer):
             else:
                 ctx.errors.append(finding("chart.text_missing", f"The {role} {words} is missing.",
                                           ctx.panel_name(g[0][1]) + role, ctx.cand_box(box)))
+                if "plot area" in role and all(_is_number(t.text) for t, _, _ in g):
+                    ctx.follows_data.append((ctx.errors[-1], g[0][1]))  # bar labels moved off with their bars
         for text, box, panel in extra_found:
             ctx.errors.append(finding("chart.text_extra", f"The chart shows text '{text}' that the reference does not have.",
                                       ctx.panel_name(panel) + ("plot area" if panel is not None else "figure"),
                                       ctx.cand_box(box)))
+
+    def _axis_inverted(self, ctx: _Ctx, ticks: list[TextBox], axis: str) -> bool:
+        """True when the candidate's tick labels of one axis (read in the band where the reference has them) are
+        the reference's in reverse order (symmetric ticks included: then only the minus signs move)."""
+        ref = [t for t in ticks if _is_number(t.text)]
+        if len(ref) < 3 or len(ref) > 14:
+            return False
+        k = 1 if axis == "y-axis" else 0
+        ref.sort(key=lambda t: t.center[k])
+        h = max(t.box[3] - t.box[1] for t in ref)
+        band = (min(t.box[0] for t in ref) - h, min(t.box[1] for t in ref) - h,
+                max(t.box[2] for t in ref) + h, max(t.box[3] for t in ref) + h)
+        x0, y0, x1, y1 = ctx.cand_box(band)
+        crop = ctx.cand.image[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
+        if crop.size == 0:
+            return False
+        read = sorted(get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(np.ascontiguousarray(crop)),
+                      key=lambda t: t.center[k])
+        read = [normalize_text(t.text).replace("−", "-") for t in read if _is_number(t.text)]
+        want = [normalize_text(t.text).replace("−", "-") for t in ref]
+        return len(read) == len(want) and read != want and read == want[::-1]
 
     def _extra_text(self, ctx: _Ctx, *, max_reads: int = 4) -> list[tuple[str, tuple, int | None]]:
         """Text-like regions that only the candidate draws, read with OCR; returns (text, work box, panel)."""
@@ -460,7 +543,8 @@ class ChartComparer(Comparer):
             reads += 1
             text, score = self._recognize(ctx, r.box)
             letters = sum(c.isalnum() for c in text)
-            if letters >= 3 and score >= 0.8 and not self._part_of_reference_text(ref_texts, text, r.box):
+            distinct = len({c for c in text.casefold() if c.isalnum()})
+            if letters >= 3 and distinct >= 2 and score >= 0.8 and not self._part_of_reference_text(ref_texts, text, r.box):
                 found.append((text, r.box, _panel_of(ctx.panels, r.box) if ctx.panels else None))
                 x0, y0, x1, y1 = r.box
                 ctx.explained[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3] = True
@@ -646,6 +730,9 @@ class ChartComparer(Comparer):
                                               loc, cbox(box)))
                 found += 1
                 continue
+            if (i in ctx.axis_changed or (not ctx.panels and ctx.axis_changed)) and not (
+                    self.enabled("chart_type") and n_ck and self._kind_changed(rk, ck)):
+                continue  # the axis range changed: every mark moved with it, and that is already reported
             near_r = geo.dilate(rk, 2)
             near_c = geo.dilate(ck, 2)
             recall = (rk & near_c).sum() / n_rk
@@ -680,7 +767,7 @@ class ChartComparer(Comparer):
                 continue
             if self.enabled("chart_type"):
                 tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
-                if (tr <= 4.5 and tc >= 9) or (tc <= 4.5 and tr >= 9):
+                if self._kind_changed(rk, ck):
                     kinds = ("lines", "filled marks (bars or areas)") if tr < tc else ("filled marks (bars or areas)", "lines")
                     ctx.errors.append(finding("chart.chart_type", f"The {name} data is drawn as {kinds[1]} instead of "
                                               f"{kinds[0]}.", loc, cbox(geo.box_of(ck | rk))))
@@ -697,7 +784,7 @@ class ChartComparer(Comparer):
         if not type_reported:
             ctx.errors.extend(thick_missing)
         for j in range(len(cp)):
-            if j in used_c or found >= 5:
+            if j in used_c or found >= 5 or i in ctx.axis_changed:
                 continue
             k, d = rp.nearest(cp.lab[j])
             if d < T["series_color_delta"]:
@@ -711,6 +798,12 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
+
+    @staticmethod
+    def _kind_changed(rk: np.ndarray, ck: np.ndarray) -> bool:
+        """True when one colour's marks are thin strokes in one image and filled marks (bars, areas) in the other."""
+        tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
+        return (tr <= 4.5 and tc >= 9) or (tc <= 4.5 and tr >= 9)
 
     @staticmethod
     def _other_width(rk: np.ndarray, ck: np.ndarray, recall: float, precision: float) -> str | None:

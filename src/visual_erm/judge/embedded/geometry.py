@@ -112,6 +112,21 @@ def line_masks(mask: np.ndarray, *, min_length: int) -> tuple[np.ndarray, np.nda
     return h.astype(bool), v.astype(bool)
 
 
+def _split_thin_lines(g: np.ndarray, dark: int) -> np.ndarray:
+    """Pixels of 1-px lines that resampling spread over two rows or columns (each half lighter than ``dark``, the
+    pair as dark as one line), with light pixels on both outer sides so filled marks never qualify. ``g`` (H, W)."""
+    ink = 255 - g.astype(np.int16)
+    need, light = 255 - dark, 40
+    out = np.zeros(g.shape, bool)
+    for axis in (0, 1):
+        a = np.moveaxis(ink, axis, 0)
+        pair = (a[1:-2] + a[2:-1] >= need) & (a[1:-2] >= light) & (a[2:-1] >= light) & (a[:-3] < light) & (a[3:] < light)
+        o = np.moveaxis(out, axis, 0)
+        o[1:-2] |= pair
+        o[2:-1] |= pair
+    return out
+
+
 def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_cover: float = 0.7) -> list[Box]:
     """Rectangular axes frames (spines) of a chart image, in reading order (top-to-bottom rows, then left-to-right).
 
@@ -120,6 +135,7 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
     """
     g = image.max(axis=2) if image.ndim == 3 else image
     darkm = g < dark
+    darkm |= _split_thin_lines(g, dark)
     hm, vm = line_masks(darkm, min_length=min_side)
     both = hm | vm
     regs, labels = regions(both, min_area=2 * min_side)
@@ -134,7 +150,50 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
                  comp[:, :band].any(axis=1).mean(), comp[:, -band:].any(axis=1).mean()]
         if sum(s >= min_cover for s in sides) >= 3:
             frames.append((x0, y0, x1, y1))
+    if image.ndim == 3:
+        h, w = darkm.shape
+        border = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
+        if np.median(border) < dark:  # a dark figure background reads as one canvas-wide frame
+            frames = [f for f in frames if (f[2] - f[0]) * (f[3] - f[1]) < 0.8 * h * w]
+        for b in _filled_plot_areas(image, darkm, min_side=min_side):
+            if all(box_overlap(b, f) < 0.5 for f in frames):
+                frames.append(b)
     return sort_reading_order(frames)
+
+
+def box_overlap(a: Box, b: Box) -> float:
+    """Intersection area over the smaller box's area."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / max(min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])), 1)
+
+
+def _filled_plot_areas(image: np.ndarray, darkm: np.ndarray, *, min_side: int) -> list[Box]:
+    """Plot areas filled with a dark colour (a black axes background), or any filled plot area on a dark figure:
+    solid rectangles of non-background pixels with straight full sides, where marks drawn over the fill break the
+    spines into short runs.
+    ``image`` (H, W, 3) uint8, ``darkm`` (H, W) bool."""
+    h, w = darkm.shape
+    border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+    bg = np.median(border, axis=0)
+    dark_figure = bg.max() < 128  # then plot areas are light rectangles on it
+    ink = np.abs(image.astype(np.int16) - bg.astype(np.int16)).max(axis=2) > 40
+    ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((7, 7), np.uint8)).astype(bool)  # no ticks
+    regs, labels = regions(ink, min_area=min_side * min_side)
+    out = []
+    for r in regs:
+        x0, y0, x1, y1 = r.box
+        if r.width < 2 * min_side or r.height < min_side or r.width * r.height > 0.8 * h * w:
+            continue
+        comp = labels[y0:y1, x0:x1] == r.label
+        if comp.mean() < 0.9 or (not dark_figure and darkm[y0:y1, x0:x1].mean() < 0.3):
+            continue
+        sides = [comp[1].mean(), comp[-2].mean(), comp[:, 1].mean(), comp[:, -2].mean()]
+        if min(sides) >= 0.95:
+            out.append((x0, y0, x1, y1))
+    return out
 
 
 def sort_reading_order(boxes: list[Box]) -> list[Box]:

@@ -51,6 +51,16 @@ class OcrEngine(Protocol):
         """Recognise one line already cropped (no detection); ``("", 0.0)`` if nothing is legible."""
 
 
+# Strokes and marker symbols OCR reads off a legend handle or a plotted line ('一' is a CJK numeral to Python).
+_GLYPHS = frozenset("一丨丶ー—–-‐‑‒―_|¦~=≡·•.,:;'\"`+*/\\()[]{}<>─━│┃┄┅┈┉╌╍●○■□▲△▼▽◆◇◀▶★☆")
+
+
+def line_glyph_only(text: str) -> bool:
+    """True when ``text`` holds no letter or digit, only strokes, dashes and marker symbols: what OCR reads off a
+    legend handle or a plotted line, never a label."""
+    return all(c.isspace() or c in _GLYPHS for c in text)
+
+
 def _upright(crop: np.ndarray) -> np.ndarray:
     # A tall, narrow crop is a rotated label: recognisers read horizontal lines only.
     h, w = crop.shape[:2]
@@ -92,7 +102,7 @@ class RapidOcrEngine:
         boxes: list[TextBox] = []
         for poly, text, score in zip(boxes_, txts, out.scores):
             text = str(text).strip()
-            if not text or float(score) < self.min_score:
+            if not text or float(score) < self.min_score or line_glyph_only(text):
                 continue
             p = np.asarray(poly, np.float32)
             x0, y0 = float(p[:, 0].min()), float(p[:, 1].min())
@@ -108,6 +118,8 @@ class RapidOcrEngine:
         if not getattr(out, "txts", None):
             return "", 0.0
         text, score = str(out.txts[0]).strip(), float(out.scores[0])
+        if line_glyph_only(text):
+            return "", 0.0
         return (text, score) if score >= self.min_score else ("", score)
 
 
@@ -143,12 +155,12 @@ class TesseractEngine:
         return out
 
     def read(self, image: np.ndarray) -> list[TextBox]:
-        return [TextBox(t, b, s) for t, b, s in self._run(np.ascontiguousarray(image), psm=11)]
+        return [TextBox(t, b, s) for t, b, s in self._run(np.ascontiguousarray(image), psm=11) if not line_glyph_only(t)]
 
     def recognize(self, crop: np.ndarray) -> tuple[str, float]:
         if crop.size == 0 or min(crop.shape[:2]) < 4:
             return "", 0.0
-        found = self._run(_pad(_upright(np.ascontiguousarray(crop)), 8), psm=7)
+        found = [f for f in self._run(_pad(_upright(np.ascontiguousarray(crop)), 8), psm=7) if not line_glyph_only(f[0])]
         return (found[0][0], found[0][2]) if found else ("", 0.0)
 
 

@@ -106,6 +106,7 @@ THRESHOLDS: dict[str, float] = {
     "resolution_fade": 0.5,         # at another resolution a stroke may be this much fainter (share towards its 7x7 surroundings)
     "tick_rotation_diagonal": 0.12, # diagonal share of gradient energy the candidate's tick band gains when rotated
     "legibility_scale": 3.0,        # candidate upscaled more than this to meet the reference: unreadable
+    "max_same_findings": 2,         # findings of one category, severity and place kept (more are one problem)
 }
 
 
