@@ -234,3 +234,41 @@ def test_both_subplots_and_a_lost_legend_entry_are_reported(judge):
     assert any("Hydro" in e.description and "missing" in e.description for e in texts)
     assert not any("一" in e.description for e in v.errors)  # the legend handle is not read as text
     assert not verdict(judge, ref, draw_two_panels()).errors
+
+
+def draw_symmetric(*, inverted=False, dpi=100):
+    t = np.linspace(0, 2 * np.pi, 200)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=dpi)
+    ax.plot(np.cos(t) + 1, np.sin(t), color="black")  # symmetric about y = 0: inverting it moves no mark
+    ax.set_ylim(-1.2, 1.2)
+    if inverted:
+        ax.invert_yaxis()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+
+def test_inverted_axis_with_symmetric_ticks(judge):
+    ref = draw_symmetric()
+    v = verdict(judge, ref, draw_symmetric(inverted=True))
+    assert any(e.category == "data_error" and e.severity == 3 and "inverted" in e.description for e in v.errors), v.errors
+    assert verdict(judge, ref, draw_symmetric(dpi=150)).severity_sum <= 1
+
+
+def draw_image(*, cmap="gray", dpi=100):
+    x, y = np.meshgrid(np.linspace(-3, 3, 120), np.linspace(-2, 2, 80))
+    z = np.exp(-(x - 0.5) ** 2 - y ** 2) - np.exp(-(x + 1) ** 2 - (y - 0.5) ** 2)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=dpi)
+    ax.imshow(z, cmap=cmap, extent=(-3, 3, -2, 2))
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+
+def test_colour_map_change_is_one_style_error(judge):
+    ref = draw_image()
+    v = verdict(judge, ref, draw_image(cmap="inferno"))
+    assert [e.category for e in v.errors] == ["style_error"] and "colour map" in v.errors[0].description, v.errors
+    assert verdict(judge, ref, draw_image(dpi=150)).severity_sum <= 1

@@ -390,23 +390,34 @@ class ChartComparer(Comparer):
         texts = self._texts(ctx.ref)
         diff = ctx.missing | ctx.extra
         rink = geo.dilate(self._ink(ctx.rn), 1)
+        neutral_ink = (self._ink(ctx.rn) & (chroma(rgb_to_lab(ctx.rn.image)) < NEUTRAL_CHROMA)) | \
+            (self._ink(ctx.cn) & (chroma(rgb_to_lab(ctx.cn.image)) < NEUTRAL_CHROMA))
         missing_texts: list[tuple[TextBox, int | None, str]] = []
         changed_ticks: dict[tuple[int | None, str], list[TextBox]] = {}
         all_ticks: dict[tuple[int | None, str], list[TextBox]] = {}
+        signed_ticks: dict[tuple[int | None, str], list[TextBox]] = {}
         h, w = diff.shape
         for t in texts:
             x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
                               int(min(h, t.box[3] + 2)))
             if x1 <= x0 or y1 <= y0:
                 continue
-            m = int(max(3, 0.4 * (t.box[3] - t.box[1])))  # glyphs of another resolution drift by a fraction of a line
-            ctx.explained[max(0, y0 - m):y1 + m, max(0, x0 - m):x1 + m] = True
+            bh, bw = t.box[3] - t.box[1], t.box[2] - t.box[0]
+            if bh > max(28, 0.25 * bw) and bw > max(28, 0.25 * bh):
+                # A slanted line of text: its upright box covers marks beside the glyphs; only grey ink is text.
+                sl = np.s_[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3]
+                ctx.explained[sl] |= geo.dilate(neutral_ink[sl], 2)
+            else:
+                m = int(max(3, 0.4 * bh))  # glyphs of another resolution drift by a fraction of a line
+                ctx.explained[max(0, y0 - m):y1 + m, max(0, x0 - m):x1 + m] = True
             panel, role = _text_role(ctx.panels, t)
             if "tick" in role:
                 all_ticks.setdefault((panel, role), []).append(t)
             d = diff[y0:y1, x0:x1].sum()
             ink = max(int(rink[y0:y1, x0:x1].sum()), 1)
             if d / ink < 0.12:
+                if "tick" in role and d / ink >= 0.03 and diff[y0:y1, x0:x0 + max(3, (x1 - x0) // 3)].sum() >= 0.7 * d:
+                    signed_ticks.setdefault((panel, role), []).append(t)  # only the sign moved: an inverted axis?
                 continue
             if "tick" in role:
                 changed_ticks.setdefault((panel, role), []).append(t)
@@ -445,6 +456,17 @@ class ChartComparer(Comparer):
                 changed_ticks.setdefault((panel, role), []).append(TextBox(e[0], e[1]))
                 all_ticks.setdefault((panel, role), []).append(TextBox(e[0], e[1]))
         if self.enabled("axes"):
+            for (panel, role), signed in signed_ticks.items():
+                axis = role.split(" ")[0]
+                if len(signed) >= 2 and (panel, role) not in changed_ticks and \
+                        self._axis_inverted(ctx, all_ticks[(panel, role)], axis):
+                    box = (min(t.box[0] for t in signed), min(t.box[1] for t in signed),
+                           max(t.box[2] for t in signed), max(t.box[3] for t in signed))
+                    ctx.axis_changed.add(panel)
+                    ctx.axis_changed.update(_sharing_panels(ctx.panels, panel, axis, all_ticks))
+                    ctx.errors.append(finding("chart.axis_scale", f"The {axis} is inverted: its tick values run the "
+                                              "other way than in the reference.", ctx.panel_name(panel) + role,
+                                              ctx.cand_box(box)))
             for (panel, role), changed in changed_ticks.items():
                 total = len(all_ticks[(panel, role)])
                 if len(changed) < 2 and not (total <= 2 and changed):
@@ -661,6 +683,12 @@ class ChartComparer(Comparer):
 
         n_r, n_c = int(rdata.sum()), int(cdata.sum())
         area = R.shape[0] * R.shape[1]
+        if self._same_image_other_colormap(R, C):
+            ctx.errors[:] = [e for e in ctx.errors if not (e.location == loc and e.description.startswith("The plot "
+                                                                                                      "background"))]
+            ctx.errors.append(finding("chart.series_color", "The image is drawn with another colour map than the "
+                                      "reference.", loc, cbox((0, 0, R.shape[1], R.shape[0]))))
+            return
         if (self.enabled("overplot") and n_c > T["overplot_ratio"] * max(n_r, 1) and n_c > 0.2 * area
                 and geo.stroke_thickness(cdata) < 9):  # filled bars are another chart type, not over-plotting
             ctx.errors.append(finding("chart.overplot", "The plot area is covered with far more marks than the reference "
@@ -798,6 +826,32 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
+
+    @staticmethod
+    def _same_image_other_colormap(R: np.ndarray, C: np.ndarray) -> bool:
+        """True when two plot areas filled with an image (``(H, W, 3)`` uint8) show the same picture (their edges
+        coincide) in other colours: a colour-map change, not changed data."""
+        import cv2
+
+        def edges(img):
+            g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.float32)
+            e = np.hypot(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)) > 40
+            return e
+        r, c = R[::3, ::3], C[::3, ::3]
+        gap = delta_e(rgb_to_lab(r), rgb_to_lab(c))
+        if float(np.mean(gap >= 10.0)) < 0.5:
+            return False
+        q = (r // 32).astype(np.int32)
+        codes = q[..., 0] * 64 + q[..., 1] * 8 + q[..., 2]
+        values, counts = np.unique(codes, return_counts=True)
+        recoloured = sum(1 for v, n in zip(values, counts) if n >= 0.02 * codes.size and gap[codes == v].mean() >= 10.0)
+        if recoloured < 3:
+            return False  # one colour swapped (a background): the background detector's finding
+        er, ec = edges(R), edges(C)
+        if er.sum() < 50 or ec.sum() < 50:
+            return False
+        agree = min((er & geo.dilate(ec, 2)).sum() / er.sum(), (ec & geo.dilate(er, 2)).sum() / ec.sum())
+        return agree >= 0.6
 
     @staticmethod
     def _kind_changed(rk: np.ndarray, ck: np.ndarray) -> bool:
