@@ -114,6 +114,17 @@ def _sharing_panels(panels, i: int | None, axis: str, ticks: dict) -> list[int]:
     return out
 
 
+def _ink_spans(has_ink: np.ndarray, *, gap: int) -> list[tuple[int, int]]:
+    """``(start, end)`` runs of True in a 1-D array, runs closer than ``gap`` joined."""
+    spans: list[list[int]] = []
+    for i in np.flatnonzero(has_ink):
+        if spans and i - spans[-1][1] < gap:
+            spans[-1][1] = i + 1
+        else:
+            spans.append([int(i), int(i) + 1])
+    return [(a, b) for a, b in spans]
+
+
 def _is_number(text: str) -> bool:
     return bool(_NUMERIC.match(text)) and any(c.isdigit() for c in text)
 
@@ -390,8 +401,7 @@ class ChartComparer(Comparer):
         texts = self._texts(ctx.ref)
         diff = ctx.missing | ctx.extra
         rink = geo.dilate(self._ink(ctx.rn), 1)
-        neutral_ink = (self._ink(ctx.rn) & (chroma(rgb_to_lab(ctx.rn.image)) < NEUTRAL_CHROMA)) | \
-            (self._ink(ctx.cn) & (chroma(rgb_to_lab(ctx.cn.image)) < NEUTRAL_CHROMA))
+        neutral_ink = None
         missing_texts: list[tuple[TextBox, int | None, str]] = []
         changed_ticks: dict[tuple[int | None, str], list[TextBox]] = {}
         all_ticks: dict[tuple[int | None, str], list[TextBox]] = {}
@@ -405,6 +415,9 @@ class ChartComparer(Comparer):
             bh, bw = t.box[3] - t.box[1], t.box[2] - t.box[0]
             if bh > max(28, 0.25 * bw) and bw > max(28, 0.25 * bh):
                 # A slanted line of text: its upright box covers marks beside the glyphs; only grey ink is text.
+                if neutral_ink is None:
+                    neutral_ink = (self._ink(ctx.rn) & (chroma(rgb_to_lab(ctx.rn.image)) < NEUTRAL_CHROMA)) | \
+                        (self._ink(ctx.cn) & (chroma(rgb_to_lab(ctx.cn.image)) < NEUTRAL_CHROMA))
                 sl = np.s_[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3]
                 ctx.explained[sl] |= geo.dilate(neutral_ink[sl], 2)
             else:
@@ -481,7 +494,7 @@ class ChartComparer(Comparer):
                     continue
                 ctx.axis_changed.add(panel)
                 ctx.axis_changed.update(_sharing_panels(ctx.panels, panel, axis, all_ticks))
-                if self._axis_inverted(ctx, all_ticks[(panel, role)], axis):
+                if len(changed) >= total - 1 and self._axis_inverted(ctx, all_ticks[(panel, role)], axis):
                     ctx.errors.append(finding("chart.axis_scale", f"The {axis} is inverted: its tick values run the "
                                               "other way than in the reference.", ctx.panel_name(panel) + role,
                                               ctx.cand_box(box)))
@@ -533,15 +546,25 @@ class ChartComparer(Comparer):
         k = 1 if axis == "y-axis" else 0
         ref.sort(key=lambda t: t.center[k])
         h = max(t.box[3] - t.box[1] for t in ref)
-        band = (min(t.box[0] for t in ref) - h, min(t.box[1] for t in ref) - h,
-                max(t.box[2] for t in ref) + h, max(t.box[3] for t in ref) + h)
+        gx, gy = (3, h) if k == 1 else (h, 3)  # along the axis the labels may move; across it, spines are near
+        band = (min(t.box[0] for t in ref) - gx, min(t.box[1] for t in ref) - gy,
+                max(t.box[2] for t in ref) + gx, max(t.box[3] for t in ref) + gy)
         x0, y0, x1, y1 = ctx.cand_box(band)
         crop = ctx.cand.image[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
         if crop.size == 0:
             return False
-        read = sorted(get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(np.ascontiguousarray(crop)),
-                      key=lambda t: t.center[k])
-        read = [normalize_text(t.text).replace("−", "-") for t in read if _is_number(t.text)]
+        ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
+        ink = np.abs(crop.astype(np.int16) - crop[0, 0].astype(np.int16)).max(axis=2) > 60
+        gap = 2 if k == 1 else max(3, int(0.5 * h * crop.shape[0] / max(band[3] - band[1], 1)))
+        spans = _ink_spans(ink.any(axis=k), gap=gap)  # one label per span: rows (y) or columns (x)
+        if len(spans) != len(ref):
+            return False
+        read = []
+        for a, b in spans:
+            piece = crop[a:b] if k == 1 else crop[:, a:b]
+            text = ocr.recognize(piece)[0]
+            if _is_number(text):
+                read.append(normalize_text(text).replace("−", "-"))
         want = [normalize_text(t.text).replace("−", "-") for t in ref]
         return len(read) == len(want) and read != want and read == want[::-1]
 

@@ -153,9 +153,11 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
     if image.ndim == 3:
         h, w = darkm.shape
         border = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
-        if np.median(border) < dark:  # a dark figure background reads as one canvas-wide frame
+        dark_figure = np.median(border) < dark
+        if dark_figure:  # a dark figure background reads as one canvas-wide frame
             frames = [f for f in frames if (f[2] - f[0]) * (f[3] - f[1]) < 0.8 * h * w]
-        for b in _filled_plot_areas(image, darkm, min_side=min_side):
+        filled = _filled_plot_areas(image, darkm, min_side=min_side) if dark_figure or darkm.mean() > 0.05 else []
+        for b in filled:
             if all(box_overlap(b, f) < 0.5 for f in frames):
                 frames.append(b)
     return sort_reading_order(frames)
