@@ -10,6 +10,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -75,6 +76,7 @@ def build_charts(out: Path, config: BuildConfig = BuildConfig(), *, progress: bo
         config: size, seed and parallelism (see :class:`BuildConfig`).
         progress: print one line per gallery script to stderr.
     """
+    out = Path(out).absolute()  # the child runs in the image folder: a relative path would nest there
     src = sources.matplotlib_sdist()
     scripts = [(rel, code) for rel, code in sources.gallery_scripts(src).items() if usable(rel, code)]
     rng = random.Random(config.seed)
@@ -106,9 +108,7 @@ def build_charts(out: Path, config: BuildConfig = BuildConfig(), *, progress: bo
                         print(f"chart {ref_id} {rel}: {len(res['singles'])} singles", file=sys.stderr)
                 else:
                     skipped[rel] = res.get("reason", "not needed")[:200]
-                    for f in folder.glob("*"):
-                        f.unlink()
-                    folder.rmdir()
+                    shutil.rmtree(folder, ignore_errors=True)
 
     items: list[Item] = []
     ranks: list[dict[str, str]] = []
