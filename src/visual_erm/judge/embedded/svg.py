@@ -23,8 +23,9 @@ import numpy as np
 from visual_erm.judge.embedded.base import Analysis, Comparer, content_key, register_comparer
 from visual_erm.judge.embedded.color import color_name, lab_to_rgb
 from visual_erm.judge.embedded.ocr import get_ocr, normalize_text, text_similarity
+from visual_erm.judge.embedded.normalize import box_iou
 from visual_erm.judge.embedded.severity import blank_candidate_errors, finding
-from visual_erm.judge.embedded.svg_shapes import Shape, box_iou, diff_mask, lab_frame, segment
+from visual_erm.judge.embedded.svg_shapes import Shape, diff_mask, lab_frame, segment
 from visual_erm.types import Discrepancy
 
 SIDE = 256  # the comparison frame: emoji details survive, and a pair costs a few tens of ms

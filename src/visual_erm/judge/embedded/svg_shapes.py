@@ -16,8 +16,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from visual_erm.judge.embedded.color import rgb_to_lab
+from visual_erm.judge.embedded.normalize import Box, box_iou
 
-Box = tuple[float, float, float, float]
 
 
 @dataclass
@@ -116,14 +116,6 @@ def segment(lab: np.ndarray, *, step: float = 7.0, min_area: int = 12, bg_step: 
                             (float(cx[i]), float(cy[i])), mean[i].astype(np.float32),
                             float(2.0 * cnt[i] / max(per[i], 1.0))))
     return labels, shapes
-
-
-def box_iou(a: Box, b: Box) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
 
 
 def match_shapes(ref: list[Shape], cand: list[Shape], *, side: int = 256, max_cost: float = 1.6) -> list[tuple[int, int, float]]:
