@@ -272,3 +272,47 @@ def test_colour_map_change_is_one_style_error(judge):
     v = verdict(judge, ref, draw_image(cmap="inferno"))
     assert [e.category for e in v.errors] == ["style_error"] and "colour map" in v.errors[0].description, v.errors
     assert verdict(judge, ref, draw_image(dpi=150)).severity_sum <= 1
+
+
+def draw_wave(*, scatter=False, linestyle="-", dpi=100):
+    t = np.linspace(0, 2, 120)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=dpi)
+    if scatter:
+        ax.scatter(t, np.sin(2 * np.pi * t), s=10)
+    else:
+        ax.plot(t, np.sin(2 * np.pi * t), linestyle=linestyle)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+
+def test_line_drawn_as_points_is_a_chart_type_change(judge):
+    ref = draw_wave()
+    v = verdict(judge, ref, draw_wave(scatter=True))
+    assert v.errors and v.errors[0].category == "structure_error" and "points" in v.errors[0].description, v.errors
+    dashed = verdict(judge, ref, draw_wave(linestyle="--"))
+    assert "structure_error" not in cats(dashed), dashed.errors
+    assert verdict(judge, ref, draw_wave(dpi=150)).severity_sum <= 1
+
+
+def draw_unequal_panels(*, swap=False):
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=300), rng.normal(size=300)
+    fig = plt.figure(figsize=(6, 6), dpi=100)
+    top, main = fig.add_axes([0.1, 0.75, 0.8, 0.2]), fig.add_axes([0.1, 0.1, 0.8, 0.6])
+    top.hist(x, bins=20)
+    main.scatter(x, y)
+    if swap:
+        p, q = top.get_position(), main.get_position()
+        top.set_position(q)
+        main.set_position(p)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+
+def test_swapped_subplots_of_other_sizes(judge):
+    v = verdict(judge, draw_unequal_panels(), draw_unequal_panels(swap=True))
+    assert v.errors and v.errors[0].category == "structure_error", v.errors

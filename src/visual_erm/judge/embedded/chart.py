@@ -354,12 +354,11 @@ class ChartComparer(Comparer):
             return cv2.resize(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), (48, 36), interpolation=cv2.INTER_AREA).astype(np.float32)
         for i in range(len(frames)):
             for j in range(i + 1, len(frames)):
+                # Panels of other sizes swap too (each drawn in the other's box, stretched to it): every crop is
+                # brought to one thumbnail size, so their contents compare whatever the boxes' shapes.
                 a, b = frames[i], frames[j]
-                if abs((a[2] - a[0]) - (b[2] - b[0])) > 6 or abs((a[3] - a[1]) - (b[3] - b[1])) > 6:
-                    continue
-                b2 = (b[0], b[1], b[0] + a[2] - a[0], b[1] + a[3] - a[1])
-                ri, rj = thumb(ctx.rn.image, a), thumb(ctx.rn.image, b2)
-                ci, cj = thumb(ctx.cn.image, a), thumb(ctx.cn.image, b2)
+                ri, rj = thumb(ctx.rn.image, a), thumb(ctx.rn.image, b)
+                ci, cj = thumb(ctx.cn.image, a), thumb(ctx.cn.image, b)
                 same = np.abs(ri - ci).mean() + np.abs(rj - cj).mean()
                 cross = np.abs(ri - cj).mean() + np.abs(rj - ci).mean()
                 if np.abs(ri - rj).mean() > 4 and cross < 0.5 * same:
@@ -788,6 +787,14 @@ class ChartComparer(Comparer):
             near_c = geo.dilate(ck, 2)
             recall = (rk & near_c).sum() / n_rk
             precision = (ck & near_r).sum() / max(n_ck, 1)
+            if self.enabled("chart_type") and not type_reported and n_ck:
+                kinds = self._points_vs_lines(rk, ck)
+                if kinds is not None:
+                    ctx.errors.append(finding("chart.chart_type", f"The {name} data is drawn as {kinds[1]} instead of "
+                                              f"{kinds[0]}.", loc, cbox(geo.box_of(rk | ck))))
+                    type_reported = True
+                    found += 1
+                    continue
             width = self._other_width(rk, ck, recall, precision)
             if width is not None:
                 ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with a {width} stroke than "
@@ -881,6 +888,37 @@ class ChartComparer(Comparer):
         """True when one colour's marks are thin strokes in one image and filled marks (bars, areas) in the other."""
         tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
         return (tr <= 4.5 and tc >= 9) or (tc <= 4.5 and tr >= 9)
+
+    @staticmethod
+    def _points_vs_lines(rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:
+        """('lines', 'separate points') when one colour's connected path (``rk``: few pieces) is drawn as many
+        separate round dots along it in the candidate (``ck``), or the reverse: a line chart drawn as a scatter
+        plot. Dashes are long and thin and dotted lines' dots are tiny; scatter markers are round and a few px
+        across, so a dash pattern stays a line style."""
+        import cv2
+
+        def pieces(m: np.ndarray) -> tuple[int, float]:
+            n, _, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
+            st = stats[1:]
+            st = st[st[:, cv2.CC_STAT_AREA] >= 4]
+            if len(st) == 0:
+                return 0, 0.0
+            w, h, a = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
+            round_ = (np.minimum(w, h) >= 3) & (np.maximum(w, h) <= 1.6 * np.minimum(w, h)) & (a >= 0.5 * w * h)
+            return len(st), float(round_.mean())
+
+        def dots_along(path: np.ndarray, dots: np.ndarray) -> bool:
+            (np_, _), (nd, rd) = pieces(path), pieces(dots)
+            if np_ == 0 or nd < max(12, 5 * np_) or rd < 0.6:
+                return False
+            # the dots must lie on the path's course (same data), covering much of it
+            return (dots & geo.dilate(path, 4)).sum() >= 0.7 * dots.sum() and \
+                (path & geo.dilate(dots, 6)).sum() >= 0.6 * path.sum()
+        if dots_along(rk, ck):
+            return "lines", "separate points (a scatter plot)"
+        if dots_along(ck, rk):
+            return "separate points", "a connected line"
+        return None
 
     @staticmethod
     def _other_width(rk: np.ndarray, ck: np.ndarray, recall: float, precision: float) -> str | None:
