@@ -316,3 +316,10 @@ def draw_unequal_panels(*, swap=False):
 def test_swapped_subplots_of_other_sizes(judge):
     v = verdict(judge, draw_unequal_panels(), draw_unequal_panels(swap=True))
     assert v.errors and v.errors[0].category == "structure_error", v.errors
+
+
+def test_one_letter_typo_in_a_long_title(judge, ref):
+    base = draw(title="Quarterly sales of the northern region")
+    v = verdict(judge, base, draw(title="Quarterly sales of the northern regiqn"))
+    assert "text_error" in cats(v), v.errors
+    assert verdict(judge, base, draw(title="Quarterly sales of the northern region", dpi=150)).severity_sum <= 1

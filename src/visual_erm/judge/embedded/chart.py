@@ -430,6 +430,9 @@ class ChartComparer(Comparer):
             if d / ink < 0.12:
                 if "tick" in role and d / ink >= 0.03 and diff[y0:y1, x0:x0 + max(3, (x1 - x0) // 3)].sum() >= 0.7 * d:
                     signed_ticks.setdefault((panel, role), []).append(t)  # only the sign moved: an inverted axis?
+                elif "tick" not in role and "plot area" not in role and d > 0 and not ctx.other_resolution:
+                    # (in a plot area a grid or data line crossing a label changes its reading, not its glyphs)
+                    self._one_glyph_changed(ctx, t, panel, role, diff[y0:y1, x0:x1])
                 continue
             if "tick" in role:
                 changed_ticks.setdefault((panel, role), []).append(t)
@@ -535,6 +538,34 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.text_extra", f"The chart shows text '{text}' that the reference does not have.",
                                       ctx.panel_name(panel) + ("plot area" if panel is not None else "figure"),
                                       ctx.cand_box(box)))
+
+    def _one_glyph_changed(self, ctx: _Ctx, t: TextBox, panel, role: str, diff: np.ndarray) -> None:
+        """A character or two changed in a long line (a typo in a title): too little of the whole line's ink differs
+        to be read as changed (a swapped glyph of like shape differs by a few px, no more than resampling), so a
+        long line with any difference is read (candidate and reference crops alike), and only a reading that differs
+        from both the reference's text and its crop reading by a character or two is reported. At another resolution
+        the crops' readings differ by a character or two anyway, so the check is made at the reference's only."""
+        bh = t.box[3] - t.box[1]
+        win = max(3, int(round(bh)))
+        if diff.shape[1] < 3 * win:
+            return  # a short line: the ratio test already speaks for it
+        sr = (ctx.rn.frame.scale[0] * ctx.rn.frame.scale[1]) ** 0.5
+        sc = (ctx.cn.frame.scale[0] * ctx.cn.frame.scale[1]) ** 0.5
+        if abs(sr / max(sc, 1e-9) - 1.0) > 0.1:
+            return  # drawn at another resolution (finer too): crop readings differ by a character anyway
+        text, _ = self._recognize(ctx, t.box)
+        ref_text = self._ref_reading(ctx, t)
+        def bare(x: str) -> str:
+            return "".join(ch for ch in normalize_text(x) if ch.isalnum())
+        if bare(ref_text) != bare(t.text):
+            return  # the reference line itself reads differently in a crop: its readings are not to be trusted
+        if not text or bare(text) == bare(t.text):
+            return  # the same letters and digits (a space or a comma read or not between them is no typo)
+        sim = max(text_similarity(t.text, text), text_similarity(ref_text, text))
+        if sim < T["text_minor"]:
+            return  # a misreading of the crop, not one changed glyph
+        ctx.errors.append(finding("chart.text_changed_minor", f"The {role} reads '{text}' instead of '{t.text}'.",
+                                  ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
 
     def _axis_inverted(self, ctx: _Ctx, ticks: list[TextBox], axis: str) -> bool:
         """True when the candidate's tick labels of one axis (read in the band where the reference has them) are
