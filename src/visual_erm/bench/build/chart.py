@@ -130,9 +130,6 @@ def build_charts(out: Path, config: BuildConfig = BuildConfig(), *, progress: bo
         single_ids = [g.id for g in group if g.kind == "single"]
         ranks.extend(rank_pairs(ref_id, ctrl.id, single_ids, group[-1].id if multi else None,
                                 multi["contains"] if multi else []))
-    items = items[:config.n]
-    kept = {it.id for it in items}
-    ranks = [r for r in ranks if r["better"] in kept and r["worse"] in kept]
     return write_bench(out, "chart", items, ranks, [src.manifest()], config,
                        {"renderer": f"matplotlib {matplotlib.__version__} Agg, dpi 100",
                         "references": len(results), "skipped_scripts": len(skipped)})

@@ -76,7 +76,13 @@ def file_sha(path: Path) -> str:
 
 def write_bench(out: Path, task: str, items: list[Item], ranks: list[dict[str, str]], sources: list[dict],
                 config: BuildConfig, notes: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Write DATA.jsonl, rank.jsonl and manifest.json under ``out``; return the manifest."""
+    """Write DATA.jsonl, rank.jsonl and manifest.json under ``out``; return the manifest.
+
+    Items beyond ``config.n`` are dropped, and with them every rank pair that names one.
+    """
+    items = items[:config.n]
+    kept = {it.id for it in items}
+    ranks = [r for r in ranks if r["better"] in kept and r["worse"] in kept]
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "DATA.jsonl", "w") as f:
         for it in items:

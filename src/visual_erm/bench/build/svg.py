@@ -450,8 +450,5 @@ def build_svgs(out: Path, config: BuildConfig = BuildConfig(), *, progress: bool
         if progress:
             import sys
             print(f"svg {ref_id} {code}: {len(singles)} singles", file=sys.stderr)
-    items = items[:config.n]
-    kept = {it.id for it in items}
-    ranks = [r for r in ranks if r["better"] in kept and r["worse"] in kept]
     return write_bench(out, "svg", items, ranks, [src.manifest()], config,
                        {"renderer": f"resvg_py, {size} px longest side, white background", "references": n_refs})

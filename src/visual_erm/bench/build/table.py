@@ -356,8 +356,5 @@ def build_tables(out: Path, config: BuildConfig = BuildConfig(), *, progress: bo
                                 multi[2] if multi_id else []))
         if progress:
             print(f"table {ref_id} {name} ({fmt}): {len(singles)} singles", file=sys.stderr)
-    items = items[:config.n]
-    kept = {it.id for it in items}
-    ranks = [r for r in ranks if r["better"] in kept and r["worse"] in kept]
     return write_bench(out, "table", items, ranks, [src.manifest()], config,
                        {"renderer": "visual_erm.render (table: html/markdown/latex)", "references": len(plans)})
