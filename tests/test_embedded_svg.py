@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
-from PIL import Image
 
+from visual_erm.images import load_image
 from visual_erm.judge.embedded.base import EmbeddedConfig
 from visual_erm.judge.embedded.color import rgb_to_lab
 from visual_erm.judge.embedded.svg import SvgComparer
@@ -26,13 +24,13 @@ FACE = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 36 36">
 RIGHT = '<ellipse cx="24" cy="14" rx="{rx}" ry="3.2" fill="#3B2A14"/>'
 
 
+def _render(svg: str, size: int = 336) -> np.ndarray:
+    """A real resvg rendering on white, as the SVG renderer produces it."""
+    return load_image(bytes(resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size, dpi=96)))
+
+
 def face(*, sw=0.8, lex=12, mouth="#664500", right=True, rx=2.2, size=336):
-    svg = FACE.format(sw=sw, lex=lex, mouth=mouth, right=RIGHT.format(rx=rx) if right else "")
-    png = resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size, dpi=96)
-    im = Image.open(io.BytesIO(bytes(png))).convert("RGBA")
-    bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
-    bg.alpha_composite(im)
-    return np.asarray(bg.convert("RGB"))
+    return _render(FACE.format(sw=sw, lex=lex, mouth=mouth, right=RIGHT.format(rx=rx) if right else ""), size)
 
 
 @pytest.fixture(scope="module")
@@ -104,14 +102,6 @@ def test_blank_candidate_reports_every_category(judge):
     assert {e.category for e in errs} == {"structure_error", "shape_error", "style_error", "text_symbol_error"}
 
 
-def _render(svg: str, size: int = 336) -> np.ndarray:
-    png = resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size, dpi=96)
-    im = Image.open(io.BytesIO(bytes(png))).convert("RGBA")
-    bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
-    bg.alpha_composite(im)
-    return np.asarray(bg.convert("RGB"))
-
-
 CAPTIONED = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40">
 <circle cx="20" cy="16" r="12" fill="#FFCC4D"/><ellipse cx="15" cy="14" rx="1.6" ry="2.4" fill="#664500"/>
 <path d="M20 4 L31 14 L20 14 Z" fill="#DD2E44"/>
@@ -147,14 +137,6 @@ def test_an_added_outline_is_a_minor_style_error(judge):
     errs = c.compare(ref, c.analyse(_render(svg)))
     assert errs and all(e.category == "style_error" and e.severity == 1 for e in errs), \
         [(e.category, e.severity, e.description) for e in errs]
-
-
-def _render(svg: str, size: int = 336) -> np.ndarray:
-    png = resvg_py.svg_to_bytes(svg_string=svg, width=size, height=size, dpi=96)
-    im = Image.open(io.BytesIO(bytes(png))).convert("RGBA")
-    bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
-    bg.alpha_composite(im)
-    return np.asarray(bg.convert("RGB"))
 
 
 CROSS = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 36 36">
