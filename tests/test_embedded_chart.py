@@ -10,11 +10,20 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from visual_erm.images import load_image  # noqa: E402
 from visual_erm.judge import get_judge  # noqa: E402
 
 X = np.arange(8)
 SALES = np.array([3, 4, 6, 5, 7, 8, 7, 9], float)
 COSTS = np.array([2, 2.5, 3, 3.2, 3, 4, 4.5, 5], float)
+
+
+def figure_rgb(fig, *, dpi=100) -> np.ndarray:
+    """Save a real matplotlib figure as PNG, close it, and decode it the way the judge receives images."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return load_image(buf.getvalue())
 
 
 def draw(*, dpi=100, sales=SALES, costs=COSTS, title="Quarterly sales", color="tab:blue", linestyle="-",
@@ -45,15 +54,12 @@ def draw(*, dpi=100, sales=SALES, costs=COSTS, title="Quarterly sales", color="t
         ax.legend(loc="upper left")
     if stamp:
         fig.text(0.5, 0.5, stamp, fontsize=26, color="green", ha="center", va="center", weight="bold")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    img = figure_rgb(fig, dpi=dpi)
     if jpeg:
         out = io.BytesIO()
-        img.save(out, format="JPEG", quality=70)
-        img = Image.open(io.BytesIO(out.getvalue())).convert("RGB")
-    return np.asarray(img)
+        Image.fromarray(img).save(out, format="JPEG", quality=70)
+        img = load_image(out.getvalue())
+    return img
 
 
 @pytest.fixture(scope="module")
@@ -151,10 +157,7 @@ def test_subplot_count(judge, ref):
     fig, axs = plt.subplots(1, 2, figsize=(6.4, 4.8), dpi=100)
     axs[0].plot(X, SALES)
     axs[1].plot(X, COSTS)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    v = verdict(judge, ref, np.asarray(Image.open(buf).convert("RGB")))
+    v = verdict(judge, ref, figure_rgb(fig))
     assert any(e.category == "structure_error" and e.severity == 3 for e in v.errors), v.errors
 
 
@@ -218,10 +221,7 @@ def draw_two_panels(*, hydro=True, solar_bar="#f0a800", hydro_bar=1425.0, sharey
     b.bar(["Solar", "Wind", "Hydro"], [1870, 1130, hydro_bar], color=[solar_bar, "tab:blue", "tab:green"])
     b.set_title("Capacity in 2024")
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+    return figure_rgb(fig, dpi=100)
 
 
 def test_both_subplots_and_a_lost_legend_entry_are_reported(judge):
@@ -243,10 +243,7 @@ def draw_symmetric(*, inverted=False, dpi=100):
     ax.set_ylim(-1.2, 1.2)
     if inverted:
         ax.invert_yaxis()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+    return figure_rgb(fig, dpi=dpi)
 
 
 def test_inverted_axis_with_symmetric_ticks(judge):
@@ -261,10 +258,7 @@ def draw_image(*, cmap="gray", dpi=100):
     z = np.exp(-(x - 0.5) ** 2 - y ** 2) - np.exp(-(x + 1) ** 2 - (y - 0.5) ** 2)
     fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=dpi)
     ax.imshow(z, cmap=cmap, extent=(-3, 3, -2, 2))
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+    return figure_rgb(fig, dpi=dpi)
 
 
 def test_colour_map_change_is_one_style_error(judge):
@@ -281,10 +275,7 @@ def draw_wave(*, scatter=False, linestyle="-", dpi=100):
         ax.scatter(t, np.sin(2 * np.pi * t), s=10)
     else:
         ax.plot(t, np.sin(2 * np.pi * t), linestyle=linestyle)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+    return figure_rgb(fig, dpi=dpi)
 
 
 def test_line_drawn_as_points_is_a_chart_type_change(judge):
@@ -307,10 +298,7 @@ def draw_unequal_panels(*, swap=False):
         p, q = top.get_position(), main.get_position()
         top.set_position(q)
         main.set_position(p)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+    return figure_rgb(fig, dpi=100)
 
 
 def test_swapped_subplots_of_other_sizes(judge):
