@@ -132,10 +132,10 @@ def _to_rendering(outcome, ex: Extraction) -> Rendering:
     start = time.monotonic()
     try:
         if outcome.encoding == "rgba":
-            rgba = np.frombuffer(outcome.png, dtype=np.uint8).reshape(outcome.height, outcome.width, 4)
+            rgba = np.frombuffer(outcome.data, dtype=np.uint8).reshape(outcome.height, outcome.width, 4)
             image = as_rgb(rgba) if rgba[:, :, 3].min() < 255 else np.ascontiguousarray(rgba[:, :, :3])
         else:
-            image = load_image(outcome.png)
+            image = load_image(outcome.data)
     except Exception as exc:  # a corrupt or hostile image from the sandbox is a failed job, not a host error
         return Rendering.failed(FailureKind.CRASH, f"unreadable image from the renderer: {exc}", **meta)
     meta["seconds"] = outcome.seconds + (time.monotonic() - start)

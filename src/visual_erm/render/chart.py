@@ -1,4 +1,4 @@
-"""Matplotlib programs → PNG. Runs inside the sandboxed child; imports nothing from the host side."""
+"""Matplotlib programs → raw RGBA pixels. Runs inside the sandboxed child; imports nothing from the host side."""
 
 from __future__ import annotations
 

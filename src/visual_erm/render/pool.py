@@ -33,7 +33,7 @@ class JobResult:
 
     status: str
     message: str
-    png: bytes
+    data: bytes
     seconds: float
     encoding: str = "png"
     width: int = 0
