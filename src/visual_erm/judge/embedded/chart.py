@@ -99,6 +99,21 @@ def _text_role(panels, t: TextBox) -> tuple[int | None, str]:
     return i, "text"
 
 
+def _text_roles(panels, texts: list[TextBox]) -> list[tuple[int | None, str]]:
+    """:func:`_text_role` of every line, with one fix that needs the others: a word below a row of x tick labels
+    is the axis label, however close to the axis it sits."""
+    roles = [_text_role(panels, t) for t in texts]
+    for k, (t, (panel, role)) in enumerate(zip(texts, roles)):
+        if role != "x-axis tick labels" or _is_number(t.text):
+            continue
+        h = t.box[3] - t.box[1]
+        above = [o for o, (p, r) in zip(texts, roles) if o is not t and p == panel and r == "x-axis tick labels"
+                 and o.box[3] <= t.box[1] + 0.3 * h]
+        if above:
+            roles[k] = (panel, "x-axis label")
+    return roles
+
+
 def _sharing_panels(panels, i: int | None, axis: str, ticks: dict) -> list[int]:
     """Subplots that share panel ``i``'s ``axis`` ('x-axis' or 'y-axis'): in its row (y) or column (x), without tick
     labels of their own on that axis (matplotlib's sharey/sharex hide them), so a range change there moves them too."""
@@ -123,6 +138,29 @@ def _ink_spans(has_ink: np.ndarray, *, gap: int) -> list[tuple[int, int]]:
         else:
             spans.append([int(i), int(i) + 1])
     return [(a, b) for a, b in spans]
+
+
+def _number(text: str) -> float | None:
+    """The value of a tick label ('1.0', '−0.5', '1,000', '25%'), or None."""
+    t = normalize_text(text).replace("−", "-").replace("–", "-").replace(",", "")
+    t = t.rstrip(" -_|").rstrip("%").strip()  # a tick mark read with its label
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def _direction(pairs: list[tuple[float, float]]) -> int:
+    """+1 when the values of ``(position, value)`` pairs (three or more) rise with the position, -1 when they
+    fall, 0 otherwise."""
+    if len(pairs) < 3:
+        return 0
+    vals = [v for _, v in sorted(pairs)]
+    if all(b > a for a, b in zip(vals, vals[1:])):
+        return 1
+    if all(b < a for a, b in zip(vals, vals[1:])):
+        return -1
+    return 0
 
 
 def _is_number(text: str) -> bool:
@@ -406,7 +444,9 @@ class ChartComparer(Comparer):
         all_ticks: dict[tuple[int | None, str], list[TextBox]] = {}
         signed_ticks: dict[tuple[int | None, str], list[TextBox]] = {}
         h, w = diff.shape
-        for t in texts:
+        ref_lines: set[int] = set()  # changed tick labels read from the reference (not extra candidate text)
+        tight = np.zeros_like(diff)  # the text boxes themselves (the explained zone adds a drift margin)
+        for t, (panel, role) in zip(texts, _text_roles(ctx.panels, texts)):
             x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
                               int(min(h, t.box[3] + 2)))
             if x1 <= x0 or y1 <= y0:
@@ -422,7 +462,7 @@ class ChartComparer(Comparer):
             else:
                 m = int(max(3, 0.4 * bh))  # glyphs of another resolution drift by a fraction of a line
                 ctx.explained[max(0, y0 - m):y1 + m, max(0, x0 - m):x1 + m] = True
-            panel, role = _text_role(ctx.panels, t)
+                tight[y0:y1, x0:x1] = True
             if "tick" in role:
                 all_ticks.setdefault((panel, role), []).append(t)
             d = diff[y0:y1, x0:x1].sum()
@@ -430,40 +470,18 @@ class ChartComparer(Comparer):
             if d / ink < 0.12:
                 if "tick" in role and d / ink >= 0.03 and diff[y0:y1, x0:x0 + max(3, (x1 - x0) // 3)].sum() >= 0.7 * d:
                     signed_ticks.setdefault((panel, role), []).append(t)  # only the sign moved: an inverted axis?
-                elif "tick" not in role and "plot area" not in role and d > 0 and not ctx.other_resolution:
+                elif "tick" not in role and d > 0 and not ctx.other_resolution and \
+                        ("plot area" not in role or (d / ink >= 0.015 and d >= 6)):
                     # (in a plot area a grid or data line crossing a label changes its reading, not its glyphs)
-                    self._one_glyph_changed(ctx, t, panel, role, diff[y0:y1, x0:x1])
+                    self._one_glyph_changed(ctx, t, panel, role, diff[y0:y1, x0:x1], d / ink)
                 continue
             if "tick" in role:
                 changed_ticks.setdefault((panel, role), []).append(t)
+                ref_lines.add(id(t))
                 continue
-            cand_ink = self._ink(ctx.cn)[y0:y1, x0:x1].mean()
-            text, score = self._recognize(ctx, t.box) if cand_ink > 0.01 else ("", 0.0)
-            ref_text = self._ref_reading(ctx, t)
-            sim = max(text_similarity(t.text, text), text_similarity(ref_text, text)) if text else 0.0
-            loc = ctx.panel_name(panel) + role
-            if sim >= T["text_same"]:
-                continue
-            if cand_ink > 0.01 and self._same_glyphs(ctx, t.box):
-                continue  # OCR misread small glyphs of another resolution; the pixels show the same line
-            if text:
-                wide_text, wide_sim = self._drifted_reading(ctx, t, ref_text)
-                if wide_sim > sim:
-                    text, sim = wide_text, wide_sim
-                if sim >= T["text_same"]:
-                    continue
-                if (ctx.other_resolution and sim >= T["text_minor"]
-                        and self._same_glyphs(ctx, t.box, slack_x=0.15 * (t.box[2] - t.box[0]) + (t.box[3] - t.box[1]))):
-                    continue  # one glyph misread in small text of another resolution, laid out a little wider
-            if not text:
-                missing_texts.append((t, panel, role))
-            else:
-                rule = "chart.text_changed_minor" if sim >= T["text_minor"] else "chart.text_changed"
-                ctx.errors.append(finding(rule, f"The {role} reads '{text}' instead of '{t.text}'.", loc,
-                                          ctx.cand_box(t.box)))
-                if "plot area" in role and _is_number(t.text) and _is_number(text):
-                    ctx.follows_data.append((ctx.errors[-1], panel))  # a bar label or value annotation
+            self._read_line(ctx, t, panel, role, missing_texts)
         extra_found = self._extra_text(ctx)
+        self._free_non_text(ctx, diff, tight)
         for e in list(extra_found):
             panel, role = _text_role(ctx.panels, TextBox(e[0], e[1]))
             if "tick" in role:
@@ -485,6 +503,9 @@ class ChartComparer(Comparer):
             for (panel, role), changed in changed_ticks.items():
                 total = len(all_ticks[(panel, role)])
                 if len(changed) < 2 and not (total <= 2 and changed):
+                    for t in changed:  # one category name changed (numbers alone: OCR noise more often than not)
+                        if id(t) in ref_lines and not _is_number(t.text):
+                            self._read_line(ctx, t, panel, role, missing_texts)
                     continue
                 axis = role.split(" ")[0]
                 box = (min(t.box[0] for t in changed), min(t.box[1] for t in changed),
@@ -496,7 +517,8 @@ class ChartComparer(Comparer):
                     continue
                 ctx.axis_changed.add(panel)
                 ctx.axis_changed.update(_sharing_panels(ctx.panels, panel, axis, all_ticks))
-                if len(changed) >= total - 1 and self._axis_inverted(ctx, all_ticks[(panel, role)], axis):
+                if len(changed) >= total - 1 and (self._axis_inverted(ctx, all_ticks[(panel, role)], axis) or
+                                                  self._axis_runs_backwards(ctx, all_ticks[(panel, role)], axis, panel)):
                     ctx.errors.append(finding("chart.axis_scale", f"The {axis} is inverted: its tick values run the "
                                               "other way than in the reference.", ctx.panel_name(panel) + role,
                                               ctx.cand_box(box)))
@@ -539,7 +561,58 @@ class ChartComparer(Comparer):
                                       ctx.panel_name(panel) + ("plot area" if panel is not None else "figure"),
                                       ctx.cand_box(box)))
 
-    def _one_glyph_changed(self, ctx: _Ctx, t: TextBox, panel, role: str, diff: np.ndarray) -> None:
+    @staticmethod
+    def _free_non_text(ctx: _Ctx, diff: np.ndarray, tight: np.ndarray) -> None:
+        """Un-explain differences in a text's drift margin that are not glyphs: a thin mark beside a label (a hat
+        graph's segment under its value) lies in the label's grown box, but hardly any of it in the box itself."""
+        regs, labels = geo.regions(diff & ctx.explained, min_area=int(T["min_region_px"]), join=1)
+        if not regs:
+            return
+        sub = diff & ctx.explained
+        total = np.bincount(labels[sub], minlength=labels.max() + 1)
+        inside = np.bincount(labels[sub & tight], minlength=labels.max() + 1)
+        free = np.zeros(labels.max() + 1, bool)
+        for r in regs:
+            if inside[r.label] < 0.3 * total[r.label]:
+                free[r.label] = True
+        if free.any():
+            ctx.explained &= ~(free[labels] & diff)
+
+    def _read_line(self, ctx: _Ctx, t: TextBox, panel: int | None, role: str,
+                   missing_texts: list[tuple[TextBox, int | None, str]]) -> None:
+        """Read a reference line whose pixels changed in the candidate: changed (an error now), or gone (appended to
+        ``missing_texts``, to be told apart from a moved line once every line is read)."""
+        h, w = ctx.missing.shape
+        x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
+                          int(min(h, t.box[3] + 2)))
+        cand_ink = self._ink(ctx.cn)[y0:y1, x0:x1].mean()
+        text, score = self._recognize(ctx, t.box) if cand_ink > 0.01 else ("", 0.0)
+        ref_text = self._ref_reading(ctx, t)
+        sim = max(text_similarity(t.text, text), text_similarity(ref_text, text)) if text else 0.0
+        loc = ctx.panel_name(panel) + role
+        if sim >= T["text_same"]:
+            return
+        if cand_ink > 0.01 and self._same_glyphs(ctx, t.box):
+            return  # OCR misread small glyphs of another resolution; the pixels show the same line
+        if text:
+            wide_text, wide_sim = self._drifted_reading(ctx, t, ref_text)
+            if wide_sim > sim:
+                text, sim = wide_text, wide_sim
+            if sim >= T["text_same"]:
+                return
+            if (ctx.other_resolution and sim >= T["text_minor"]
+                    and self._same_glyphs(ctx, t.box, slack_x=0.15 * (t.box[2] - t.box[0]) + (t.box[3] - t.box[1]))):
+                return  # one glyph misread in small text of another resolution, laid out a little wider
+        if not text:
+            missing_texts.append((t, panel, role))
+        else:
+            rule = "chart.text_changed_minor" if sim >= T["text_minor"] else "chart.text_changed"
+            ctx.errors.append(finding(rule, f"The {role} reads '{text}' instead of '{t.text}'.", loc,
+                                      ctx.cand_box(t.box)))
+            if "plot area" in role and _is_number(t.text) and _is_number(text):
+                ctx.follows_data.append((ctx.errors[-1], panel))  # a bar label or value annotation
+
+    def _one_glyph_changed(self, ctx: _Ctx, t: TextBox, panel, role: str, diff: np.ndarray, ratio: float) -> None:
         """A character or two changed in a long line (a typo in a title): too little of the whole line's ink differs
         to be read as changed (a swapped glyph of like shape differs by a few px, no more than resampling), so a
         long line with any difference is read (candidate and reference crops alike), and only a reading that differs
@@ -547,8 +620,9 @@ class ChartComparer(Comparer):
         the crops' readings differ by a character or two anyway, so the check is made at the reference's only."""
         bh = t.box[3] - t.box[1]
         win = max(3, int(round(bh)))
-        if diff.shape[1] < 3 * win:
-            return  # a short line: the ratio test already speaks for it
+        short = diff.shape[1] < 3 * win
+        if short and ratio < 0.015:
+            return  # a short line barely touched: the ratio test already speaks for it
         sr = (ctx.rn.frame.scale[0] * ctx.rn.frame.scale[1]) ** 0.5
         sc = (ctx.cn.frame.scale[0] * ctx.cn.frame.scale[1]) ** 0.5
         if abs(sr / max(sc, 1e-9) - 1.0) > 0.1:
@@ -562,6 +636,12 @@ class ChartComparer(Comparer):
         if not text or bare(text) == bare(t.text):
             return  # the same letters and digits (a space or a comma read or not between them is no typo)
         sim = max(text_similarity(t.text, text), text_similarity(ref_text, text))
+        if short and len(bare(text)) == len(bare(t.text)) and sim < T["text_minor"]:
+            # A short label ('ax5' -> 'ax6', 'III' -> 'IV'): one glyph is much of it; the same number of glyphs read
+            # from crops at the same resolution is a changed label, not a misreading.
+            ctx.errors.append(finding("chart.text_changed", f"The {role} reads '{text}' instead of '{t.text}'.",
+                                      ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
+            return
         if sim < T["text_minor"]:
             return  # a misreading of the crop, not one changed glyph
         ctx.errors.append(finding("chart.text_changed_minor", f"The {role} reads '{text}' instead of '{t.text}'.",
@@ -597,6 +677,38 @@ class ChartComparer(Comparer):
                 read.append(normalize_text(text).replace("−", "-"))
         want = [normalize_text(t.text).replace("−", "-") for t in ref]
         return len(read) == len(want) and read != want and read == want[::-1]
+
+    def _axis_runs_backwards(self, ctx: _Ctx, ticks: list[TextBox], axis: str, panel: int | None) -> bool:
+        """True when the candidate's tick values along the whole side of the panel run the other way than the
+        reference's (read label by label in a band as long as the axis: an inverted axis that autoscaled to other
+        ticks keeps neither their places nor their count)."""
+        k = 1 if axis == "y-axis" else 0
+        ref = [(t.center[k], _number(t.text)) for t in ticks]
+        want = _direction([p for p in ref if p[1] is not None])
+        if want == 0 or panel is None or not ctx.panels:
+            return False
+        p = ctx.panels[panel]
+        h = max(t.box[3] - t.box[1] for t in ticks)
+        if k == 1:
+            band = (min(t.box[0] for t in ticks) - 3, p[1] - h, max(t.box[2] for t in ticks) + 3, p[3] + h)
+        else:
+            band = (p[0] - 2 * h, min(t.box[1] for t in ticks) - 3, p[2] + 2 * h, max(t.box[3] for t in ticks) + 3)
+        x0, y0, x1, y1 = ctx.cand_box(band)
+        crop = ctx.cand.image[int(max(0, y0)):int(np.ceil(y1)), int(max(0, x0)):int(np.ceil(x1))]
+        if crop.size == 0:
+            return False
+        ink = np.abs(crop.astype(np.int16) - crop[0, 0].astype(np.int16)).max(axis=2) > 60
+        scale = crop.shape[0] / max(band[3] - band[1], 1)
+        gap = 2 if k == 1 else max(3, int(0.5 * h * scale))
+        spans = _ink_spans(ink.any(axis=k), gap=gap)
+        if not 3 <= len(spans) <= 16:
+            return False
+        ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
+        got = []
+        for a, b in spans:
+            piece = crop[a:b] if k == 1 else crop[:, a:b]
+            got.append(((a + b) / 2, _number(ocr.recognize(piece)[0])))
+        return _direction([q for q in got if q[1] is not None]) == -want
 
     def _extra_text(self, ctx: _Ctx, *, max_reads: int = 4) -> list[tuple[str, tuple, int | None]]:
         """Text-like regions that only the candidate draws, read with OCR; returns (text, work box, panel)."""
@@ -651,15 +763,20 @@ class ChartComparer(Comparer):
         with mostly diagonal strokes in the candidate and not in the reference (labels rotated, values the same)."""
         h, w = ctx.rn.image.shape[:2]
         lh = box[3] - box[1]
-        x0, y0, x1, y1 = int(max(0, box[0] - lh)), int(max(0, box[1] - 2)), int(min(w, box[2] + lh)), int(min(h, box[3] + 3 * lh))
-        if x1 - x0 < 8 or y1 - y0 < 8:
+        band = (max(0, box[0] - lh), max(0, box[1] - 2), min(w, box[2] + lh), min(h, box[3] + 2.5 * lh))
+        if band[2] - band[0] < 8 or band[3] - band[1] < 8:
+            return False
+        # Read at each image's own resolution: a large figure shrunk to the work frame blurs the slant away.
+        cx0, cy0, cx1, cy1 = ctx.cand_box(band)
+        rx0, ry0, rx1, ry1 = ctx.rn.to_source(band, clip_to=ctx.ref.size)
+        C = ctx.cand.image[int(cy0):int(np.ceil(cy1)), int(cx0):int(np.ceil(cx1))]
+        R = ctx.ref.image[int(ry0):int(np.ceil(ry1)), int(rx0):int(np.ceil(rx1))]
+        if min(C.shape[:2]) < 8 or min(R.shape[:2]) < 8:
             return False
         bg = ctx.rn.background
-        if geo.slanted_share(ctx.cn.image[y0:y1, x0:x1], background=bg) >= 0.6 \
-                and geo.slanted_share(ctx.rn.image[y0:y1, x0:x1], background=bg) < 0.2:
+        if geo.slanted_share(C, background=bg) >= 0.5 and geo.slanted_share(R, background=bg) < 0.2:
             return True  # words drawn as slanted strokes (clipped rotated labels keep their slant)
-        return geo.diagonal_share(ctx.cn.image[y0:y1, x0:x1]) - geo.diagonal_share(ctx.rn.image[y0:y1, x0:x1]) \
-            >= T["tick_rotation_diagonal"]
+        return geo.diagonal_share(C) - geo.diagonal_share(R) >= T["tick_rotation_diagonal"]
 
     @staticmethod
     def _part_of_reference_text(ref_texts: list[TextBox], text: str, box) -> bool:
@@ -773,7 +890,7 @@ class ChartComparer(Comparer):
             masks[k] = rk
             name = color_name(rp.rgb[k])
             touched = (rk & geo.dilate(diff, 1)).sum() / n_rk
-            if touched < 0.2 and n_ck >= 0.15 * n_rk:
+            if touched < 0.2 and n_ck >= 0.15 * n_rk and ((rk | ck) & diff).sum() < 8 * T["min_region_px"]:
                 continue
             if n_ck < 0.15 * n_rk and touched < 0.3:
                 continue  # the pixels still match within tolerance: a colour shift (JPEG), not a loss
@@ -832,10 +949,19 @@ class ChartComparer(Comparer):
                                           "in the reference.", loc, cbox(geo.box_of(rk | ck))))
                 found += 1
                 continue
-            if recall >= T["geometry_iou_same"] and precision >= T["geometry_iou_same"]:
+            marks = self._marker_change(rk, ck, miss, extra)
+            if marks is not None:
+                rule = "chart.markers" if marks == "added" else "chart.line_style"
+                desc = (f"The {name} series shows markers that the reference does not have (or other ones)." if marks == "added"
+                        else f"The {name} series is drawn with another dash pattern or without its markers.")
+                ctx.errors.append(finding(rule, desc, loc, cbox(geo.box_of(rk | ck))))
+                found += 1
                 continue
             far_r = rk & ~geo.dilate(ck, 6) & miss_near  # moved only where the tolerant diff agrees
             far_c = ck & ~geo.dilate(rk, 6) & extra_near
+            if recall >= T["geometry_iou_same"] and precision >= T["geometry_iou_same"] and \
+                    max(far_r.sum(), far_c.sum()) < 8 * T["min_region_px"]:
+                continue  # (a few marks of a large series gone or added far from the rest still count)
             if ((far_r | far_c | (rk & ~near_c) | (ck & ~near_r)) & geo.dilate(diff, 2)).sum() < 2 * T["min_region_px"]:
                 continue  # colour-mask noise (JPEG, anti-aliasing) without a real pixel difference
             changed = max(far_r.sum(), far_c.sum()) / n_rk
@@ -952,6 +1078,30 @@ class ChartComparer(Comparer):
         return None
 
     @staticmethod
+    def _marker_change(rk: np.ndarray, ck: np.ndarray, miss: np.ndarray, extra: np.ndarray) -> str | None:
+        """'added' / 'lost' when one colour's path is the same in both images
+        but several small solid blobs on it are drawn in one only (markers), not thin gaps (dashes) or moved marks."""
+        import cv2
+
+        def blobs(m: np.ndarray) -> int:
+            n, _, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
+            st = stats[1:]
+            solid = (st[:, cv2.CC_STAT_AREA] >= 6) & (np.minimum(st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT]) >= 3) \
+                & (np.maximum(st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT]) <= 20)
+            return int(solid.sum())
+        near_r, near_c = geo.dilate(rk, 6), geo.dilate(ck, 6)
+        added = ck & extra & near_r
+        lost = rk & miss & near_c
+        stray = (ck & extra & ~near_r).sum() + (rk & miss & ~near_c).sum()
+        if stray > 0.25 * max(added.sum() + lost.sum(), 1):
+            return None  # marks moved away from the path: values, not markers
+        if added.sum() > 2 * lost.sum() and blobs(added) >= 3:
+            return "added"
+        if lost.sum() > 2 * added.sum() and blobs(lost) >= 3:
+            return "lost"
+        return None
+
+    @staticmethod
     def _other_width(rk: np.ndarray, ck: np.ndarray, recall: float, precision: float) -> str | None:
         """'thicker' or 'thinner' when the candidate draws the reference's path (masks ``rk``, ``ck`` of one colour)
         with another stroke width: the thinner mask lies along the thicker one, grown by half the width gap."""
@@ -1010,15 +1160,52 @@ class ChartComparer(Comparer):
         return bool(diff.mean(axis=1).max() >= 0.4 or diff.mean(axis=0).max() >= 0.4)
 
     def _residual(self, ctx: _Ctx) -> None:
-        """Differences no detector explained: one low-severity finding per large region, so nothing passes silently."""
+        """Differences no detector explained: one low-severity finding per large region, so nothing passes silently,
+        named by where it lies: over a reference text (its size or font), along a reference path (its markers or
+        dashes), or elsewhere (a few marks)."""
         if ctx.errors:
             return
         mask = (ctx.missing | ctx.extra) & ~ctx.explained
-        regs, _ = geo.regions(mask, min_area=int(T["min_region_px"]) * 6, join=6)
+        if ctx.other_resolution:  # 1-px slivers along edges are resampling, not marks
+            mask &= geo.dilate(geo.erode(ctx.missing | ctx.extra, 1), 1)
+        regs, labels = geo.regions(mask, min_area=int(T["min_region_px"]) * 6, join=6)
         for r in regs[:2]:
             panel = _panel_of(ctx.panels, r.box) if ctx.panels else None
             inside = panel is not None and box_iou(r.box, ctx.panels[panel]) > 0 and \
                 ctx.panels[panel][0] <= (r.box[0] + r.box[2]) / 2 <= ctx.panels[panel][2]
-            rule = "chart.values_minor"
-            ctx.errors.append(finding(rule, "Some marks differ from the reference here.",
-                                      ctx.panel_name(panel) + ("plot area" if inside else "figure"), ctx.cand_box(r.box)))
+            where = ctx.panel_name(panel) + ("plot area" if inside else "figure")
+            here = (labels == r.label) & mask
+            text = self._over_text(ctx, here)
+            if text is not None:
+                ctx.errors.append(finding("chart.text_style", f"The text '{text.text}' is drawn at another size or in "
+                                          "another font than in the reference.", where, ctx.cand_box(r.box)))
+                continue
+            rule, desc = self._along_path(ctx, here)
+            ctx.errors.append(finding(rule, desc, where, ctx.cand_box(r.box)))
+
+    def _over_text(self, ctx: _Ctx, here: np.ndarray) -> TextBox | None:
+        """The reference text line under most of the differing pixels ``here`` (its box grown by half its height)."""
+        total = max(int(here.sum()), 1)
+        h, w = here.shape
+        for t in self._texts(ctx.ref):
+            g = 0.5 * (t.box[3] - t.box[1])
+            x0, y0 = int(max(0, t.box[0] - g)), int(max(0, t.box[1] - g))
+            x1, y1 = int(min(w, t.box[2] + g)), int(min(h, t.box[3] + g))
+            if x1 > x0 and y1 > y0 and here[y0:y1, x0:x1].sum() >= 0.6 * total:
+                return t
+        return None
+
+    def _along_path(self, ctx: _Ctx, here: np.ndarray) -> tuple[str, str]:
+        """(rule, description) of a small difference: markers added on (or removed from) a path both images draw,
+        the path's dashes, or changed marks."""
+        miss, extra = int((here & ctx.missing).sum()), int((here & ctx.extra).sum())
+        box = geo.box_of(geo.dilate(here, 8))
+        sl = np.s_[box[1]:box[3], box[0]:box[2]]
+        rink, cink = self._ink(ctx.rn)[sl], self._ink(ctx.cn)[sl]
+        m, e = (here & ctx.missing)[sl], (here & ctx.extra)[sl]
+        if extra >= 2 * miss and (e & geo.dilate(rink & ~e, 6)).sum() >= 0.85 * extra:
+            return "chart.markers", "Markers are drawn on a path where the reference has none (or other ones)."
+        if miss >= 2 * extra and (m & geo.dilate(cink & ~m, 6)).sum() >= 0.85 * miss and \
+                (rink & geo.dilate(cink, 8)).sum() >= 0.8 * rink.sum():
+            return "chart.line_style", "A line is drawn with another dash pattern (or without its markers)."
+        return "chart.values_minor", "Some marks differ from the reference here."

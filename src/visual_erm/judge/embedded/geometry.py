@@ -104,6 +104,14 @@ def dilate(mask: np.ndarray, px: int) -> np.ndarray:
     return cv2.dilate(mask.astype(np.uint8), k).astype(bool)
 
 
+def erode(mask: np.ndarray, px: int) -> np.ndarray:
+    """Binary erosion of a bool mask by a square of half-size ``px``."""
+    if px <= 0:
+        return mask
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * px + 1, 2 * px + 1))
+    return cv2.erode(mask.astype(np.uint8), k).astype(bool)
+
+
 def line_masks(mask: np.ndarray, *, min_length: int) -> tuple[np.ndarray, np.ndarray]:
     """``(horizontal, vertical)``: pixels of ``mask`` on straight runs at least ``min_length`` px long."""
     m = mask.astype(np.uint8)

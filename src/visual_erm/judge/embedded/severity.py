@@ -45,6 +45,7 @@ RULES: dict[str, Rule] = {r_name: r for r_name, r in {
     "chart.text_extra": Rule("chart", "text_error", 2, "a text the reference does not have (e.g. 'CORRECT' written on it)"),
     "chart.tick_rotation": Rule("chart", "text_error", 1, "tick labels drawn at another angle (same values)"),
     "chart.text_moved": Rule("chart", "text_error", 1, "same text in another place"),
+    "chart.text_style": Rule("chart", "text_error", 1, "same text drawn at another size, weight or font"),
     "chart.legend_missing": Rule("chart", "text_error", 2, "the legend box of the reference is absent"),
     "chart.legend_extra": Rule("chart", "text_error", 1, "a legend the reference does not have"),
     # --- chart: style ---
