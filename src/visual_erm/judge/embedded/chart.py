@@ -49,6 +49,7 @@ class _Ctx:
     axis_changed: set = field(default_factory=set)
     follows_data: list = field(default_factory=list)  # (text finding, panel): dropped when the panel's data changed
     other_resolution: bool = False
+    native_text: dict = field(default_factory=dict)  # reference line index -> share of its ink changed at full size
 
     def cand_box(self, box) -> list[float]:
         """A work-frame box in candidate pixels."""
@@ -163,6 +164,10 @@ def _direction(pairs: list[tuple[float, float]]) -> int:
     return 0
 
 
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
 def _is_number(text: str) -> bool:
     return bool(_NUMERIC.match(text)) and any(c.isdigit() for c in text)
 
@@ -223,7 +228,8 @@ class ChartComparer(Comparer):
     # ---------------- analysis (pure; the reference's is cached) ----------------
     def analyse(self, image: np.ndarray) -> Analysis:
         a = Analysis(task="chart", image=image, key="")
-        a.features["norm"] = normalize(image, work_side=self.config.work_side, tolerance=int(T["ink_tolerance"]))
+        a.features["norm"] = normalize(image, work_side=self.config.work_side, tolerance=int(T["ink_tolerance"]),
+                                       unwrap=True)
         return a
 
     def _frames(self, a: Analysis, norm: Normalized) -> list:
@@ -232,7 +238,7 @@ class ChartComparer(Comparer):
     def _align(self, ref: Analysis, rn: Normalized, cand: Analysis, size: tuple[int, int]) -> Normalized:
         """The candidate in the reference's work frame: by its content box, then refined on the axes frames when
         both show the same number (a longer label or a wider margin then moves nothing inside the plots)."""
-        cn = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]))
+        cn = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]), unwrap=True)
         rf = self._frames(ref, rn)
         if not rf:
             return cn
@@ -328,8 +334,13 @@ class ChartComparer(Comparer):
         ctx.errors = errors
         if self.enabled("background"):
             self._background(ctx)
-        if int(missing.sum() + extra.sum()) < T["min_region_px"]:
-            return errors
+        if self.enabled("text"):
+            ctx.native_text = self._native_text_changes(ctx)
+        if int(missing.sum() + extra.sum()) < T["min_region_px"] and not ctx.native_text:
+            if self.enabled("series"):  # the same pixels up to 2 px: only a dash pattern can still differ
+                for i in range(max(1, len(panels))):
+                    self._series(ctx, i)
+            return ctx.errors
         if self.enabled("layout") and self._layout(ctx):
             if self.enabled("text"):
                 self._extra_text(ctx)
@@ -446,7 +457,7 @@ class ChartComparer(Comparer):
         h, w = diff.shape
         ref_lines: set[int] = set()  # changed tick labels read from the reference (not extra candidate text)
         tight = np.zeros_like(diff)  # the text boxes themselves (the explained zone adds a drift margin)
-        for t, (panel, role) in zip(texts, _text_roles(ctx.panels, texts)):
+        for idx, (t, (panel, role)) in enumerate(zip(texts, _text_roles(ctx.panels, texts))):
             x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
                               int(min(h, t.box[3] + 2)))
             if x1 <= x0 or y1 <= y0:
@@ -467,7 +478,8 @@ class ChartComparer(Comparer):
                 all_ticks.setdefault((panel, role), []).append(t)
             d = diff[y0:y1, x0:x1].sum()
             ink = max(int(rink[y0:y1, x0:x1].sum()), 1)
-            if d / ink < 0.12:
+            native = idx in ctx.native_text  # small glyphs change too little in the work frame
+            if d / ink < 0.12 and not native:
                 if "tick" in role and d / ink >= 0.03 and diff[y0:y1, x0:x0 + max(3, (x1 - x0) // 3)].sum() >= 0.7 * d:
                     signed_ticks.setdefault((panel, role), []).append(t)  # only the sign moved: an inverted axis?
                 elif "tick" not in role and d > 0 and not ctx.other_resolution and \
@@ -476,10 +488,17 @@ class ChartComparer(Comparer):
                     self._one_glyph_changed(ctx, t, panel, role, diff[y0:y1, x0:x1], d / ink)
                 continue
             if "tick" in role:
+                if d / ink < 0.12 and self._reads_same(ctx, t):
+                    continue  # only the full-size glyph check flagged it, and it reads the same
                 changed_ticks.setdefault((panel, role), []).append(t)
                 ref_lines.add(id(t))
                 continue
-            self._read_line(ctx, t, panel, role, missing_texts)
+            if d / ink < 0.12:  # only the full-size check saw it: a glyph or two changed, else read the whole line
+                n_errors = len(ctx.errors)
+                self._one_glyph_changed(ctx, t, panel, role, diff[y0:y1, x0:x1], 1.0)
+                if len(ctx.errors) > n_errors:
+                    continue
+            self._read_line(ctx, t, panel, role, missing_texts, trust_pixels=not native)
         extra_found = self._extra_text(ctx)
         self._free_non_text(ctx, diff, tight)
         for e in list(extra_found):
@@ -578,8 +597,41 @@ class ChartComparer(Comparer):
         if free.any():
             ctx.explained &= ~(free[labels] & diff)
 
+    def _native_text_changes(self, ctx: _Ctx) -> dict[int, float]:
+        """Reference lines whose glyphs differ at full size (grey cross-correlation, a few px of shift, below
+        ``T['text_native_ncc']``): in small text the work frame's blur and 2-px tolerance find every stroke of '69.4'
+        near one of '51.4'. Only where the text is drawn on the same pixel grid (most lines match exactly): another
+        resolution or a re-laid-out figure changes every glyph a little."""
+        import cv2
+
+        sr = (ctx.rn.frame.scale[0] * ctx.rn.frame.scale[1]) ** 0.5
+        sc = (ctx.cn.frame.scale[0] * ctx.cn.frame.scale[1]) ** 0.5
+        if abs(sr / max(sc, 1e-9) - 1.0) > 0.02:
+            return {}
+        scores: dict[int, float] = {}
+        W, H = ctx.cand.size
+        for i, t in enumerate(self._texts(ctx.ref)):
+            rx0, ry0, rx1, ry1 = (int(round(v)) for v in ctx.rn.to_source(t.box, clip_to=ctx.ref.size))
+            cx0, cy0, cx1, cy1 = (int(round(v)) for v in ctx.cand_box(t.box))
+            if rx1 - rx0 < 4 or ry1 - ry0 < 4:
+                continue
+            tpl = cv2.cvtColor(np.ascontiguousarray(ctx.ref.image[ry0:ry1, rx0:rx1]), cv2.COLOR_RGB2GRAY)
+            m = 3 + int(0.3 * (ry1 - ry0))  # labels of a re-laid-out figure drift a few px from the global fit
+            area = ctx.cand.image[max(0, cy0 - m):min(H, cy0 + (ry1 - ry0) + m), max(0, cx0 - m):min(W, cx0 + (rx1 - rx0) + m)]
+            if tpl.std() < 8 or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
+                continue
+            scores[i] = float(cv2.matchTemplate(cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY), tpl,
+                                                cv2.TM_CCOEFF_NORMED).max())
+        if not scores or float(np.median(list(scores.values()))) < T["text_native_grid"]:
+            return {}  # the text is laid out afresh (another figure size or margin): sub-pixel places differ
+        return {i: 1.0 - v for i, v in scores.items() if v < T["text_native_ncc"]}
+
+    def _reads_same(self, ctx: _Ctx, t: TextBox) -> bool:
+        text = self._recognize(ctx, t.box)[0]
+        return max(text_similarity(t.text, text), text_similarity(self._ref_reading(ctx, t), text)) >= T["text_same"]
+
     def _read_line(self, ctx: _Ctx, t: TextBox, panel: int | None, role: str,
-                   missing_texts: list[tuple[TextBox, int | None, str]]) -> None:
+                   missing_texts: list[tuple[TextBox, int | None, str]], *, trust_pixels: bool = True) -> None:
         """Read a reference line whose pixels changed in the candidate: changed (an error now), or gone (appended to
         ``missing_texts``, to be told apart from a moved line once every line is read)."""
         h, w = ctx.missing.shape
@@ -592,7 +644,7 @@ class ChartComparer(Comparer):
         loc = ctx.panel_name(panel) + role
         if sim >= T["text_same"]:
             return
-        if cand_ink > 0.01 and self._same_glyphs(ctx, t.box):
+        if trust_pixels and cand_ink > 0.01 and self._same_glyphs(ctx, t.box):
             return  # OCR misread small glyphs of another resolution; the pixels show the same line
         if text:
             wide_text, wide_sim = self._drifted_reading(ctx, t, ref_text)
@@ -606,7 +658,8 @@ class ChartComparer(Comparer):
         if not text:
             missing_texts.append((t, panel, role))
         else:
-            rule = "chart.text_changed_minor" if sim >= T["text_minor"] else "chart.text_changed"
+            minor = sim >= T["text_minor"] and _digits(text) == _digits(t.text)  # a changed number is no typo
+            rule = "chart.text_changed_minor" if minor else "chart.text_changed"
             ctx.errors.append(finding(rule, f"The {role} reads '{text}' instead of '{t.text}'.", loc,
                                       ctx.cand_box(t.box)))
             if "plot area" in role and _is_number(t.text) and _is_number(text):
@@ -644,7 +697,8 @@ class ChartComparer(Comparer):
             return
         if sim < T["text_minor"]:
             return  # a misreading of the crop, not one changed glyph
-        ctx.errors.append(finding("chart.text_changed_minor", f"The {role} reads '{text}' instead of '{t.text}'.",
+        rule = "chart.text_changed_minor" if _digits(text) == _digits(t.text) else "chart.text_changed"
+        ctx.errors.append(finding(rule, f"The {role} reads '{text}' instead of '{t.text}'.",
                                   ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
 
     def _axis_inverted(self, ctx: _Ctx, ticks: list[TextBox], axis: str) -> bool:
@@ -813,8 +867,14 @@ class ChartComparer(Comparer):
     def _background(self, ctx: _Ctx) -> None:
         rb, cb = ctx.rn.background, ctx.cn.background
         if float(delta_e(rgb_to_lab(rb), rgb_to_lab(cb))) > 6.0:
-            ctx.errors.append(finding("chart.background", f"The figure background is {color_name(cb)} instead of "
-                                      f"{color_name(rb)}.", "figure background", [0.0, 0.0, *map(float, ctx.cand.size)]))
+            # The border's colour differs; the figure's own is what most of the content box shows (a white margin
+            # around a tinted figure is margin, not another background).
+            rb, cb = self._mode_color(ctx.rn.image), self._mode_color(ctx.cn.image)
+        if float(delta_e(rgb_to_lab(rb), rgb_to_lab(cb))) > 6.0:
+            rn_, cn_ = color_name(rb), color_name(cb)
+            what = f"{cn_} instead of {rn_}" if rn_ != cn_ else f"another shade of {rn_} than in the reference"
+            ctx.errors.append(finding("chart.background", f"The figure background is {what}.", "figure background",
+                                      [0.0, 0.0, *map(float, ctx.cand.size)]))
         for i, _ in enumerate(ctx.panels):
             x0, y0, x1, y1 = self._plot_area(ctx, i)
             r = self._mode_color(ctx.rn.image[y0:y1, x0:x1])
@@ -835,14 +895,15 @@ class ChartComparer(Comparer):
         miss = ctx.missing[y0:y1, x0:x1] & unexplained
         extra = ctx.extra[y0:y1, x0:x1] & unexplained
         diff = miss | extra
-        if diff.sum() < T["min_region_px"]:
-            return
+        quiet = bool(diff.sum() < T["min_region_px"])  # then only dash patterns, which the tolerant diff cannot see
         miss_near, extra_near = geo.dilate(miss, 2), geo.dilate(extra, 2)
         R = ctx.rn.image[y0:y1, x0:x1]
         C = ctx.cn.image[y0:y1, x0:x1]
         keep = ~ctx.explained[y0:y1, x0:x1]
         rlab, clab = rgb_to_lab(R), rgb_to_lab(C)
         rbg, cbg = self._mode_color(R), self._mode_color(C)
+        rink = np.abs(R.astype(np.int16) - rbg.astype(np.int16)).max(axis=2) > T["ink_tolerance"]
+        cink = np.abs(C.astype(np.int16) - cbg.astype(np.int16)).max(axis=2) > T["ink_tolerance"]
         rdata = self._data_mask(R, rlab, rbg) & keep
         cdata = self._data_mask(C, clab, cbg) & keep
         loc = ctx.panel_name(i if ctx.panels else None) + "plot area"
@@ -853,13 +914,13 @@ class ChartComparer(Comparer):
 
         n_r, n_c = int(rdata.sum()), int(cdata.sum())
         area = R.shape[0] * R.shape[1]
-        if self._same_image_other_colormap(R, C):
+        if not quiet and self._same_image_other_colormap(R, C):
             ctx.errors[:] = [e for e in ctx.errors if not (e.location == loc and e.description.startswith("The plot "
                                                                                                       "background"))]
             ctx.errors.append(finding("chart.series_color", "The image is drawn with another colour map than the "
                                       "reference.", loc, cbox((0, 0, R.shape[1], R.shape[0]))))
             return
-        if (self.enabled("overplot") and n_c > T["overplot_ratio"] * max(n_r, 1) and n_c > 0.2 * area
+        if (not quiet and self.enabled("overplot") and n_c > T["overplot_ratio"] * max(n_r, 1) and n_c > 0.2 * area
                 and geo.stroke_thickness(cdata) < 9):  # filled bars are another chart type, not over-plotting
             ctx.errors.append(finding("chart.overplot", "The plot area is covered with far more marks than the reference "
                                       "shows, hiding the actual data.", loc, cbox((0, 0, R.shape[1], R.shape[0]))))
@@ -889,6 +950,14 @@ class ChartComparer(Comparer):
                 continue  # the anti-aliased fringe of a stronger colour already looked at, not a series
             masks[k] = rk
             name = color_name(rp.rgb[k])
+            dash = self._dash_change(rk, ck, rink, cink, 0.4 if ctx.other_resolution else 0.25) if n_ck else None
+            if dash is not None:
+                ctx.errors.append(finding("chart.line_style", f"The {name} line is drawn {dash} in the reference.", loc,
+                                          cbox(geo.box_of(rk | ck))))
+                found += 1
+                continue
+            if quiet:
+                continue
             touched = (rk & geo.dilate(diff, 1)).sum() / n_rk
             if touched < 0.2 and n_ck >= 0.15 * n_rk and ((rk | ck) & diff).sum() < 8 * T["min_region_px"]:
                 continue
@@ -998,6 +1067,8 @@ class ChartComparer(Comparer):
             found += 1
         if not type_reported:
             ctx.errors.extend(thick_missing)
+        if quiet:
+            return
         for j in range(len(cp)):
             if j in used_c or found >= 5 or i in ctx.axis_changed:
                 continue
@@ -1075,6 +1146,30 @@ class ChartComparer(Comparer):
             return "lines", "separate points (a scatter plot)"
         if dots_along(ck, rk):
             return "separate points", "a connected line"
+        return None
+
+    @staticmethod
+    def _dash_change(rk: np.ndarray, ck: np.ndarray, rink: np.ndarray, cink: np.ndarray, min_bare: float) -> str | None:
+        """'dashed or dotted where it is solid' (or the reverse) when one colour's thin path is the same in both
+        images but one leaves many short stretches of it bare (background, not just another shade: JPEG and
+        resampling shift colours but leave ink): gaps of 2-5 px, which a 2-px tolerant difference bridges."""
+        import cv2
+
+        if geo.stroke_thickness(rk) > 4.5 or geo.stroke_thickness(ck) > 4.5:
+            return None
+
+        def pieces(m: np.ndarray) -> int:
+            n, _, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
+            return int((stats[1:, cv2.CC_STAT_AREA] >= 2).sum())
+        same_path = (ck & geo.dilate(rk, 2)).sum() >= 0.85 * ck.sum() and (rk & geo.dilate(ck, 4)).sum() >= 0.85 * rk.sum()
+        if not same_path:
+            return None
+        pr, pc = pieces(rk), pieces(ck)
+        for path, other_ink, broken, says in ((rk, cink, pc >= max(10, 3 * pr), "dashed or dotted where it is solid"),
+                                              (ck, rink, pr >= max(10, 3 * pc), "solid where it is dashed or dotted")):
+            bare = path & ~other_ink
+            if broken and bare.sum() >= min_bare * path.sum() and pieces(bare) >= 8:
+                return says
         return None
 
     @staticmethod

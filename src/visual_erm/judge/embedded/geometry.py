@@ -168,7 +168,36 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
         for b in filled:
             if all(box_overlap(b, f) < 0.5 for f in frames):
                 frames.append(b)
+        if not frames and dark < 200:
+            frames = _light_frames(image, min_side=min_side, min_cover=min_cover)
     return sort_reading_order(frames)
+
+
+def _light_frames(image: np.ndarray, *, min_side: int, min_cover: float) -> list[Box]:
+    """Plot areas of styles without dark spines, when no dark frame is found: light grey spines (seaborn's
+    whitegrid) or a tinted plot area with white grid lines (ggplot). Only large boxes count (a tenth of the image
+    each), so a light bar is not taken for a subplot."""
+    h, w = image.shape[:2]
+    big = 0.1 * h * w
+    found = [f for f in axes_frames(image, dark=235, min_side=min_side, min_cover=min_cover)
+             if (f[2] - f[0]) * (f[3] - f[1]) >= big and (f[2] - f[0]) * (f[3] - f[1]) < 0.9 * h * w]
+    if found:
+        return found
+    border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+    bg = np.median(border, axis=0)
+    tint = np.abs(image.astype(np.int16) - bg.astype(np.int16)).max(axis=2) > 8
+    tint = cv2.morphologyEx(tint.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))  # white grid lines
+    tint = cv2.morphologyEx(tint, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8)).astype(bool)  # text and ticks
+    regs, labels = regions(tint, min_area=int(big))
+    out = []
+    for r in regs:
+        x0, y0, x1, y1 = r.box
+        if r.width < 2 * min_side or r.height < min_side or r.width * r.height > 0.9 * h * w:
+            continue
+        comp = labels[y0:y1, x0:x1] == r.label
+        if comp.mean() >= 0.9 and min(comp[1].mean(), comp[-2].mean(), comp[:, 1].mean(), comp[:, -2].mean()) >= 0.95:
+            out.append((x0, y0, x1, y1))
+    return out
 
 
 def box_overlap(a: Box, b: Box) -> float:

@@ -104,8 +104,25 @@ def work_size(box: tuple[int, int, int, int], work_side: int) -> tuple[int, int]
     return max(1, round(w * s)), max(1, round(h * s))
 
 
+def _unwrapped(image: np.ndarray, box: tuple[int, int, int, int], bg: np.ndarray,
+               tolerance: int) -> tuple[tuple[int, int, int, int], np.ndarray]:
+    """(content box, background) of a tinted figure inside a margin of another colour (a white border around a
+    beige figure): the content box's own edge is one uniform colour other than the margin's."""
+    crop = image[box[1]:box[3], box[0]:box[2]]
+    if min(crop.shape[:2]) < 16:
+        return box, bg
+    inner = background_color(crop)
+    if int(np.abs(inner.astype(np.int16) - bg.astype(np.int16)).max()) <= tolerance:
+        return box, bg
+    ring = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]]).astype(np.int16)
+    if (np.abs(ring - inner.astype(np.int16)).max(axis=1) <= tolerance).mean() < 0.9:
+        return box, bg  # the content just reaches the edge: no second frame
+    ib = content_box(crop, background=inner, tolerance=tolerance)
+    return (box[0] + ib[0], box[1] + ib[1], box[0] + ib[2], box[1] + ib[3]), inner
+
+
 def normalize(image: np.ndarray, *, size: tuple[int, int] | None = None, work_side: int = 640, pad: int = 8,
-              tolerance: int = 24) -> Normalized:
+              tolerance: int = 24, unwrap: bool = False) -> Normalized:
     """Crop ``image`` to its content box and scale the content to ``size=(w, h)`` (default: longest side ``work_side``).
 
     Args:
@@ -115,9 +132,13 @@ def normalize(image: np.ndarray, *, size: tuple[int, int] | None = None, work_si
         work_side: used when ``size`` is None.
         pad: background margin added around the content, so strokes on the edge keep their neighbourhood.
         tolerance: max channel difference from the background that still counts as background.
+        unwrap: a tinted figure inside a margin of another colour is cropped to the figure, whose colour is then
+            the background (a white margin added around a beige chart changes nothing).
     """
     bg = background_color(image)
     box = content_box(image, background=bg, tolerance=tolerance)
+    if unwrap:
+        box, bg = _unwrapped(image, box, bg, tolerance)
     w, h = size or work_size(box, work_side)
     crop = image[box[1]:box[3], box[0]:box[2]]
     scaled = resize(np.ascontiguousarray(crop), w, h)

@@ -102,6 +102,8 @@ THRESHOLDS: dict[str, float] = {
     "text_same": 0.90,              # string similarity at or above which two texts are the same
     "text_minor": 0.75,             # at or above (and below text_same): a minor text change
     "text_glyph_ncc": 0.85,         # grey cross-correlation of a text crop (shift allowed) at or above which it is unchanged
+    "text_native_ncc": 0.93,        # a line at full size on the same pixel grid is unchanged at or above ('51.4' vs '69.4': 0.81)
+    "text_native_grid": 0.98,       # median of those scores at or above which the text is on the same pixel grid
     "text_moved_px": 24,            # work-frame px a text may move before it is 'in another place'
     "panel_shift_gain": 0.85,       # a plot area is shifted (<= 3 px) only if that leaves this share of its grey difference
     "resolution_fade": 0.5,         # at another resolution a stroke may be this much fainter (share towards its 7x7 surroundings)
