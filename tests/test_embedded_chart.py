@@ -311,3 +311,64 @@ def test_one_letter_typo_in_a_long_title(judge, ref):
     v = verdict(judge, base, draw(title="Quarterly sales of the northern regiqn"))
     assert "text_error" in cats(v), v.errors
     assert verdict(judge, base, draw(title="Quarterly sales of the northern region", dpi=150)).severity_sum <= 1
+
+
+def draw_bars(*, xlabel="Performance", value_label="51.4", markers=False, linestyle="-", pad=0, facecolor="white"):
+    """A small horizontal bar chart with value labels and a thin reference line, in the shape of real outputs."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100, facecolor=facecolor)
+    names = ["Tom", "Dick", "Harry", "Slim", "Jim"]
+    vals = [45.8, 48.7, 51.4, 53.7, 56.6]
+    bars = ax.barh(names, vals, color="tab:green")
+    labels = [f"{v}" for v in vals]
+    labels[2] = value_label
+    ax.bar_label(bars, labels, fontsize=8, padding=2)
+    ax.plot([20, 22, 25, 23, 28], np.arange(5), color="tab:red", lw=1.5, linestyle=linestyle,
+            marker="o" if markers else None)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    ax.set_xlim(0, 65)
+    img = figure_rgb(fig, dpi=100)
+    if pad:
+        out = np.full((img.shape[0] + 2 * pad, img.shape[1] + 2 * pad, 3), 255, np.uint8)
+        out[pad:-pad, pad:-pad] = img
+        img = out
+    return img
+
+
+def test_axis_label_close_below_tick_labels_is_missed_when_gone(judge):
+    v = verdict(judge, draw_bars(), draw_bars(xlabel=None))
+    assert any(e.category == "text_error" and "Performance" in e.description for e in v.errors), v.errors
+
+
+def test_small_changed_value_label_is_a_text_error(judge):
+    # '51.4' -> '69.4' in 8-pt text: the work frame's blur and 2-px tolerance see no difference; the full-size
+    # glyph check on the same pixel grid does, and the changed number is never called a typo.
+    v = verdict(judge, draw_bars(), draw_bars(value_label="69.4"))
+    assert any(e.category == "text_error" and e.severity >= 2 and "69.4" in e.description for e in v.errors), v.errors
+
+
+def test_markers_and_dashes_on_a_path_are_style_errors(judge):
+    base = draw_bars()
+    marked = verdict(judge, base, draw_bars(markers=True))
+    assert marked.errors and max(marked.errors, key=lambda e: e.severity).category == "style_error", marked.errors
+    dashed = verdict(judge, base, draw_bars(linestyle=":"))
+    assert dashed.errors and {e.category for e in dashed.errors} == {"style_error"}, dashed.errors
+
+
+def test_white_margin_around_a_tinted_figure_is_clean(judge):
+    tinted = draw_bars(facecolor="#fdf6e3")
+    v = verdict(judge, tinted, draw_bars(facecolor="#fdf6e3", pad=8))
+    assert v.severity_sum <= 1, v.errors
+
+
+def test_inverted_axis_that_autoscaled_to_other_ticks(judge):
+    def wave(invert):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        t = np.linspace(0.25, 0.95, 12)
+        ax.scatter(t, t ** 1.5, s=60)
+        if invert:
+            ax.invert_yaxis()
+            ax.set_ylim(1.02, 0.12)  # the same data, other ticks than the autoscaled reference
+        return figure_rgb(fig)
+    v = verdict(judge, wave(False), wave(True))
+    assert any("inverted" in e.description for e in v.errors), v.errors

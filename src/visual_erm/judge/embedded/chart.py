@@ -536,8 +536,8 @@ class ChartComparer(Comparer):
                     continue
                 ctx.axis_changed.add(panel)
                 ctx.axis_changed.update(_sharing_panels(ctx.panels, panel, axis, all_ticks))
-                if len(changed) >= total - 1 and (self._axis_inverted(ctx, all_ticks[(panel, role)], axis) or
-                                                  self._axis_runs_backwards(ctx, all_ticks[(panel, role)], axis, panel)):
+                if (len(changed) >= total - 1 and self._axis_inverted(ctx, all_ticks[(panel, role)], axis)) or \
+                        self._axis_runs_backwards(ctx, all_ticks[(panel, role)], axis, panel):
                     ctx.errors.append(finding("chart.axis_scale", f"The {axis} is inverted: its tick values run the "
                                               "other way than in the reference.", ctx.panel_name(panel) + role,
                                               ctx.cand_box(box)))
@@ -1106,10 +1106,21 @@ class ChartComparer(Comparer):
         if recoloured < 3:
             return False  # one colour swapped (a background): the background detector's finding
         er, ec = edges(R), edges(C)
-        if er.sum() < 50 or ec.sum() < 50:
-            return False
-        agree = min((er & geo.dilate(ec, 2)).sum() / er.sum(), (ec & geo.dilate(er, 2)).sum() / ec.sum())
-        return agree >= 0.6
+        if er.sum() >= 50 and ec.sum() >= 50:
+            agree = min((er & geo.dilate(ec, 2)).sum() / er.sum(), (ec & geo.dilate(er, 2)).sum() / ec.sum())
+            if agree >= 0.6:
+                return True
+        # A smooth field has few edges: then the candidate's colour must be a function of the reference's (each
+        # reference colour maps to one candidate colour), as one colour map traded for another makes it.
+        clab = rgb_to_lab(c)
+        f = (r // 12).astype(np.int32)
+        fine = f[..., 0] * 484 + f[..., 1] * 22 + f[..., 2]
+        spread, weight = 0.0, 0
+        for v, n in zip(*np.unique(fine, return_counts=True)):
+            if n >= 0.005 * fine.size:
+                spread += float(np.linalg.norm(clab[fine == v].std(axis=0))) * n
+                weight += n
+        return weight >= 0.7 * fine.size and spread / weight < 6.0
 
     @staticmethod
     def _kind_changed(rk: np.ndarray, ck: np.ndarray) -> bool:
@@ -1293,7 +1304,8 @@ class ChartComparer(Comparer):
     def _along_path(self, ctx: _Ctx, here: np.ndarray) -> tuple[str, str]:
         """(rule, description) of a small difference: markers added on (or removed from) a path both images draw,
         the path's dashes, or changed marks."""
-        miss, extra = int((here & ctx.missing).sum()), int((here & ctx.extra).sum())
+        # A pixel in both masks is drawn over (a marker on a bar): it counts as added, not as lost.
+        miss, extra = int((here & ctx.missing & ~ctx.extra).sum()), int((here & ctx.extra).sum())
         box = geo.box_of(geo.dilate(here, 8))
         sl = np.s_[box[1]:box[3], box[0]:box[2]]
         rink, cink = self._ink(ctx.rn)[sl], self._ink(ctx.cn)[sl]
