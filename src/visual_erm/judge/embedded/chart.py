@@ -24,7 +24,7 @@ from visual_erm.judge.embedded.color import (
     palette,
     rgb_to_lab,
 )
-from visual_erm.judge.embedded.normalize import Normalized, box_iou, fit_frame, normalize, resize, warp
+from visual_erm.judge.embedded.normalize import Normalized, box_iou, far_from, fit_frame, normalize, resize, warp
 from visual_erm.judge.embedded.ocr import TextBox, get_ocr, normalize_text, text_similarity
 from visual_erm.judge.embedded.severity import THRESHOLDS as T
 from visual_erm.judge.embedded.severity import finding
@@ -50,6 +50,14 @@ class _Ctx:
     follows_data: list = field(default_factory=list)  # (text finding, panel): dropped when the panel's data changed
     other_resolution: bool = False
     native_text: dict = field(default_factory=dict)  # reference line index -> share of its ink changed at full size
+
+    def ink(self, which: str) -> np.ndarray:
+        """Ink mask of the reference ('r') or candidate ('c') work image, computed once per comparison."""
+        key = "_ink_" + which
+        if key not in self.__dict__:
+            n = self.rn if which == "r" else self.cn
+            self.__dict__[key] = far_from(n.image, n.background) > T["ink_tolerance"]
+        return self.__dict__[key]
 
     def cand_box(self, box) -> list[float]:
         """A work-frame box in candidate pixels."""
@@ -448,7 +456,7 @@ class ChartComparer(Comparer):
     def _text(self, ctx: _Ctx) -> None:
         texts = self._texts(ctx.ref)
         diff = ctx.missing | ctx.extra
-        rink = geo.dilate(self._ink(ctx.rn), 1)
+        rink = geo.dilate(ctx.ink("r"), 1)
         neutral_ink = None
         missing_texts: list[tuple[TextBox, int | None, str]] = []
         changed_ticks: dict[tuple[int | None, str], list[TextBox]] = {}
@@ -466,8 +474,8 @@ class ChartComparer(Comparer):
             if bh > max(28, 0.25 * bw) and bw > max(28, 0.25 * bh):
                 # A slanted line of text: its upright box covers marks beside the glyphs; only grey ink is text.
                 if neutral_ink is None:
-                    neutral_ink = (self._ink(ctx.rn) & (chroma(rgb_to_lab(ctx.rn.image)) < NEUTRAL_CHROMA)) | \
-                        (self._ink(ctx.cn) & (chroma(rgb_to_lab(ctx.cn.image)) < NEUTRAL_CHROMA))
+                    neutral_ink = (ctx.ink("r") & (chroma(rgb_to_lab(ctx.rn.image)) < NEUTRAL_CHROMA)) | \
+                        (ctx.ink("c") & (chroma(rgb_to_lab(ctx.cn.image)) < NEUTRAL_CHROMA))
                 sl = np.s_[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3]
                 ctx.explained[sl] |= geo.dilate(neutral_ink[sl], 2)
             else:
@@ -637,7 +645,7 @@ class ChartComparer(Comparer):
         h, w = ctx.missing.shape
         x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
                           int(min(h, t.box[3] + 2)))
-        cand_ink = self._ink(ctx.cn)[y0:y1, x0:x1].mean()
+        cand_ink = ctx.ink("c")[y0:y1, x0:x1].mean()
         text, score = self._recognize(ctx, t.box) if cand_ink > 0.01 else ("", 0.0)
         ref_text = self._ref_reading(ctx, t)
         sim = max(text_similarity(t.text, text), text_similarity(ref_text, text)) if text else 0.0
@@ -718,7 +726,7 @@ class ChartComparer(Comparer):
         if crop.size == 0:
             return False
         ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
-        ink = np.abs(crop.astype(np.int16) - crop[0, 0].astype(np.int16)).max(axis=2) > 60
+        ink = far_from(crop, crop[0, 0]) > 60
         gap = 2 if k == 1 else max(3, int(0.5 * h * crop.shape[0] / max(band[3] - band[1], 1)))
         spans = _ink_spans(ink.any(axis=k), gap=gap)  # one label per span: rows (y) or columns (x)
         if len(spans) != len(ref):
@@ -751,7 +759,7 @@ class ChartComparer(Comparer):
         crop = ctx.cand.image[int(max(0, y0)):int(np.ceil(y1)), int(max(0, x0)):int(np.ceil(x1))]
         if crop.size == 0:
             return False
-        ink = np.abs(crop.astype(np.int16) - crop[0, 0].astype(np.int16)).max(axis=2) > 60
+        ink = far_from(crop, crop[0, 0]) > 60
         scale = crop.shape[0] / max(band[3] - band[1], 1)
         gap = 2 if k == 1 else max(3, int(0.5 * h * scale))
         spans = _ink_spans(ink.any(axis=k), gap=gap)
@@ -845,10 +853,6 @@ class ChartComparer(Comparer):
                 return True
         return False
 
-    @staticmethod
-    def _ink(n: Normalized) -> np.ndarray:
-        return np.abs(n.image.astype(np.int16) - n.background.astype(np.int16)).max(axis=2) > T["ink_tolerance"]
-
     def _plot_area(self, ctx: _Ctx, i: int):
         h, w = ctx.missing.shape
         if not ctx.panels:
@@ -858,7 +862,7 @@ class ChartComparer(Comparer):
 
     @staticmethod
     def _mode_color(img: np.ndarray) -> np.ndarray:
-        px = img.reshape(-1, 3)
+        px = (img[::2, ::2] if img.shape[0] * img.shape[1] > 4096 else img).reshape(-1, 3)  # every 4th px is plenty
         q = (px >> 3).astype(np.int32)
         codes = (q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2]
         top = np.argmax(np.bincount(codes, minlength=32768))
@@ -885,7 +889,7 @@ class ChartComparer(Comparer):
                                           ctx.cand_box((x0, y0, x1, y1))))
 
     def _data_mask(self, img: np.ndarray, lab: np.ndarray, bg: np.ndarray) -> np.ndarray:
-        far = np.abs(img.astype(np.int16) - bg.astype(np.int16)).max(axis=2) > 40
+        far = far_from(img, bg) > 40
         light_neutral = (chroma(lab) < NEUTRAL_CHROMA) & (lab[..., 0] > 60)
         return far & ~light_neutral
 
@@ -902,8 +906,8 @@ class ChartComparer(Comparer):
         keep = ~ctx.explained[y0:y1, x0:x1]
         rlab, clab = rgb_to_lab(R), rgb_to_lab(C)
         rbg, cbg = self._mode_color(R), self._mode_color(C)
-        rink = np.abs(R.astype(np.int16) - rbg.astype(np.int16)).max(axis=2) > T["ink_tolerance"]
-        cink = np.abs(C.astype(np.int16) - cbg.astype(np.int16)).max(axis=2) > T["ink_tolerance"]
+        rink = far_from(R, rbg) > T["ink_tolerance"]
+        cink = far_from(C, cbg) > T["ink_tolerance"]
         rdata = self._data_mask(R, rlab, rbg) & keep
         cdata = self._data_mask(C, clab, cbg) & keep
         loc = ctx.panel_name(i if ctx.panels else None) + "plot area"
@@ -1256,11 +1260,11 @@ class ChartComparer(Comparer):
         R, C = rn.image[y0:y1, x0:x1], cn.image[y0:y1, x0:x1]
 
         def grey_ink(img):
-            ink = np.abs(img.astype(np.int16) - ChartComparer._mode_color(img).astype(np.int16)).max(axis=2) > 18
+            ink = far_from(img, ChartComparer._mode_color(img)) > 18
             return ink & (chroma(rgb_to_lab(img)) < NEUTRAL_CHROMA)
 
         def bare(img):
-            bg = np.abs(img.astype(np.int16) - ChartComparer._mode_color(img).astype(np.int16)).max(axis=2) <= 18
+            bg = far_from(img, ChartComparer._mode_color(img)) <= 18
             return ~geo.dilate(~bg, 2)
         diff = (grey_ink(R) & bare(C)) | (grey_ink(C) & bare(R))
         return bool(diff.mean(axis=1).max() >= 0.4 or diff.mean(axis=0).max() >= 0.4)
@@ -1308,7 +1312,7 @@ class ChartComparer(Comparer):
         miss, extra = int((here & ctx.missing & ~ctx.extra).sum()), int((here & ctx.extra).sum())
         box = geo.box_of(geo.dilate(here, 8))
         sl = np.s_[box[1]:box[3], box[0]:box[2]]
-        rink, cink = self._ink(ctx.rn)[sl], self._ink(ctx.cn)[sl]
+        rink, cink = ctx.ink("r")[sl], ctx.ink("c")[sl]
         m, e = (here & ctx.missing)[sl], (here & ctx.extra)[sl]
         if extra >= 2 * miss and (e & geo.dilate(rink & ~e, 6)).sum() >= 0.85 * extra:
             return "chart.markers", "Markers are drawn on a path where the reference has none (or other ones)."

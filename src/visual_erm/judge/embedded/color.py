@@ -105,18 +105,21 @@ def palette(image: np.ndarray, *, mask: np.ndarray | None = None, max_colors: in
         keep = chroma(lab) >= NEUTRAL_CHROMA
         lab, centres, cnt = lab[keep], centres[keep], cnt[keep]
     total = float(px.shape[0])
+    k = len(lab)
+    # All pairwise distances in one call (one CIEDE2000 call per colour costs more than the whole matrix).
+    dist = delta_e(np.repeat(lab, k, axis=0), np.tile(lab, (k, 1))).reshape(k, k) if k else np.zeros((0, 0))
+    kept: list[int] = []
     kept_lab: list[np.ndarray] = []
-    kept_w: list[float] = []
     kept_n: list[int] = []
-    for c_lab, n in zip(lab, cnt):
-        if kept_lab:
-            d = delta_e(np.asarray(kept_lab), np.broadcast_to(c_lab, (len(kept_lab), 3)))
+    for i, (c_lab, n) in enumerate(zip(lab, cnt)):
+        if kept:
+            d = dist[i, kept]
             j = int(np.argmin(d))
             if d[j] < merge_delta:
                 kept_n[j] += int(n)
                 continue
+        kept.append(i)
         kept_lab.append(c_lab)
-        kept_w.append(float(n))
         kept_n.append(int(n))
     if not kept_lab:
         return empty

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from visual_erm.judge.embedded.normalize import far_from
+
 Box = tuple[int, int, int, int]
 
 
@@ -141,7 +143,7 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
     A frame is a connected set of long dark horizontal/vertical strokes whose bounding box has at least three sides
     covered over ``min_cover`` of their length. Frames inside another frame (insets count) are kept.
     """
-    g = image.max(axis=2) if image.ndim == 3 else image
+    g = channel_max(np.ascontiguousarray(image)) if image.ndim == 3 else image
     darkm = g < dark
     darkm |= _split_thin_lines(g, dark)
     hm, vm = line_masks(darkm, min_length=min_side)
@@ -185,7 +187,7 @@ def _light_frames(image: np.ndarray, *, min_side: int, min_cover: float) -> list
         return found
     border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
     bg = np.median(border, axis=0)
-    tint = np.abs(image.astype(np.int16) - bg.astype(np.int16)).max(axis=2) > 8
+    tint = far_from(image, bg) > 8
     tint = cv2.morphologyEx(tint.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))  # white grid lines
     tint = cv2.morphologyEx(tint, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8)).astype(bool)  # text and ticks
     regs, labels = regions(tint, min_area=int(big))
@@ -218,7 +220,7 @@ def _filled_plot_areas(image: np.ndarray, darkm: np.ndarray, *, min_side: int) -
     border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
     bg = np.median(border, axis=0)
     dark_figure = bg.max() < 128  # then plot areas are light rectangles on it
-    ink = np.abs(image.astype(np.int16) - bg.astype(np.int16)).max(axis=2) > 40
+    ink = far_from(image, bg) > 40
     ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((7, 7), np.uint8)).astype(bool)  # no ticks
     regs, labels = regions(ink, min_area=min_side * min_side)
     out = []
@@ -279,7 +281,7 @@ def grid_lines(image: np.ndarray, box: Box, *, background: np.ndarray, min_fract
     inner = image[y0 + 3:y1 - 3, x0 + 3:x1 - 3]
     if inner.size == 0:
         return 0, 0
-    ink = np.abs(inner.astype(np.int16) - background.astype(np.int16)).max(axis=2) > 18
+    ink = far_from(inner, background) > 18
     h_cov = ink.mean(axis=1)
     v_cov = ink.mean(axis=0)
 
@@ -352,7 +354,7 @@ def diagonal_share(image: np.ndarray) -> float:
 def slanted_share(image: np.ndarray, *, background: np.ndarray, join: int = 3) -> float:
     """Share of the elongated ink blobs of an ``(H, W, 3)`` uint8 crop (words joined by ``join`` px) whose long axis
     lies 20-70 degrees off horizontal: rotated tick labels give most of theirs, upright labels none."""
-    ink = np.abs(image.astype(np.int16) - background.astype(np.int16)).max(axis=2) > 60
+    ink = far_from(image, background) > 60
     regs, labels = regions(ink, min_area=12, join=join)
     slanted = elongated = 0
     for r in regs:

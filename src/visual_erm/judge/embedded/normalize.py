@@ -26,10 +26,18 @@ def background_color(image: np.ndarray) -> np.ndarray:
     return np.median(border[best], axis=0).astype(np.uint8)
 
 
+def far_from(image: np.ndarray, color) -> np.ndarray:
+    """``(H, W)`` uint8: each pixel's largest channel difference from ``color`` (OpenCV, ~20x faster than numpy's
+    int16 difference and ``max(axis=2)``)."""
+    img = np.ascontiguousarray(image, dtype=np.uint8)
+    d = cv2.absdiff(img, np.full_like(img, np.asarray(color, np.uint8)))
+    return cv2.max(cv2.max(d[:, :, 0], d[:, :, 1]), d[:, :, 2])
+
+
 def ink_mask(image: np.ndarray, *, background: np.ndarray | None = None, tolerance: int = 24) -> np.ndarray:
     """``(H, W)`` bool: pixels farther than ``tolerance`` (max channel difference) from the background."""
     bg = background_color(image) if background is None else np.asarray(background)
-    return np.abs(image.astype(np.int16) - bg.astype(np.int16)).max(axis=2) > tolerance
+    return far_from(image, bg) > tolerance
 
 
 def content_box(image: np.ndarray, *, background: np.ndarray | None = None, tolerance: int = 24) -> tuple[int, int, int, int]:
