@@ -50,6 +50,7 @@ class _Ctx:
     follows_data: list = field(default_factory=list)  # (text finding, panel): dropped when the panel's data changed
     other_resolution: bool = False
     native_text: dict = field(default_factory=dict)  # reference line index -> share of its ink changed at full size
+    skip: np.ndarray | None = None  # text whose centre lies here is covered by a layout finding
 
     def ink(self, which: str) -> np.ndarray:
         """Ink mask of the reference ('r') or candidate ('c') work image, computed once per comparison."""
@@ -350,9 +351,19 @@ class ChartComparer(Comparer):
                     self._series(ctx, i)
             return ctx.errors
         if self.enabled("layout") and self._layout(ctx):
+            kept = self._panels_in_place(ctx)
+            if not kept:
+                if self.enabled("text"):
+                    self._extra_text(ctx)
+                return ctx.errors
+            # A subplot added or removed while the others stay put: those are still compared, the rest is covered
+            # by the layout finding.
             if self.enabled("text"):
-                self._extra_text(ctx)
-            return ctx.errors
+                self._text(ctx)
+            if self.enabled("series"):
+                for i in kept:
+                    self._series(ctx, i)
+            return _consolidated(ctx)
         if self.enabled("text"):
             self._text(ctx)
         if self.enabled("series"):
@@ -402,6 +413,31 @@ class ChartComparer(Comparer):
                                           "other's places.", f"subplots {i + 1} and {j + 1}", ctx.cand_box(box)))
                 return True
         return False
+
+    @staticmethod
+    def _panels_in_place(ctx: _Ctx) -> list[int]:
+        """After a change of the subplot count: the reference panels drawn in the same place in the candidate; the
+        other panels (and any new one), grown by their labels' margin, are marked explained and skipped."""
+        rf, cf = ctx.panels, geo.axes_frames(ctx.cn.image)
+        if len(rf) == len(cf) or len(rf) < 2:
+            return []
+        kept = [i for i, b in enumerate(rf) if any(box_iou(b, c) >= 0.9 for c in cf)]
+        if not kept:
+            return []
+        h, w = ctx.missing.shape
+        zone = np.zeros((h, w), bool)
+        gone = [rf[i] for i in range(len(rf)) if i not in kept]
+        new = [c for c in cf if all(box_iou(c, rf[i]) < 0.9 for i in kept)]
+        for b in gone + new:
+            x0, y0, x1, y1 = b
+            inset = any(rf[i][0] <= x0 and rf[i][1] <= y0 and x1 <= rf[i][2] and y1 <= rf[i][3] for i in kept)
+            gx, gy0, gy1 = (6, 30, 6) if inset else (60, 30, 45)  # an inset's labels sit close inside its host
+            zone[max(0, y0 - gy0):min(h, y1 + gy1), max(0, x0 - gx):min(w, x1 + 10)] = True
+        ctx.explained |= zone
+        ctx.skip = zone
+        gone_names = tuple(ctx.panel_name(i) for i in range(len(rf)) if i not in kept)
+        ctx.errors[:] = [e for e in ctx.errors if not e.location.startswith(gone_names)]  # e.g. its background
+        return kept
 
     def _swapped_panels(self, ctx: _Ctx, frames) -> tuple[int, int] | None:
         import cv2
@@ -469,6 +505,8 @@ class ChartComparer(Comparer):
             x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
                               int(min(h, t.box[3] + 2)))
             if x1 <= x0 or y1 <= y0:
+                continue
+            if ctx.skip is not None and ctx.skip[min(h - 1, int(t.center[1])), min(w - 1, int(t.center[0]))]:
                 continue
             bh, bw = t.box[3] - t.box[1], t.box[2] - t.box[0]
             if bh > max(28, 0.25 * bw) and bw > max(28, 0.25 * bh):
@@ -592,10 +630,12 @@ class ChartComparer(Comparer):
     def _free_non_text(ctx: _Ctx, diff: np.ndarray, tight: np.ndarray) -> None:
         """Un-explain differences in a text's drift margin that are not glyphs: a thin mark beside a label (a hat
         graph's segment under its value) lies in the label's grown box, but hardly any of it in the box itself."""
-        regs, labels = geo.regions(diff & ctx.explained, min_area=int(T["min_region_px"]), join=1)
+        sub = diff & ctx.explained
+        if ctx.skip is not None:
+            sub &= ~ctx.skip  # covered by a layout finding, not by a text
+        regs, labels = geo.regions(sub, min_area=int(T["min_region_px"]), join=1)
         if not regs:
             return
-        sub = diff & ctx.explained
         total = np.bincount(labels[sub], minlength=labels.max() + 1)
         inside = np.bincount(labels[sub & tight], minlength=labels.max() + 1)
         free = np.zeros(labels.max() + 1, bool)
@@ -980,6 +1020,8 @@ class ChartComparer(Comparer):
                     if rec >= 0.6:
                         recol = j
                         break
+                if recol is None:  # the colours traded places (another palette): a used colour may hold it now
+                    recol = self._recoloured_to(rk, lab_k, clab, cdata, cp)
                 box = geo.box_of(rk)
                 if recol is None and self.enabled("chart_type") and self._drawn_thin(rk, ck, cdata & extra_near):
                     if not type_reported:  # one chart-type change per subplot; the other bar colours follow from it
@@ -990,9 +1032,13 @@ class ChartComparer(Comparer):
                     continue
                 if recol is not None:
                     used_c.add(recol)
-                    if self.enabled("chart_type") or True:
-                        ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in "
-                                                  f"{color_name(cp.rgb[recol])}.", loc, cbox(box)))
+                    other = color_name(cp.rgb[recol])
+                    if other == name:
+                        ctx.errors.append(finding("chart.series_shade", f"The {name} series is drawn in another shade "
+                                                  f"of {name}.", loc, cbox(box)))
+                    else:
+                        ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in {other}.",
+                                                  loc, cbox(box)))
                 elif geo.stroke_thickness(rk) >= 9:  # filled marks: reported after the loop unless the type changed
                     thick_missing.append(finding("chart.series_missing", f"The {name} series of the reference is "
                                                  "missing.", loc, cbox(box)))
@@ -1008,6 +1054,14 @@ class ChartComparer(Comparer):
             near_c = geo.dilate(ck, 2)
             recall = (rk & near_c).sum() / n_rk
             precision = (ck & near_r).sum() / max(n_ck, 1)
+            if recall < 0.5 and precision < 0.5 and i not in ctx.axis_changed:
+                # This colour is drawn elsewhere and another colour draws its marks: the palette changed.
+                j = self._recoloured_to(rk, lab_k, clab, cdata, cp)
+                if j is not None:
+                    ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in "
+                                              f"{color_name(cp.rgb[j])}.", loc, cbox(geo.box_of(rk))))
+                    found += 1
+                    continue
             if self.enabled("chart_type") and not type_reported and n_ck:
                 kinds = self._points_vs_lines(rk, ck)
                 if kinds is not None:
@@ -1164,6 +1218,18 @@ class ChartComparer(Comparer):
         return None
 
     @staticmethod
+    def _recoloured_to(rk: np.ndarray, lab_k: np.ndarray, clab: np.ndarray, cdata: np.ndarray, cp) -> int | None:
+        """Index of the candidate palette colour that draws the marks ``rk`` of reference colour ``lab_k`` (which
+        the candidate no longer draws in that exact colour): it covers them and lies mostly on them."""
+        n = max(int(rk.sum()), 1)
+        near = geo.dilate(rk, 2)
+        for j in range(len(cp)):
+            cj = color_mask(clab, cp.lab[j]) & cdata
+            if (rk & geo.dilate(cj, 2)).sum() >= 0.7 * n and (cj & near).sum() >= 0.5 * max(int(cj.sum()), 1):
+                return j
+        return None
+
+    @staticmethod
     def _dash_change(rk: np.ndarray, ck: np.ndarray, rink: np.ndarray, cink: np.ndarray, min_bare: float) -> str | None:
         """'dashed or dotted where it is solid' (or the reverse) when one colour's thin path is the same in both
         images but one leaves many short stretches of it bare (background, not just another shade: JPEG and
@@ -1278,14 +1344,18 @@ class ChartComparer(Comparer):
         mask = (ctx.missing | ctx.extra) & ~ctx.explained
         if ctx.other_resolution:  # 1-px slivers along edges are resampling, not marks
             mask &= geo.dilate(geo.erode(ctx.missing | ctx.extra, 1), 1)
-        regs, labels = geo.regions(mask, min_area=int(T["min_region_px"]) * 6, join=6)
-        for r in regs[:2]:
+        # At another resolution, edges and fills re-laid out by a pixel or two leave larger stray areas.
+        area = int(T["min_region_px"]) * (18 if ctx.other_resolution else 6)
+        regs, labels = geo.regions(mask, min_area=area, join=6)
+        for r in regs[:1 if ctx.other_resolution else 2]:  # weaker evidence there: one finding says enough
             panel = _panel_of(ctx.panels, r.box) if ctx.panels else None
             inside = panel is not None and box_iou(r.box, ctx.panels[panel]) > 0 and \
                 ctx.panels[panel][0] <= (r.box[0] + r.box[2]) / 2 <= ctx.panels[panel][2]
             where = ctx.panel_name(panel) + ("plot area" if inside else "figure")
             here = (labels == r.label) & mask
             text = self._over_text(ctx, here)
+            if text is not None and any(text.text in e.description for e in ctx.errors):
+                continue  # the other end of the same line
             if text is not None:
                 ctx.errors.append(finding("chart.text_style", f"The text '{text.text}' is drawn at another size or in "
                                           "another font than in the reference.", where, ctx.cand_box(r.box)))
@@ -1294,13 +1364,15 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding(rule, desc, where, ctx.cand_box(r.box)))
 
     def _over_text(self, ctx: _Ctx, here: np.ndarray) -> TextBox | None:
-        """The reference text line under most of the differing pixels ``here`` (its box grown by half its height)."""
+        """The reference text line under most of the differing pixels ``here`` (its box grown by most of its height,
+        and along the line by a third of its length)."""
         total = max(int(here.sum()), 1)
         h, w = here.shape
         for t in self._texts(ctx.ref):
-            g = 0.5 * (t.box[3] - t.box[1])
-            x0, y0 = int(max(0, t.box[0] - g)), int(max(0, t.box[1] - g))
-            x1, y1 = int(min(w, t.box[2] + g)), int(min(h, t.box[3] + g))
+            g = 0.6 * (t.box[3] - t.box[1])
+            gx = max(g, 0.35 * (t.box[2] - t.box[0]))  # a line set larger grows most along itself
+            x0, y0 = int(max(0, t.box[0] - gx)), int(max(0, t.box[1] - g))
+            x1, y1 = int(min(w, t.box[2] + gx)), int(min(h, t.box[3] + g))
             if x1 > x0 and y1 > y0 and here[y0:y1, x0:x1].sum() >= 0.6 * total:
                 return t
         return None
