@@ -48,7 +48,8 @@ class _Ctx:
     errors: list[Discrepancy] = field(default_factory=list)
     axis_changed: set = field(default_factory=set)
     follows_data: list = field(default_factory=list)  # (text finding, panel): dropped when the panel's data changed
-    other_resolution: bool = False
+    other_resolution: bool = False  # one image was resampled to the other's detail (see _match_resolution)
+    rescaled: bool = False  # drawn at another scale at all (another dpi or figure size)
     native_text: dict = field(default_factory=dict)  # reference line index -> share of its ink changed at full size
     skip: np.ndarray | None = None  # text whose centre lies here is covered by a layout finding
 
@@ -340,6 +341,8 @@ class ChartComparer(Comparer):
                                            threshold=int(T["diff_threshold"]),
                                            fade=T["resolution_fade"] if other_resolution else 0.0)
         ctx = _Ctx(ref, cand, rn, cn, missing, extra, panels, np.zeros_like(missing), other_resolution=other_resolution)
+        sr, sc = (rn.frame.scale[0] * rn.frame.scale[1]) ** 0.5, (cn.frame.scale[0] * cn.frame.scale[1]) ** 0.5
+        ctx.rescaled = other_resolution or abs(sr / max(sc, 1e-9) - 1.0) > 0.1
         ctx.errors = errors
         if self.enabled("background"):
             self._background(ctx)
@@ -1342,12 +1345,12 @@ class ChartComparer(Comparer):
         if ctx.errors:
             return
         mask = (ctx.missing | ctx.extra) & ~ctx.explained
-        if ctx.other_resolution:  # 1-px slivers along edges are resampling, not marks
+        if ctx.rescaled:  # 1-px slivers along edges are resampling, not marks
             mask &= geo.dilate(geo.erode(ctx.missing | ctx.extra, 1), 1)
         # At another resolution, edges and fills re-laid out by a pixel or two leave larger stray areas.
-        area = int(T["min_region_px"]) * (18 if ctx.other_resolution else 6)
+        area = int(T["min_region_px"]) * (18 if ctx.rescaled else 6)
         regs, labels = geo.regions(mask, min_area=area, join=6)
-        for r in regs[:1 if ctx.other_resolution else 2]:  # weaker evidence there: one finding says enough
+        for r in regs[:1 if ctx.rescaled else 2]:  # weaker evidence there: one finding says enough
             panel = _panel_of(ctx.panels, r.box) if ctx.panels else None
             inside = panel is not None and box_iou(r.box, ctx.panels[panel]) > 0 and \
                 ctx.panels[panel][0] <= (r.box[0] + r.box[2]) / 2 <= ctx.panels[panel][2]
