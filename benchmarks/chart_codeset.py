@@ -809,6 +809,18 @@ def live(spec, kinds=None, pred: Callable[[dict], bool] | None = None) -> list[i
             and (pred is None or pred(pan))]
 
 
+def pick_series(spec, rng, kinds=None, pred: Callable[[dict], bool] | None = None):
+    """A random live panel (of ``kinds``, passing ``pred``) and one of its series: (panel index, panel, series index,
+    series), or None."""
+    ps = live(spec, kinds, pred)
+    if not ps:
+        return None
+    p = rng.choice(ps)
+    pan = spec["panels"][p]
+    k = rng.randrange(len(pan["series"]))
+    return p, pan, k, pan["series"][k]
+
+
 def where(spec, p: int, what: str) -> str:
     return f"subplot {p + 1}, {what}" if len(spec["panels"]) > 1 else what
 
@@ -879,13 +891,10 @@ def inj_value_changed(spec, rng):
 
 
 def inj_values_changed_many(spec, rng):
-    ps = live(spec, CAT)
-    if not ps:
+    picked = pick_series(spec, rng, CAT)
+    if picked is None:
         return None
-    p = rng.choice(ps)
-    pan = spec["panels"][p]
-    k = rng.randrange(len(pan["series"]))
-    s = pan["series"][k]
+    p, pan, k, s = picked
     n = len(s["values"])
     idx = sorted(rng.sample(range(n), max(2, math.ceil(n * 0.5))))
     span = _span(s["values"])
@@ -962,13 +971,10 @@ def inj_trend_reversed(spec, rng):
 
 
 def inj_series_order_shuffled(spec, rng):
-    ps = live(spec, BARS)
-    if not ps:
+    picked = pick_series(spec, rng, BARS)
+    if picked is None:
         return None
-    p = rng.choice(ps)
-    pan = spec["panels"][p]
-    k = rng.randrange(len(pan["series"]))
-    s = pan["series"][k]
+    p, pan, k, s = picked
     n = len(s["values"])
     span = _span(s["values"])
     for _ in range(30):
@@ -1345,13 +1351,10 @@ def inj_tick_labels_changed(spec, rng):
 
 
 def inj_legend_entry_renamed(spec, rng):
-    ps = live(spec, pred=lambda q: q["legend"] and q["kind"] != "pie")
-    if not ps:
+    picked = pick_series(spec, rng, pred=lambda q: q["legend"] and q["kind"] != "pie")
+    if picked is None:
         return None
-    p = rng.choice(ps)
-    pan = spec["panels"][p]
-    k = rng.randrange(len(pan["series"]))
-    s = pan["series"][k]
+    p, pan, k, s = picked
     names = [s2["name"] for s2 in pan["series"]]
     cands = [a["name"] for a in pan["alts"] if a["name"] not in names]  # another series' name first
     cands = cands or [t for t in pan["alt_labels"] if t not in names and t.lower() != s["name"].lower()]

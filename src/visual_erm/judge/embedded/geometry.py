@@ -190,14 +190,23 @@ def _light_frames(image: np.ndarray, *, min_side: int, min_cover: float) -> list
     tint = far_from(image, bg) > 8
     tint = cv2.morphologyEx(tint.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))  # white grid lines
     tint = cv2.morphologyEx(tint, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8)).astype(bool)  # text and ticks
-    regs, labels = regions(tint, min_area=int(big))
+    return _solid_rectangles(tint, min_area=int(big), min_side=min_side, max_area=0.9 * h * w)
+
+
+def _solid_rectangles(mask: np.ndarray, *, min_area: int, min_side: int, max_area: float,
+                      accept=lambda box: True) -> list[Box]:
+    """Boxes of the connected regions of ``mask`` that fill their box (90%) with straight full sides (95% one px in),
+    at least ``2 * min_side`` wide and ``min_side`` tall, at most ``max_area`` px, and that ``accept(box)``."""
+    regs, labels = regions(mask, min_area=min_area)
     out = []
     for r in regs:
         x0, y0, x1, y1 = r.box
-        if r.width < 2 * min_side or r.height < min_side or r.width * r.height > 0.9 * h * w:
+        if r.width < 2 * min_side or r.height < min_side or r.width * r.height > max_area:
             continue
         comp = labels[y0:y1, x0:x1] == r.label
-        if comp.mean() >= 0.9 and min(comp[1].mean(), comp[-2].mean(), comp[:, 1].mean(), comp[:, -2].mean()) >= 0.95:
+        if comp.mean() < 0.9 or not accept(r.box):
+            continue
+        if min(comp[1].mean(), comp[-2].mean(), comp[:, 1].mean(), comp[:, -2].mean()) >= 0.95:
             out.append((x0, y0, x1, y1))
     return out
 
@@ -222,19 +231,8 @@ def _filled_plot_areas(image: np.ndarray, darkm: np.ndarray, *, min_side: int) -
     dark_figure = bg.max() < 128  # then plot areas are light rectangles on it
     ink = far_from(image, bg) > 40
     ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((7, 7), np.uint8)).astype(bool)  # no ticks
-    regs, labels = regions(ink, min_area=min_side * min_side)
-    out = []
-    for r in regs:
-        x0, y0, x1, y1 = r.box
-        if r.width < 2 * min_side or r.height < min_side or r.width * r.height > 0.8 * h * w:
-            continue
-        comp = labels[y0:y1, x0:x1] == r.label
-        if comp.mean() < 0.9 or (not dark_figure and darkm[y0:y1, x0:x1].mean() < 0.3):
-            continue
-        sides = [comp[1].mean(), comp[-2].mean(), comp[:, 1].mean(), comp[:, -2].mean()]
-        if min(sides) >= 0.95:
-            out.append((x0, y0, x1, y1))
-    return out
+    return _solid_rectangles(ink, min_area=min_side * min_side, min_side=min_side, max_area=0.8 * h * w,
+                             accept=lambda b: dark_figure or darkm[b[1]:b[3], b[0]:b[2]].mean() >= 0.3)
 
 
 def sort_reading_order(boxes: list[Box]) -> list[Box]:
