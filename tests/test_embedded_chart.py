@@ -372,3 +372,14 @@ def test_inverted_axis_that_autoscaled_to_other_ticks(judge):
         return figure_rgb(fig)
     v = verdict(judge, wave(False), wave(True))
     assert any("inverted" in e.description for e in v.errors), v.errors
+
+
+def test_bars_turned_on_their_side_are_a_chart_type_change(judge):
+    def bars(horizontal):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        names, vals = ["north", "south", "east", "west", "centre"], [23, 17, 35, 29, 12]
+        (ax.barh if horizontal else ax.bar)(names, vals, color="tab:blue")
+        return figure_rgb(fig)
+    v = verdict(judge, bars(False), bars(True))
+    top = max(v.errors, key=lambda e: e.severity)
+    assert top.category == "structure_error" and "bars" in top.description, v.errors

@@ -151,6 +151,45 @@ def _ink_spans(has_ink: np.ndarray, *, gap: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans]
 
 
+def _mark_kind(data: np.ndarray) -> str | None:
+    """What most of a panel's data ink (bool mask) is: 'vbars' / 'hbars' (filled upright or lying rectangles),
+    'filled' (other filled shapes), 'lines' (long thin strokes) or 'points' (many small separate blobs); None when
+    no kind holds 70% of the ink."""
+    import cv2
+
+    total = int(data.sum())
+    m = data.astype(np.uint8)
+    dist = cv2.distanceTransform(np.pad(m, 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    thick = geo.dilate(dist >= 5.0, 5) & data  # strokes at least 10 px wide (not a thick line), grown back
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(m & ~thick.astype(np.uint8), connectivity=8)
+    st = stats[1:]
+    small = (st[:, cv2.CC_STAT_AREA] <= 150) & (np.maximum(st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT]) <= 16)
+    dots = int(st[small, cv2.CC_STAT_AREA].sum())
+    thin = total - int(thick.sum())
+    if thick.sum() >= 0.7 * total:
+        tn, _, tst, _ = cv2.connectedComponentsWithStats(thick.astype(np.uint8), connectivity=8)
+        blobs = tst[1:][tst[1:, cv2.CC_STAT_AREA] >= 50]
+        if len(blobs) >= 3:
+            w, h, a = blobs[:, cv2.CC_STAT_WIDTH], blobs[:, cv2.CC_STAT_HEIGHT], blobs[:, cv2.CC_STAT_AREA]
+            rect = a >= 0.85 * w * h
+            if rect.mean() >= 0.8:
+                upright = a[rect & (h > 1.5 * w)].sum() / a[rect].sum()
+                lying = a[rect & (w > 1.5 * h)].sum() / a[rect].sum()
+                if upright >= 0.8:
+                    return "vbars"
+                if lying >= 0.8:
+                    return "hbars"
+        # Areas and wedges are few large shapes; thick text or a stamp drawn over the plot is not.
+        big = tst[1:][tst[1:, cv2.CC_STAT_AREA] >= 0.05 * data.size]
+        return "filled" if len(big) and big[:, cv2.CC_STAT_AREA].sum() >= 0.7 * thick.sum() else None
+    if thin >= 0.7 * total:
+        if dots >= 0.7 * thin and int(small.sum()) >= 8:
+            return "points"
+        if dots <= 0.2 * thin:
+            return "lines"
+    return None
+
+
 def _number(text: str) -> float | None:
     """The value of a tick label ('1.0', '−0.5', '1,000', '25%'), or None."""
     t = normalize_text(text).replace("−", "-").replace("–", "-").replace(",", "")
@@ -371,6 +410,8 @@ class ChartComparer(Comparer):
             self._text(ctx)
         if self.enabled("series"):
             for i in range(max(1, len(panels))):
+                if self.enabled("chart_type") and self._kind_of_marks_changed(ctx, i):
+                    continue  # every mark of the panel differs because of it: one finding
                 self._series(ctx, i)
         if self.enabled("grid"):
             self._grid(ctx, *sharp)
@@ -1145,6 +1186,30 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
+
+    def _kind_of_marks_changed(self, ctx: _Ctx, i: int) -> bool:
+        """A panel's marks drawn as another kind whatever their colours and axes: most data ink filled (bars,
+        areas, wedges) in one image and thin strokes or separate points in the other, or lines against points, or
+        vertical bars against horizontal ones. Reported once (structure_error) and True, so that the panel's moved
+        marks are not listed again."""
+        x0, y0, x1, y1 = self._plot_area(ctx, i)
+        diff = (ctx.missing | ctx.extra)[y0:y1, x0:x1] & ~ctx.explained[y0:y1, x0:x1]
+        keep = ~ctx.explained[y0:y1, x0:x1]
+        R, C = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
+        rd = self._data_mask(R, rgb_to_lab(R), self._mode_color(R)) & keep
+        cd = self._data_mask(C, rgb_to_lab(C), self._mode_color(C)) & keep
+        n = max(int(rd.sum()), int(cd.sum()), 1)
+        if min(rd.sum(), cd.sum()) < 200 or diff.sum() < 0.3 * n:
+            return False  # little ink, or the marks mostly stay where they were
+        kr, kc = _mark_kind(rd), _mark_kind(cd)
+        if kr is None or kc is None or kr == kc or {kr, kc} in ({"vbars", "filled"}, {"hbars", "filled"}):
+            return False  # (bars with something drawn over them read as other filled shapes: not trusted)
+        names = {"filled": "filled marks (bars, areas or wedges)", "vbars": "vertical bars", "hbars": "horizontal bars",
+                 "lines": "lines", "points": "separate points"}
+        ctx.errors.append(finding("chart.chart_type", f"The data is drawn as {names[kc]} instead of {names[kr]}.",
+                                  ctx.panel_name(i if ctx.panels else None) + "plot area",
+                                  ctx.cand_box((x0, y0, x1, y1))))
+        return True
 
     @staticmethod
     def _same_image_other_colormap(R: np.ndarray, C: np.ndarray) -> bool:
