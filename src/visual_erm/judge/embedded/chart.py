@@ -180,7 +180,9 @@ def _mark_kind(data: np.ndarray) -> str | None:
                 if lying >= 0.8:
                     return "hbars"
         # Areas and wedges are few large shapes; thick text or a stamp drawn over the plot is not.
-        big = tst[1:][tst[1:, cv2.CC_STAT_AREA] >= 0.05 * data.size]
+        st2 = tst[1:]
+        compact = st2[:, cv2.CC_STAT_AREA] >= 0.3 * st2[:, cv2.CC_STAT_WIDTH] * st2[:, cv2.CC_STAT_HEIGHT]  # no thick line
+        big = st2[(st2[:, cv2.CC_STAT_AREA] >= 0.05 * data.size) & compact]
         return "filled" if len(big) and big[:, cv2.CC_STAT_AREA].sum() >= 0.7 * thick.sum() else None
     if thin >= 0.7 * total:
         if dots >= 0.7 * thin and int(small.sum()) >= 8:
@@ -1204,6 +1206,11 @@ class ChartComparer(Comparer):
         kr, kc = _mark_kind(rd), _mark_kind(cd)
         if kr is None or kc is None or kr == kc or {kr, kc} in ({"vbars", "filled"}, {"hbars", "filled"}):
             return False  # (bars with something drawn over them read as other filled shapes: not trusted)
+        if {kr, kc} == {"lines", "filled"}:
+            thin, wide = (rd, cd) if kr == "lines" else (cd, rd)
+            if (thin & geo.dilate(wide, 1)).sum() >= 0.8 * thin.sum() and \
+                    (wide & geo.dilate(thin, 8)).sum() >= 0.8 * wide.sum():
+                return False  # the same path drawn very thick: a line width, left to the series check
         names = {"filled": "filled marks (bars, areas or wedges)", "vbars": "vertical bars", "hbars": "horizontal bars",
                  "lines": "lines", "points": "separate points"}
         ctx.errors.append(finding("chart.chart_type", f"The data is drawn as {names[kc]} instead of {names[kr]}.",
