@@ -345,7 +345,12 @@ class _BrowserWorker:
         error = ""
         for _attempt in range(_ATTEMPTS):
             try:
-                await self._ensure(config)
+                try:
+                    # Bounded as a whole: a browser killed while its context or page is being made can leave
+                    # playwright waiting on a pipe that never answers.
+                    await asyncio.wait_for(self._ensure(config), timeout=_LAUNCH_TIMEOUT_MS / 1000 + 2 * _CLOSE_TIMEOUT_S)
+                except asyncio.TimeoutError as exc:
+                    raise _BrowserStuck("the browser did not start or open a page in time") from exc
                 image = await asyncio.wait_for(self._shoot(page_html), timeout=config.sandbox.wall_seconds)
             except asyncio.TimeoutError:
                 await self.stop()
@@ -355,6 +360,10 @@ class _BrowserWorker:
                     seconds=time.monotonic() - start,
                     **meta,
                 )
+            except _BrowserStuck as exc:
+                error = str(exc)
+                await self.stop()
+                continue
             except _PageTooLarge as exc:
                 return Rendering.failed(FailureKind.TOO_LARGE, str(exc), seconds=time.monotonic() - start, **meta)
             except Exception as exc:  # playwright.Error or a dead pipe
@@ -447,6 +456,10 @@ class _BrowserWorker:
 
 
 class _PageTooLarge(Exception):
+    pass
+
+
+class _BrowserStuck(Exception):
     pass
 
 
