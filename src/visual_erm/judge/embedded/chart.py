@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -31,6 +32,19 @@ from visual_erm.judge.embedded.severity import finding
 from visual_erm.types import Discrepancy
 
 _NUMERIC = re.compile(r"^[\s$€£%+\-−–.,0-9eE×x^()10⁰¹²³⁴⁵⁶⁷⁸⁹kKMB]*$")
+
+
+class _PanelMasks(NamedTuple):
+    box: tuple[int, int, int, int]
+    R: np.ndarray
+    C: np.ndarray
+    rlab: np.ndarray
+    clab: np.ndarray
+    rbg: np.ndarray
+    cbg: np.ndarray
+    keep: np.ndarray
+    rdata: np.ndarray
+    cdata: np.ndarray
 
 
 @dataclass
@@ -412,9 +426,10 @@ class ChartComparer(Comparer):
             self._text(ctx)
         if self.enabled("series"):
             for i in range(max(1, len(panels))):
-                if self.enabled("chart_type") and self._kind_of_marks_changed(ctx, i):
+                pm = self._panel_masks(ctx, i)
+                if self.enabled("chart_type") and self._kind_of_marks_changed(ctx, i, pm):
                     continue  # every mark of the panel differs because of it: one finding
-                self._series(ctx, i)
+                self._series(ctx, i, pm)
         if self.enabled("grid"):
             self._grid(ctx, *sharp)
         if self.enabled("residual"):
@@ -453,8 +468,7 @@ class ChartComparer(Comparer):
             swapped = self._swapped_panels(ctx, rf)
             if swapped:
                 i, j = swapped
-                box = geo.box_of(np.zeros(1)) if False else (min(rf[i][0], rf[j][0]), min(rf[i][1], rf[j][1]),
-                                                            max(rf[i][2], rf[j][2]), max(rf[i][3], rf[j][3]))
+                box = (min(rf[i][0], rf[j][0]), min(rf[i][1], rf[j][1]), max(rf[i][2], rf[j][2]), max(rf[i][3], rf[j][3]))
                 ctx.errors.append(finding("chart.subplot_arrangement", f"Subplots {i + 1} and {j + 1} are in each "
                                           "other's places.", f"subplots {i + 1} and {j + 1}", ctx.cand_box(box)))
                 return True
@@ -547,7 +561,8 @@ class ChartComparer(Comparer):
         h, w = diff.shape
         ref_lines: set[int] = set()  # changed tick labels read from the reference (not extra candidate text)
         tight = np.zeros_like(diff)  # the text boxes themselves (the explained zone adds a drift margin)
-        for idx, (t, (panel, role)) in enumerate(zip(texts, _text_roles(ctx.panels, texts))):
+        roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))  # the reference's own frames
+        for idx, (t, (panel, role)) in enumerate(zip(texts, roles)):
             x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
                               int(min(h, t.box[3] + 2)))
             if x1 <= x0 or y1 <= y0:
@@ -979,23 +994,29 @@ class ChartComparer(Comparer):
         light_neutral = (chroma(lab) < NEUTRAL_CHROMA) & (lab[..., 0] > 60)
         return far & ~light_neutral
 
-    def _series(self, ctx: _Ctx, i: int) -> None:
+    def _panel_masks(self, ctx: _Ctx, i: int) -> "_PanelMasks":
+        """Plot area ``i`` of both images with its Lab values, background colours and data masks (text and other
+        explained pixels left out), shared by the detectors that read one panel."""
         x0, y0, x1, y1 = self._plot_area(ctx, i)
-        unexplained = ~ctx.explained[y0:y1, x0:x1]
-        miss = ctx.missing[y0:y1, x0:x1] & unexplained
-        extra = ctx.extra[y0:y1, x0:x1] & unexplained
-        diff = miss | extra
-        quiet = bool(diff.sum() < T["min_region_px"])  # then only dash patterns, which the tolerant diff cannot see
-        miss_near, extra_near = geo.dilate(miss, 2), geo.dilate(extra, 2)
-        R = ctx.rn.image[y0:y1, x0:x1]
-        C = ctx.cn.image[y0:y1, x0:x1]
+        R, C = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
         keep = ~ctx.explained[y0:y1, x0:x1]
         rlab, clab = rgb_to_lab(R), rgb_to_lab(C)
         rbg, cbg = self._mode_color(R), self._mode_color(C)
+        return _PanelMasks((x0, y0, x1, y1), R, C, rlab, clab, rbg, cbg, keep,
+                           self._data_mask(R, rlab, rbg) & keep, self._data_mask(C, clab, cbg) & keep)
+
+    def _series(self, ctx: _Ctx, i: int, pm: "_PanelMasks | None" = None) -> None:
+        pm = pm or self._panel_masks(ctx, i)
+        x0, y0, x1, y1 = pm.box
+        R, C, rlab, clab, rbg, cbg, keep, rdata, cdata = (pm.R, pm.C, pm.rlab, pm.clab, pm.rbg, pm.cbg, pm.keep,
+                                                          pm.rdata, pm.cdata)
+        miss = ctx.missing[y0:y1, x0:x1] & keep
+        extra = ctx.extra[y0:y1, x0:x1] & keep
+        diff = miss | extra
+        quiet = bool(diff.sum() < T["min_region_px"])  # then only dash patterns, which the tolerant diff cannot see
+        miss_near, extra_near = geo.dilate(miss, 2), geo.dilate(extra, 2)
         rink = far_from(R, rbg) > T["ink_tolerance"]
         cink = far_from(C, cbg) > T["ink_tolerance"]
-        rdata = self._data_mask(R, rlab, rbg) & keep
-        cdata = self._data_mask(C, clab, cbg) & keep
         loc = ctx.panel_name(i if ctx.panels else None) + "plot area"
         off = np.array([x0, y0, x0, y0], float)
 
@@ -1189,17 +1210,14 @@ class ChartComparer(Comparer):
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
 
-    def _kind_of_marks_changed(self, ctx: _Ctx, i: int) -> bool:
+    def _kind_of_marks_changed(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
         """A panel's marks drawn as another kind whatever their colours and axes: most data ink filled (bars,
         areas, wedges) in one image and thin strokes or separate points in the other, or lines against points, or
         vertical bars against horizontal ones. Reported once (structure_error) and True, so that the panel's moved
         marks are not listed again."""
-        x0, y0, x1, y1 = self._plot_area(ctx, i)
-        diff = (ctx.missing | ctx.extra)[y0:y1, x0:x1] & ~ctx.explained[y0:y1, x0:x1]
-        keep = ~ctx.explained[y0:y1, x0:x1]
-        R, C = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
-        rd = self._data_mask(R, rgb_to_lab(R), self._mode_color(R)) & keep
-        cd = self._data_mask(C, rgb_to_lab(C), self._mode_color(C)) & keep
+        x0, y0, x1, y1 = pm.box
+        diff = (ctx.missing | ctx.extra)[y0:y1, x0:x1] & pm.keep
+        rd, cd = pm.rdata, pm.cdata
         n = max(int(rd.sum()), int(cd.sum()), 1)
         if min(rd.sum(), cd.sum()) < 200 or diff.sum() < 0.3 * n:
             return False  # little ink, or the marks mostly stay where they were
@@ -1309,14 +1327,11 @@ class ChartComparer(Comparer):
         """'dashed or dotted where it is solid' (or the reverse) when one colour's thin path is the same in both
         images but one leaves many short stretches of it bare (background, not just another shade: JPEG and
         resampling shift colours but leave ink): gaps of 2-5 px, which a 2-px tolerant difference bridges."""
-        import cv2
-
         if geo.stroke_thickness(rk) > 4.5 or geo.stroke_thickness(ck) > 4.5:
             return None
 
         def pieces(m: np.ndarray) -> int:
-            n, _, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
-            return int((stats[1:, cv2.CC_STAT_AREA] >= 2).sum())
+            return len(geo.regions(m, min_area=2)[0])
         same_path = (ck & geo.dilate(rk, 2)).sum() >= 0.85 * ck.sum() and (rk & geo.dilate(ck, 4)).sum() >= 0.85 * rk.sum()
         if not same_path:
             return None
