@@ -383,3 +383,43 @@ def test_bars_turned_on_their_side_are_a_chart_type_change(judge):
     v = verdict(judge, bars(False), bars(True))
     top = max(v.errors, key=lambda e: e.severity)
     assert top.category == "structure_error" and "bars" in top.description, v.errors
+
+
+def test_line_a_little_thicker_within_the_shift_tolerance_is_a_style_error(judge):
+    # 2 pt against 5 pt: each edge moves by about 2 px, which the tolerant difference bridges.
+    def line(lw):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        ax.plot(X, SALES, color="tab:orange", lw=lw)
+        ax.set_title("Sales")
+        return figure_rgb(fig)
+    v = verdict(judge, line(2), line(5))
+    assert [e.category for e in v.errors] == ["style_error"] and "thicker" in v.errors[0].description, v.errors
+
+
+def _category_bars(names, *, width=0.8, legend_loc=None):
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    ax.bar(names, [23, 17, 35, 29, 12, 20], width=width, color="tab:green", label="count")
+    ax.set_title("Records by region")
+    if legend_loc:
+        ax.legend(loc=legend_loc)
+    return figure_rgb(fig)
+
+
+NAMES = ["north", "south", "east", "west", "centre", "coast"]
+
+
+def test_two_category_names_swapped_are_text_errors_not_an_axis_change(judge):
+    swapped = ["north", "east", "south", "west", "centre", "coast"]
+    v = verdict(judge, _category_bars(NAMES), _category_bars(swapped))
+    assert v.errors and cats(v) == {"text_error"}, v.errors
+    assert all("tick label" in e.description for e in v.errors), v.errors
+
+
+def test_narrower_bars_with_the_same_values_are_one_style_error(judge):
+    v = verdict(judge, _category_bars(NAMES), _category_bars(NAMES, width=0.35))
+    assert [e.category for e in v.errors] == ["style_error"] and "narrower" in v.errors[0].description, v.errors
+
+
+def test_legend_in_another_corner_is_one_style_error(judge):
+    v = verdict(judge, _category_bars(NAMES, legend_loc="upper right"), _category_bars(NAMES, legend_loc="upper left"))
+    assert [e.category for e in v.errors] == ["style_error"] and "legend" in v.errors[0].description, v.errors

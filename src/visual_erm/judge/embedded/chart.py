@@ -259,6 +259,11 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     return out
 
 
+def _singular(role: str) -> str:
+    """'x-axis tick label' for one line of the 'x-axis tick labels' role, in sentences about that line."""
+    return role.replace("tick labels", "tick label")
+
+
 def _location_panel(location: str) -> int | None:
     m = re.match(r"subplot (\d+),", location)
     return int(m.group(1)) - 1 if m else None
@@ -628,8 +633,12 @@ class ChartComparer(Comparer):
                                               ctx.cand_box(box)))
             for (panel, role), changed in changed_ticks.items():
                 total = len(all_ticks[(panel, role)])
-                if len(changed) < 2 and not (total <= 2 and changed):
-                    for t in changed:  # one category name changed (numbers alone: OCR noise more often than not)
+                names = not any(_is_number(t.text) for t in changed)
+                if (len(changed) < 2 and not (total <= 2 and changed)) or \
+                        (names and total >= 4 and len(changed) <= max(2, total // 3)):
+                    # A category name or two changed (swapped, renamed): text, while the range stays. A single number
+                    # alone is OCR noise more often than not.
+                    for t in changed:
                         if id(t) in ref_lines and not _is_number(t.text):
                             self._read_line(ctx, t, panel, role, missing_texts)
                     continue
@@ -652,12 +661,19 @@ class ChartComparer(Comparer):
                 ctx.errors.append(finding("chart.axis_range", f"The {axis} tick values differ from the reference "
                                           f"({len(changed)} of {total} labels), so the {axis} range or scale is different.",
                                           ctx.panel_name(panel) + role, ctx.cand_box(box)))
-        # A text that vanished from its place but appears elsewhere was moved, not lost.
+        # A text that vanished from its place but appears elsewhere was moved, not lost; with its swatch, a legend.
+        legend_moved: dict[int | None, list] = {}
         groups: list[list[tuple[TextBox, int | None, str]]] = []
         for item in missing_texts:
             moved = next((e for e in extra_found if text_similarity(e[0], item[0].text) >= T["text_same"]), None)
             if moved is not None:
                 extra_found.remove(moved)
+                if "plot area" in item[2] and self._swatch_moved(ctx, item[0].box, moved[1]):
+                    legend_moved.setdefault(item[1], []).append(moved[1])
+                    for b in (item[0].box, moved[1]):  # the entry, its swatch and the legend frame's padding
+                        hh = b[3] - b[1]
+                        ctx.explained[max(0, int(b[1] - hh)):int(b[3] + hh), max(0, int(b[0] - 4.5 * hh)):int(b[2] + hh)] = True
+                    continue
                 ctx.errors.append(finding("chart.text_moved", f"The {item[2]} '{item[0].text}' is drawn in another place.",
                                           ctx.panel_name(item[1]) + item[2], ctx.cand_box(moved[1])))
                 if "plot area" in item[2]:
@@ -669,6 +685,10 @@ class ChartComparer(Comparer):
                     break
             else:
                 groups.append([item])
+        for panel, boxes in legend_moved.items():
+            box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+            ctx.errors.append(finding("chart.legend_moved", "The legend is drawn in another place than in the reference.",
+                                      ctx.panel_name(panel) + "legend", ctx.cand_box(box)))
         for g in groups:
             box = (min(t.box[0] for t, _, _ in g), min(t.box[1] for t, _, _ in g), max(t.box[2] for t, _, _ in g),
                    max(t.box[3] for t, _, _ in g))
@@ -678,7 +698,8 @@ class ChartComparer(Comparer):
                 ctx.errors.append(finding("chart.legend_missing", f"The legend or annotations with {words} are missing.",
                                           ctx.panel_name(g[0][1]) + "legend", ctx.cand_box(box)))
             else:
-                ctx.errors.append(finding("chart.text_missing", f"The {role} {words} is missing.",
+                ctx.errors.append(finding("chart.text_missing", f"The {_singular(role) if len(g) == 1 else role} {words} "
+                                          f"{'is' if len(g) == 1 else 'are'} missing.",
                                           ctx.panel_name(g[0][1]) + role, ctx.cand_box(box)))
                 if "plot area" in role and all(_is_number(t.text) for t, _, _ in g):
                     ctx.follows_data.append((ctx.errors[-1], g[0][1]))  # bar labels moved off with their bars
@@ -686,6 +707,26 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.text_extra", f"The chart shows text '{text}' that the reference does not have.",
                                       ctx.panel_name(panel) + ("plot area" if panel is not None else "figure"),
                                       ctx.cand_box(box)))
+
+    def _swatch_moved(self, ctx: _Ctx, old, new) -> bool:
+        """True when a word that moved (``old`` box in the reference, ``new`` in the candidate) has a legend swatch
+        left of it in both places: ink of one colour, not the background, within three line heights."""
+        def zone(img: np.ndarray, box, right: float) -> np.ndarray:
+            x0, y0, x1, y1 = (int(v) for v in box)
+            hh = max(y1 - y0, 6)
+            return rgb_to_lab(img[max(0, int(y0 - 0.3 * hh)):int(y1 + 0.3 * hh),
+                                  max(0, int(x0 - 3.5 * hh)):max(0, int(right))]).reshape(-1, 3)
+        rz = zone(ctx.rn.image, old, old[0] + 0.3 * (old[3] - old[1]))
+        if len(rz) == 0:
+            return False
+        bg = rgb_to_lab(self._mode_color(ctx.rn.image[int(old[1]):int(old[3]), int(old[0]):int(old[2])])[None, None])
+        ink = rz[np.linalg.norm(rz - bg.reshape(3), axis=1) > 25]
+        ink = ink[np.hypot(ink[:, 1], ink[:, 2]) > 12]  # coloured: a swatch, not the words' grey or a grid line
+        if len(ink) < 6:
+            return False
+        color = np.median(ink, axis=0)
+        cz = zone(ctx.cn.image, new, new[2])  # a box found as new ink may hold the swatch already
+        return int((np.linalg.norm(cz - color, axis=1) < 20).sum()) >= max(6, 0.3 * len(ink))
 
     @staticmethod
     def _free_non_text(ctx: _Ctx, diff: np.ndarray, tight: np.ndarray) -> None:
@@ -769,7 +810,7 @@ class ChartComparer(Comparer):
         else:
             minor = sim >= T["text_minor"] and _digits(text) == _digits(t.text)  # a changed number is no typo
             rule = "chart.text_changed_minor" if minor else "chart.text_changed"
-            ctx.errors.append(finding(rule, f"The {role} reads '{text}' instead of '{t.text}'.", loc,
+            ctx.errors.append(finding(rule, f"The {_singular(role)} reads '{text}' instead of '{t.text}'.", loc,
                                       ctx.cand_box(t.box)))
             if "plot area" in role and _is_number(t.text) and _is_number(text):
                 ctx.follows_data.append((ctx.errors[-1], panel))  # a bar label or value annotation
@@ -801,13 +842,13 @@ class ChartComparer(Comparer):
         if short and len(bare(text)) == len(bare(t.text)) and sim < T["text_minor"]:
             # A short label ('ax5' -> 'ax6', 'III' -> 'IV'): one glyph is much of it; the same number of glyphs read
             # from crops at the same resolution is a changed label, not a misreading.
-            ctx.errors.append(finding("chart.text_changed", f"The {role} reads '{text}' instead of '{t.text}'.",
+            ctx.errors.append(finding("chart.text_changed", f"The {_singular(role)} reads '{text}' instead of '{t.text}'.",
                                       ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
             return
         if sim < T["text_minor"]:
             return  # a misreading of the crop, not one changed glyph
         rule = "chart.text_changed_minor" if _digits(text) == _digits(t.text) else "chart.text_changed"
-        ctx.errors.append(finding(rule, f"The {role} reads '{text}' instead of '{t.text}'.",
+        ctx.errors.append(finding(rule, f"The {_singular(role)} reads '{text}' instead of '{t.text}'.",
                                   ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
 
     def _axis_inverted(self, ctx: _Ctx, ticks: list[TextBox], axis: str) -> bool:
@@ -1046,6 +1087,7 @@ class ChartComparer(Comparer):
                 used_c.add(j)
         found = 0
         type_reported = False
+        bar_width = None
         masks: dict[int, np.ndarray] = {}
         thick_missing: list[Discrepancy] = []
         for k in range(len(rp)):
@@ -1067,7 +1109,23 @@ class ChartComparer(Comparer):
                                           cbox(geo.box_of(rk | ck))))
                 found += 1
                 continue
-            if quiet:
+            if bar_width is not None:
+                continue  # every filled colour of the panel follows the one width change already reported
+            bars = self._bar_width(rk, ck) if n_ck and self.enabled("bar_width") else None
+            if bars is not None:
+                bar_width = bars
+                ctx.errors.append(finding("chart.bar_width", f"The {name} bars are drawn {bars[0]} than in the "
+                                          "reference (same values).", loc, cbox(geo.box_of(rk | ck))))
+                # The category positions moved with the new width: their labels and the axis margin are not errors.
+                side = {"x-axis tick labels", "x-axis label"} if bars[1] == "vertical" else {"y-axis tick labels",
+                                                                                             "y-axis label"}
+                ctx.errors[:] = [e for e in ctx.errors if not any(e.location == ctx.panel_name(i) + r for r in side)
+                                 or "range or scale" not in e.description and "reads" not in e.description]
+                found += 1
+                continue
+            if quiet:  # within the 2-px tolerance a thicker or thinner line still shows in its stroke width
+                if n_ck and self._quiet_width(ctx, rk, ck, name, loc, cbox):
+                    found += 1
                 continue
             touched = (rk & geo.dilate(diff, 1)).sum() / n_rk
             if touched < 0.2 and n_ck >= 0.15 * n_rk and ((rk | ck) & diff).sum() < 8 * T["min_region_px"]:
@@ -1379,6 +1437,57 @@ class ChartComparer(Comparer):
         if covered < 0.85 or (thick & geo.dilate(thin, grow)).sum() < 0.85 * thick.sum():
             return None
         return "thicker" if tc > tr else "thinner"
+
+    @staticmethod
+    def _bar_width(rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:
+        """('narrower' or 'wider', 'vertical' or 'horizontal') when one colour's bars keep their number, order,
+        lengths and baseline but all change their thickness by one factor (matplotlib's ``width``/``height``)."""
+        if geo.stroke_thickness(rk) < 5:  # (edges and grid lines drawn over bars thin their median stroke)
+            return None
+
+        def boxes(m: np.ndarray) -> list:  # joined over the thin grid or edge lines drawn across a bar
+            return [(x0 + 2, y0 + 2, x1 - 2, y1 - 2) for x0, y0, x1, y1 in (r.box for r in geo.regions(m, min_area=30, join=2)[0])]
+        rb, cb = boxes(rk), boxes(ck)
+        same = [b for b in rb if any(max(abs(u - v) for u, v in zip(b, o)) <= 1 for o in cb)]  # legend swatches
+        rb = [b for b in rb if b not in same]
+        cb = [b for b in cb if not any(max(abs(u - v) for u, v in zip(b, o)) <= 1 for o in same)]
+        if len(rb) < 2 or len(rb) != len(cb):
+            return None
+        for orient, a, b in (("vertical", 0, 1), ("horizontal", 1, 0)):  # a: the category axis, b: the value axis
+            r = sorted(rb, key=lambda x: x[a])
+            c = sorted(cb, key=lambda x: x[a])
+            if any(r[k][a + 2] > r[k + 1][a] for k in range(len(r) - 1)):
+                continue  # the bars overlap along this axis: they are not laid out along it
+            rs, re_ = np.array([x[b] for x in r], float), np.array([x[b + 2] for x in r], float)
+            cs, ce = np.array([x[b] for x in c], float), np.array([x[b + 2] for x in c], float)
+            rl = re_ - rs
+            # The value end must stay put; the baseline end may be cut by a grid or axis line drawn over it.
+            tip_r, tip_c = (rs, cs) if np.ptp(rs) > np.ptp(re_) else (re_, ce)
+            if np.any(np.abs(tip_r - tip_c) > 3) or np.any(np.abs(rl - (ce - cs)) > np.maximum(3, 0.1 * rl)):
+                return None  # another length: values, not width
+            rw = np.array([x[a + 2] - x[a] for x in r], float)
+            ratio = np.array([x[a + 2] - x[a] for x in c], float) / np.maximum(rw, 1)
+            med = float(np.median(ratio))
+            if (med >= 1.4 or med <= 0.7) and np.all(np.abs(ratio - med) <= 0.15 * med) and \
+                    abs(med - 1) * np.median(rw) >= 4:  # (a few px of resampling are not a new width)
+                return ("wider" if med > 1 else "narrower"), orient
+            return None
+        return None
+
+    def _quiet_width(self, ctx: _Ctx, rk: np.ndarray, ck: np.ndarray, name: str, loc: str, cbox) -> bool:
+        """A line of another stroke width that the tolerant difference bridges (2.8 px against 7 px: each edge
+        moves by 2 px): reported from the widths alone, when the candidate holds clearly more or less of the colour."""
+        n_rk, n_ck = int(rk.sum()), int(ck.sum())
+        if max(n_rk, n_ck) < T["line_width_ratio"] * min(n_rk, n_ck):
+            return False  # the same amount of ink: anti-aliasing or resampling, not a width
+        recall = (rk & geo.dilate(ck, 2)).sum() / max(n_rk, 1)
+        precision = (ck & geo.dilate(rk, 2)).sum() / max(n_ck, 1)
+        width = self._other_width(rk, ck, recall, precision)
+        if width is None:
+            return False
+        ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with a {width} stroke than in the "
+                                  "reference.", loc, cbox(geo.box_of(rk | ck))))
+        return True
 
     @staticmethod
     def _drawn_thin(rk: np.ndarray, ck: np.ndarray, new_ink: np.ndarray) -> bool:

@@ -53,6 +53,8 @@ RULES: dict[str, Rule] = {r_name: r for r_name, r in {
     "chart.series_shade": Rule("chart", "style_error", 1, "same geometry, a noticeably different shade of the same hue"),
     "chart.line_style": Rule("chart", "style_error", 1, "same path drawn with another dash pattern or width"),
     "chart.markers": Rule("chart", "style_error", 1, "markers added, removed or changed on the same path"),
+    "chart.bar_width": Rule("chart", "style_error", 1, "the same bars (heights, order) drawn narrower or wider"),
+    "chart.legend_moved": Rule("chart", "style_error", 1, "the same legend drawn in another place"),
     "chart.grid": Rule("chart", "style_error", 1, "grid lines present in one image only"),
     "chart.background": Rule("chart", "style_error", 1, "plot or figure background colour differs"),
     "chart.legibility": Rule("chart", "style_error", 2, "rendering too small (or too distorted) to read the content"),
