@@ -1103,7 +1103,8 @@ class ChartComparer(Comparer):
                 continue  # the anti-aliased fringe of a stronger colour already looked at, not a series
             masks[k] = rk
             name = color_name(rp.rgb[k])
-            dash = self._dash_change(rk, ck, rink, cink, 0.4 if ctx.other_resolution else 0.25) if n_ck else None
+            dash = self._dash_change(rk, ck, rink, cink, rlab, clab, lab_k,
+                                     0.3 if ctx.other_resolution else 0.12) if n_ck else None
             if dash is not None:
                 ctx.errors.append(finding("chart.line_style", f"The {name} line is drawn {dash} in the reference.", loc,
                                           cbox(geo.box_of(rk | ck))))
@@ -1381,7 +1382,8 @@ class ChartComparer(Comparer):
         return None
 
     @staticmethod
-    def _dash_change(rk: np.ndarray, ck: np.ndarray, rink: np.ndarray, cink: np.ndarray, min_bare: float) -> str | None:
+    def _dash_change(rk: np.ndarray, ck: np.ndarray, rink: np.ndarray, cink: np.ndarray, rlab: np.ndarray,
+                     clab: np.ndarray, lab_k: np.ndarray, min_bare: float) -> str | None:
         """'dashed or dotted where it is solid' (or the reverse) when one colour's thin path is the same in both
         images but one leaves many short stretches of it bare (background, not just another shade: JPEG and
         resampling shift colours but leave ink): gaps of 2-5 px, which a 2-px tolerant difference bridges."""
@@ -1394,10 +1396,14 @@ class ChartComparer(Comparer):
         if not same_path:
             return None
         pr, pc = pieces(rk), pieces(ck)
-        for path, other_ink, broken, says in ((rk, cink, pc >= max(10, 3 * pr), "dashed or dotted where it is solid"),
-                                              (ck, rink, pr >= max(10, 3 * pc), "solid where it is dashed or dotted")):
-            bare = path & ~other_ink
-            if broken and bare.sum() >= min_bare * path.sum() and pieces(bare) >= 8:
+        for path, other_ink, other_lab, broken, says in (
+                (rk, cink, clab, pc >= max(10, 3 * pr), "dashed or dotted where it is solid"),
+                (ck, rink, rlab, pr >= max(10, 3 * pc), "solid where it is dashed or dotted")):
+            if not broken:
+                continue
+            # Bare: no ink there, or only ink far from the line's colour (a filled area under a dashed line).
+            bare = path & ~(other_ink & color_mask(other_lab, lab_k, tolerance=28.0))
+            if bare.sum() >= min_bare * path.sum() and pieces(bare) >= 8:
                 return says
         return None
 
