@@ -66,6 +66,7 @@ class _Ctx:
     rescaled: bool = False  # drawn at another scale at all (another dpi or figure size)
     native_text: dict = field(default_factory=dict)  # reference line index -> share of its ink changed at full size
     skip: np.ndarray | None = None  # text whose centre lies here is covered by a layout finding
+    memo: dict = field(default_factory=dict)  # values two detectors both need, computed once
 
     def ink(self, which: str) -> np.ndarray:
         """Ink mask of the reference ('r') or candidate ('c') work image, computed once per comparison."""
@@ -303,7 +304,33 @@ class ChartComparer(Comparer):
         return a
 
     def _frames(self, a: Analysis, norm: Normalized) -> list:
-        return a.lazy("frames", lambda: geo.axes_frames(norm.image))
+        """The reference's plot areas in the work frame. Found in the work image, or in the source image when that
+        shows more: resampling by a few percent greys a 1-px spine past the darkness a frame needs."""
+        def compute() -> list:
+            work = geo.axes_frames(norm.image)
+            src = self._source_frames(a, norm)
+            return src if len(src) > len(work) else work
+        return a.lazy("frames", compute)
+
+    @staticmethod
+    def _source_frames(a: Analysis, norm: Normalized) -> list:
+        return geo.sort_reading_order([tuple(int(round(v)) for v in norm.frame.to_work(tuple(map(float, b))))
+                                       for b in geo.axes_frames(a.image, fallbacks=False)])
+
+    def _cand_frames(self, ctx: "_Ctx | None", cand: Analysis, cn: Normalized, want: int) -> list:
+        """The candidate's plot areas in the work frame; from its source image when the work image shows another
+        count than the reference's ``want`` and the source agrees with it."""
+        key = ("cand_frames", id(cn.image))
+        if ctx is not None and key in ctx.memo:
+            return ctx.memo[key]
+        cf = geo.axes_frames(cn.image)
+        if len(cf) != want:
+            src = self._source_frames(cand, cn)
+            if len(src) == want:
+                cf = src
+        if ctx is not None:
+            ctx.memo[key] = cf
+        return cf
 
     def _align(self, ref: Analysis, rn: Normalized, cand: Analysis, size: tuple[int, int]) -> Normalized:
         """The candidate in the reference's work frame: by its content box, then refined on the axes frames when
@@ -312,7 +339,7 @@ class ChartComparer(Comparer):
         rf = self._frames(ref, rn)
         if not rf:
             return cn
-        cf = geo.axes_frames(cn.image)
+        cf = self._cand_frames(None, cand, cn, len(rf))
         if len(cf) != len(rf) or all(max(abs(a - b) for a, b in zip(p, q)) <= 1 for p, q in zip(rf, cf)):
             return cn
         src = [tuple(cn.frame.to_source(tuple(map(float, b)))) for b in cf]
@@ -444,7 +471,7 @@ class ChartComparer(Comparer):
     # ---------------- detectors ----------------
     def _layout(self, ctx: _Ctx) -> bool:
         """Subplot count, arrangement and order. True when the layout differs (per-panel checks are then moot)."""
-        rf, cf = ctx.panels, geo.axes_frames(ctx.cn.image)
+        rf, cf = ctx.panels, self._cand_frames(ctx, ctx.cand, ctx.cn, len(ctx.panels))
         if len(rf) != len(cf) and (ctx.missing | ctx.extra).mean() < 0.01:
             return False  # a frame lost to resampling, not a missing subplot: the pixels barely differ
         if rf and (len(rf) != len(cf) or geo.grid_shape(rf) != geo.grid_shape(cf)):
@@ -479,11 +506,10 @@ class ChartComparer(Comparer):
                 return True
         return False
 
-    @staticmethod
-    def _panels_in_place(ctx: _Ctx) -> list[int]:
+    def _panels_in_place(self, ctx: _Ctx) -> list[int]:
         """After a change of the subplot count: the reference panels drawn in the same place in the candidate; the
         other panels (and any new one), grown by their labels' margin, are marked explained and skipped."""
-        rf, cf = ctx.panels, geo.axes_frames(ctx.cn.image)
+        rf, cf = ctx.panels, self._cand_frames(ctx, ctx.cand, ctx.cn, len(ctx.panels))
         if len(rf) == len(cf) or len(rf) < 2:
             return []
         kept = [i for i, b in enumerate(rf) if any(box_iou(b, c) >= 0.9 for c in cf)]

@@ -137,11 +137,13 @@ def _split_thin_lines(g: np.ndarray, dark: int) -> np.ndarray:
     return out
 
 
-def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_cover: float = 0.7) -> list[Box]:
+def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_cover: float = 0.7,
+                fallbacks: bool = True) -> list[Box]:
     """Rectangular axes frames (spines) of a chart image, in reading order (top-to-bottom rows, then left-to-right).
 
     A frame is a connected set of long dark horizontal/vertical strokes whose bounding box has at least three sides
-    covered over ``min_cover`` of their length. Frames inside another frame (insets count) are kept.
+    covered over ``min_cover`` of their length. Frames inside another frame (insets count) are kept. With
+    ``fallbacks``, filled plot areas and light frames are looked for too (see below).
     """
     g = channel_max(np.ascontiguousarray(image)) if image.ndim == 3 else image
     darkm = g < dark
@@ -160,7 +162,7 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
                  comp[:, :band].any(axis=1).mean(), comp[:, -band:].any(axis=1).mean()]
         if sum(s >= min_cover for s in sides) >= 3:
             frames.append((x0, y0, x1, y1))
-    if image.ndim == 3:
+    if image.ndim == 3 and fallbacks:
         h, w = darkm.shape
         border = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
         dark_figure = np.median(border) < dark
