@@ -317,19 +317,18 @@ class ChartComparer(Comparer):
         return geo.sort_reading_order([tuple(int(round(v)) for v in norm.frame.to_work(tuple(map(float, b))))
                                        for b in geo.axes_frames(a.image, fallbacks=False)])
 
-    def _cand_frames(self, ctx: "_Ctx | None", cand: Analysis, cn: Normalized, want: int) -> list:
+    def _cand_frames(self, ctx: _Ctx, cand: Analysis, cn: Normalized, want: int) -> list:
         """The candidate's plot areas in the work frame; from its source image when the work image shows another
         count than the reference's ``want`` and the source agrees with it."""
         key = ("cand_frames", id(cn.image))
-        if ctx is not None and key in ctx.memo:
+        if key in ctx.memo:
             return ctx.memo[key]
         cf = geo.axes_frames(cn.image)
         if len(cf) != want:
             src = self._source_frames(cand, cn)
             if len(src) == want:
                 cf = src
-        if ctx is not None:
-            ctx.memo[key] = cf
+        ctx.memo[key] = cf
         return cf
 
     def _align(self, ref: Analysis, rn: Normalized, cand: Analysis, size: tuple[int, int]) -> Normalized:
@@ -339,7 +338,7 @@ class ChartComparer(Comparer):
         rf = self._frames(ref, rn)
         if not rf:
             return cn
-        cf = self._cand_frames(None, cand, cn, len(rf))
+        cf = geo.axes_frames(cn.image)  # (frames found in the source are too coarse to align on)
         if len(cf) != len(rf) or all(max(abs(a - b) for a, b in zip(p, q)) <= 1 for p, q in zip(rf, cf)):
             return cn
         src = [tuple(cn.frame.to_source(tuple(map(float, b)))) for b in cf]
