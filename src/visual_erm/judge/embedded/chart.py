@@ -1113,6 +1113,7 @@ class ChartComparer(Comparer):
         found = 0
         type_reported = False
         bar_width = None
+        first = len(ctx.errors)
         masks: dict[int, np.ndarray] = {}
         thick_missing: list[Discrepancy] = []
         for k in range(len(rp)):
@@ -1261,9 +1262,12 @@ class ChartComparer(Comparer):
             if self.enabled("chart_type"):
                 tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
                 if self._kind_changed(rk, ck):
+                    if type_reported:
+                        continue  # one chart-type change per subplot
                     kinds = ("lines", "filled marks (bars or areas)") if tr < tc else ("filled marks (bars or areas)", "lines")
                     ctx.errors.append(finding("chart.chart_type", f"The {name} data is drawn as {kinds[1]} instead of "
                                               f"{kinds[0]}.", loc, cbox(geo.box_of(ck | rk))))
+                    type_reported = True
                     found += 1
                     continue
             if i in ctx.axis_changed or (not ctx.panels and ctx.axis_changed):
@@ -1276,6 +1280,8 @@ class ChartComparer(Comparer):
             found += 1
         if not type_reported:
             ctx.errors.extend(thick_missing)
+        else:  # the marks drawn as another kind explain their lost or moved colours in this panel
+            ctx.errors[first:] = [e for e in ctx.errors[first:] if not (e.location == loc and e.category == "data_error")]
         if quiet:
             return
         for j in range(len(cp)):
