@@ -1418,7 +1418,8 @@ class ChartComparer(Comparer):
         """'dashed or dotted where it is solid' (or the reverse) when one colour's thin path is the same in both
         images but one leaves many short stretches of it bare (background, not just another shade: JPEG and
         resampling shift colours but leave ink): gaps of 2-5 px, which a 2-px tolerant difference bridges."""
-        if geo.stroke_thickness(rk) > 4.5 or geo.stroke_thickness(ck) > 4.5:
+        tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
+        if max(tr, tc) > 4.5:
             return None
 
         def pieces(m: np.ndarray) -> int:
@@ -1428,8 +1429,9 @@ class ChartComparer(Comparer):
             return None
         pr, pc = pieces(rk), pieces(ck)
         for path, other_ink, other_lab, broken, says in (
-                (rk, cink, clab, pc >= max(10, 3 * pr), "dashed or dotted where it is solid"),
-                (ck, rink, rlab, pr >= max(10, 3 * pc), "solid where it is dashed or dotted")):
+                (rk, cink, clab, pc >= max(10, 3 * pr) and tc < 1.5 * tr, "dashed or dotted where it is solid"),
+                (ck, rink, rlab, pr >= max(10, 3 * pc) and tr < 1.5 * tc, "solid where it is dashed or dotted")):
+            # (dashes and dots are no wider than the line; pieces wider than it are points: a scatter)
             if not broken:
                 continue
             # Bare: no ink there, or only ink far from the line's colour (a filled area under a dashed line).
