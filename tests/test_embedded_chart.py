@@ -423,3 +423,20 @@ def test_narrower_bars_with_the_same_values_are_one_style_error(judge):
 def test_legend_in_another_corner_is_one_style_error(judge):
     v = verdict(judge, _category_bars(NAMES, legend_loc="upper right"), _category_bars(NAMES, legend_loc="upper left"))
     assert [e.category for e in v.errors] == ["style_error"] and "legend" in v.errors[0].description, v.errors
+
+
+def test_grouped_bars_drawn_stacked_are_one_chart_type_change(judge):
+    def bars(stacked):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        x, a, b = np.arange(5), np.array([5, 7, 6, 8, 4.0]), np.array([3, 4, 5, 2, 6.0])
+        if stacked:
+            ax.bar(x, a, 0.7, color="tab:blue", label="north")
+            ax.bar(x, b, 0.7, bottom=a, color="tab:orange", label="south")
+        else:
+            ax.bar(x - 0.2, a, 0.4, color="tab:blue", label="north")
+            ax.bar(x + 0.2, b, 0.4, color="tab:orange", label="south")
+        ax.set_title("Sales by region")
+        return figure_rgb(fig)
+    v = verdict(judge, bars(False), bars(True))
+    assert v.errors and v.errors[0].category == "structure_error" and "stacked" in v.errors[0].description, v.errors
+    assert not any("range or scale" in e.description for e in v.errors), v.errors

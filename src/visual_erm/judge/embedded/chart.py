@@ -458,7 +458,8 @@ class ChartComparer(Comparer):
         if self.enabled("series"):
             for i in range(max(1, len(panels))):
                 pm = self._panel_masks(ctx, i)
-                if self.enabled("chart_type") and self._kind_of_marks_changed(ctx, i, pm):
+                if self.enabled("chart_type") and (self._kind_of_marks_changed(ctx, i, pm) or
+                                                   self._stacking_changed(ctx, i, pm)):
                     continue  # every mark of the panel differs because of it: one finding
                 self._series(ctx, i, pm)
         if self.enabled("grid"):
@@ -1299,6 +1300,50 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
+
+    def _stacking_changed(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
+        """Bars of two or more colours stacked on each other in one image and side by side in the other (grouped).
+        One structure finding; the value axis that grew or shrank with it is not reported as well."""
+        x0, y0, x1, y1 = pm.box
+        if ((ctx.missing | ctx.extra)[y0:y1, x0:x1] & pm.keep).sum() < 200:
+            return False
+        area = pm.R.shape[0] * pm.R.shape[1]
+        rp = palette(pm.R, mask=pm.rdata, max_colors=6, min_fraction=0.05, min_pixels=max(200, int(0.01 * area)),
+                     merge_delta=14.0)
+        if len(rp) < 2:
+            return False
+
+        def layout(lab: np.ndarray, data: np.ndarray) -> str | None:
+            bars = []
+            for k in range(len(rp)):
+                m = color_mask(lab, rp.lab[k]) & data
+                if m.sum() and geo.stroke_thickness(m) >= 5:
+                    bars.append([r.box for r in geo.regions(m, min_area=30, join=1)[0]  # rectangles only
+                                 if r.area >= 0.7 * (r.box[2] - r.box[0]) * (r.box[3] - r.box[1])])
+            if len(bars) < 2 or min(len(b) for b in bars) < 2:
+                return None
+            stacked = grouped = 0
+            for a in bars[0]:
+                for b in (b for other in bars[1:] for b in other):
+                    ov = min(a[2], b[2]) - max(a[0], b[0])
+                    if ov >= 0.7 * min(a[2] - a[0], b[2] - b[0]) and (abs(a[1] - b[3]) <= 3 or abs(b[1] - a[3]) <= 3):
+                        stacked += 1  # same column, one on top of the other
+                    elif ov <= 2 and min(abs(a[0] - b[2]), abs(b[0] - a[2])) <= 3 and abs(a[3] - b[3]) <= 3:
+                        grouped += 1  # side by side on one baseline
+            if stacked >= 2 and stacked >= 3 * grouped:
+                return "stacked"
+            if grouped >= 2 and grouped >= 3 * stacked:
+                return "grouped"
+            return None
+        lr, lc = layout(pm.rlab, pm.rdata), layout(pm.clab, pm.cdata)
+        if lr is None or lc is None or lr == lc:
+            return False
+        loc = ctx.panel_name(i if ctx.panels else None)
+        ctx.errors[:] = [e for e in ctx.errors if not (e.location.startswith(loc) and "range or scale" in e.description)]
+        ctx.axis_changed.discard(i)
+        ctx.errors.append(finding("chart.chart_type", f"The bars are {lc} instead of {lr}.", loc + "plot area",
+                                  ctx.cand_box((x0, y0, x1, y1))))
+        return True
 
     def _kind_of_marks_changed(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
         """A panel's marks drawn as another kind whatever their colours and axes: most data ink filled (bars,
