@@ -1305,6 +1305,8 @@ class ChartComparer(Comparer):
         """Bars of two or more colours stacked on each other in one image and side by side in the other (grouped).
         One structure finding; the value axis that grew or shrank with it is not reported as well."""
         x0, y0, x1, y1 = pm.box
+        if i not in ctx.axis_changed and not (not ctx.panels and ctx.axis_changed):
+            return False  # stacking changes the value axis's extent (sums against the largest part)
         if ((ctx.missing | ctx.extra)[y0:y1, x0:x1] & pm.keep).sum() < 200:
             return False
         area = pm.R.shape[0] * pm.R.shape[1]
