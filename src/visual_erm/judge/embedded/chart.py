@@ -66,7 +66,11 @@ class _Ctx:
     rescaled: bool = False  # drawn at another scale at all (another dpi or figure size)
     native_text: dict = field(default_factory=dict)  # reference line index -> share of its ink changed at full size
     skip: np.ndarray | None = None  # text whose centre lies here is covered by a layout finding
-    memo: dict = field(default_factory=dict)  # values two detectors both need, computed once
+    cand_frames: list | None = None  # the candidate's plot areas (see ChartComparer._cand_frames)
+
+    def axis_moved(self, i: int) -> bool:
+        """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
+        return i in self.axis_changed or (not self.panels and bool(self.axis_changed))
 
     def ink(self, which: str) -> np.ndarray:
         """Ink mask of the reference ('r') or candidate ('c') work image, computed once per comparison."""
@@ -260,6 +264,12 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     return out
 
 
+def _drop_findings(ctx: _Ctx, i: int, roles, categories) -> None:
+    """Remove panel ``i``'s findings of ``categories`` placed at ``roles``: consequences of a change found later."""
+    where = {ctx.panel_name(i if ctx.panels else None) + r for r in roles}
+    ctx.errors[:] = [e for e in ctx.errors if not (e.location in where and e.category in categories)]
+
+
 def _singular(role: str) -> str:
     """'x-axis tick label' for one line of the 'x-axis tick labels' role, in sentences about that line."""
     return role.replace("tick labels", "tick label")
@@ -317,19 +327,17 @@ class ChartComparer(Comparer):
         return geo.sort_reading_order([tuple(int(round(v)) for v in norm.frame.to_work(tuple(map(float, b))))
                                        for b in geo.axes_frames(a.image, fallbacks=False)])
 
-    def _cand_frames(self, ctx: _Ctx, cand: Analysis, cn: Normalized, want: int) -> list:
-        """The candidate's plot areas in the work frame; from its source image when the work image shows another
-        count than the reference's ``want`` and the source agrees with it."""
-        key = ("cand_frames", id(cn.image))
-        if key in ctx.memo:
-            return ctx.memo[key]
-        cf = geo.axes_frames(cn.image)
-        if len(cf) != want:
-            src = self._source_frames(cand, cn)
-            if len(src) == want:
-                cf = src
-        ctx.memo[key] = cf
-        return cf
+    def _cand_frames(self, ctx: _Ctx) -> list:
+        """The candidate's plot areas in the work frame, once per comparison; from its source image when the work
+        image shows another count than the reference's and the source agrees with the reference."""
+        if ctx.cand_frames is None:
+            cf = geo.axes_frames(ctx.cn.image)
+            if len(cf) != len(ctx.panels):
+                src = self._source_frames(ctx.cand, ctx.cn)
+                if len(src) == len(ctx.panels):
+                    cf = src
+            ctx.cand_frames = cf
+        return ctx.cand_frames
 
     def _align(self, ref: Analysis, rn: Normalized, cand: Analysis, size: tuple[int, int]) -> Normalized:
         """The candidate in the reference's work frame: by its content box, then refined on the axes frames when
@@ -471,7 +479,7 @@ class ChartComparer(Comparer):
     # ---------------- detectors ----------------
     def _layout(self, ctx: _Ctx) -> bool:
         """Subplot count, arrangement and order. True when the layout differs (per-panel checks are then moot)."""
-        rf, cf = ctx.panels, self._cand_frames(ctx, ctx.cand, ctx.cn, len(ctx.panels))
+        rf, cf = ctx.panels, self._cand_frames(ctx)
         if len(rf) != len(cf) and (ctx.missing | ctx.extra).mean() < 0.01:
             return False  # a frame lost to resampling, not a missing subplot: the pixels barely differ
         if rf and (len(rf) != len(cf) or geo.grid_shape(rf) != geo.grid_shape(cf)):
@@ -509,7 +517,7 @@ class ChartComparer(Comparer):
     def _panels_in_place(self, ctx: _Ctx) -> list[int]:
         """After a change of the subplot count: the reference panels drawn in the same place in the candidate; the
         other panels (and any new one), grown by their labels' margin, are marked explained and skipped."""
-        rf, cf = ctx.panels, self._cand_frames(ctx, ctx.cand, ctx.cn, len(ctx.panels))
+        rf, cf = ctx.panels, self._cand_frames(ctx)
         if len(rf) == len(cf) or len(rf) < 2:
             return []
         kept = [i for i, b in enumerate(rf) if any(box_iou(b, c) >= 0.9 for c in cf)]
@@ -1145,10 +1153,8 @@ class ChartComparer(Comparer):
                 ctx.errors.append(finding("chart.bar_width", f"The {name} bars are drawn {bars[0]} than in the "
                                           "reference (same values).", loc, cbox(geo.box_of(rk | ck))))
                 # The category positions moved with the new width: their labels and the axis margin are not errors.
-                side = {"x-axis tick labels", "x-axis label"} if bars[1] == "vertical" else {"y-axis tick labels",
-                                                                                             "y-axis label"}
-                ctx.errors[:] = [e for e in ctx.errors if not any(e.location == ctx.panel_name(i) + r for r in side)
-                                 or "range or scale" not in e.description and "reads" not in e.description]
+                axis = "x-axis" if bars[1] == "vertical" else "y-axis"
+                _drop_findings(ctx, i, (f"{axis} tick labels", f"{axis} label"), ("data_error", "text_error"))
                 found += 1
                 continue
             if quiet:  # within the 2-px tolerance a thicker or thinner line still shows in its stroke width
@@ -1200,7 +1206,7 @@ class ChartComparer(Comparer):
                                               loc, cbox(box)))
                 found += 1
                 continue
-            if (i in ctx.axis_changed or (not ctx.panels and ctx.axis_changed)) and not (
+            if ctx.axis_moved(i) and not (
                     self.enabled("chart_type") and n_ck and self._kind_changed(rk, ck)):
                 continue  # the axis range changed: every mark moved with it, and that is already reported
             near_r = geo.dilate(rk, 2)
@@ -1271,7 +1277,7 @@ class ChartComparer(Comparer):
                     type_reported = True
                     found += 1
                     continue
-            if i in ctx.axis_changed or (not ctx.panels and ctx.axis_changed):
+            if ctx.axis_moved(i):
                 continue  # the axis range changed: moved marks follow from it and are already reported
             rule = ("chart.values_major" if changed >= 0.5 else "chart.values" if changed >= T["changed_fraction_minor"]
                     else "chart.values_minor")
@@ -1305,7 +1311,7 @@ class ChartComparer(Comparer):
         """Bars of two or more colours stacked on each other in one image and side by side in the other (grouped).
         One structure finding; the value axis that grew or shrank with it is not reported as well."""
         x0, y0, x1, y1 = pm.box
-        if i not in ctx.axis_changed and not (not ctx.panels and ctx.axis_changed):
+        if not ctx.axis_moved(i):
             return False  # stacking changes the value axis's extent (sums against the largest part)
         if ((ctx.missing | ctx.extra)[y0:y1, x0:x1] & pm.keep).sum() < 200:
             return False
@@ -1340,10 +1346,10 @@ class ChartComparer(Comparer):
         lr, lc = layout(pm.rlab, pm.rdata), layout(pm.clab, pm.cdata)
         if lr is None or lc is None or lr == lc:
             return False
-        loc = ctx.panel_name(i if ctx.panels else None)
-        ctx.errors[:] = [e for e in ctx.errors if not (e.location.startswith(loc) and "range or scale" in e.description)]
+        _drop_findings(ctx, i, ("x-axis tick labels", "y-axis tick labels"), ("data_error",))  # the axis findings
         ctx.axis_changed.discard(i)
-        ctx.errors.append(finding("chart.chart_type", f"The bars are {lc} instead of {lr}.", loc + "plot area",
+        ctx.errors.append(finding("chart.chart_type", f"The bars are {lc} instead of {lr}.",
+                                  ctx.panel_name(i if ctx.panels else None) + "plot area",
                                   ctx.cand_box((x0, y0, x1, y1))))
         return True
 
