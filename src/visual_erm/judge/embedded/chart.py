@@ -270,6 +270,14 @@ def _drop_findings(ctx: _Ctx, i: int, roles, categories) -> None:
     ctx.errors[:] = [e for e in ctx.errors if not (e.location in where and e.category in categories)]
 
 
+def _holds_words(line: str, words: str) -> bool:
+    """True when ``words`` (of three letters or more) are whole words of ``line``: a reference line that OCR split
+    into words, read whole in the candidate."""
+    a, b = normalize_text(words).split(), normalize_text(line).split()
+    n = len(a)
+    return bool(a) and len(" ".join(a)) >= 3 and any(b[k:k + n] == a for k in range(len(b) - n + 1))
+
+
 def _singular(role: str) -> str:
     """'x-axis tick label' for one line of the 'x-axis tick labels' role, in sentences about that line."""
     return role.replace("tick labels", "tick label")
@@ -466,6 +474,9 @@ class ChartComparer(Comparer):
         if self.enabled("series"):
             for i in range(max(1, len(panels))):
                 pm = self._panel_masks(ctx, i)
+                if self.enabled("overplot") and self._overplotted(pm.rdata, pm.cdata):
+                    self._series(ctx, i, pm)  # reported there, before any other finding of the panel
+                    continue
                 if self.enabled("chart_type") and (self._kind_of_marks_changed(ctx, i, pm) or
                                                    self._stacking_changed(ctx, i, pm)):
                     continue  # every mark of the panel differs because of it: one finding
@@ -600,6 +611,9 @@ class ChartComparer(Comparer):
         h, w = diff.shape
         ref_lines: set[int] = set()  # changed tick labels read from the reference (not extra candidate text)
         tight = np.zeros_like(diff)  # the text boxes themselves (the explained zone adds a drift margin)
+        inside = np.zeros_like(diff)  # plot interiors: a tick label box reaching over the spine reads no fill there
+        for b in ctx.panels:
+            inside[b[1]:b[3] + 1, b[0]:b[2] + 1] = True
         roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))  # the reference's own frames
         for idx, (t, (panel, role)) in enumerate(zip(texts, roles)):
             x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
@@ -609,7 +623,8 @@ class ChartComparer(Comparer):
             if ctx.skip is not None and ctx.skip[min(h - 1, int(t.center[1])), min(w - 1, int(t.center[0]))]:
                 continue
             bh, bw = t.box[3] - t.box[1], t.box[2] - t.box[0]
-            if bh > max(28, 0.25 * bw) and bw > max(28, 0.25 * bh):
+            slanted = bh > max(28, 0.25 * bw) and bw > max(28, 0.25 * bh)
+            if slanted:
                 # A slanted line of text: its upright box covers marks beside the glyphs; only grey ink is text.
                 if neutral_ink is None:
                     neutral_ink = (ctx.ink("r") & (chroma(rgb_to_lab(ctx.rn.image)) < NEUTRAL_CHROMA)) | \
@@ -622,7 +637,7 @@ class ChartComparer(Comparer):
                 tight[y0:y1, x0:x1] = True
             if "tick" in role:
                 all_ticks.setdefault((panel, role), []).append(t)
-            d = diff[y0:y1, x0:x1].sum()
+            d = (diff[y0:y1, x0:x1] & ~inside[y0:y1, x0:x1]).sum() if "tick" in role else diff[y0:y1, x0:x1].sum()
             ink = max(int(rink[y0:y1, x0:x1].sum()), 1)
             native = idx in ctx.native_text  # small glyphs change too little in the work frame
             if d / ink < 0.12 and not native:
@@ -634,8 +649,10 @@ class ChartComparer(Comparer):
                     self._one_glyph_changed(ctx, t, panel, role, diff[y0:y1, x0:x1], d / ink)
                 continue
             if "tick" in role:
-                if d / ink < 0.12 and self._reads_same(ctx, t):
-                    continue  # only the full-size glyph check flagged it, and it reads the same
+                if (d / ink < 0.12 or slanted) and self._reads_same(ctx, t):
+                    continue  # only the full-size glyph check (or marks beside slanted glyphs) flagged it
+                if ctx.other_resolution and self._tiny_in_cand(ctx, t) and self._same_glyphs(ctx, t.box):
+                    continue  # glyphs a few px tall, blurred by resampling: the pixels, not OCR, say they match
                 changed_ticks.setdefault((panel, role), []).append(t)
                 ref_lines.add(id(t))
                 continue
@@ -698,20 +715,17 @@ class ChartComparer(Comparer):
         # A text that vanished from its place but appears elsewhere was moved, not lost; with its swatch, a legend.
         legend_moved: dict[int | None, list] = {}
         groups: list[list[tuple[TextBox, int | None, str]]] = []
+        taken: list = []  # extra lines already matched (the words of one line can be read as several)
+        moves: list[tuple[tuple[TextBox, int | None, str], tuple]] = []
         for item in missing_texts:
             moved = next((e for e in extra_found if text_similarity(e[0], item[0].text) >= T["text_same"]), None)
+            if moved is None:
+                moved = next((e for e in extra_found + taken if _holds_words(e[0], item[0].text)), None)
             if moved is not None:
-                extra_found.remove(moved)
-                if "plot area" in item[2] and self._swatch_moved(ctx, item[0].box, moved[1]):
-                    legend_moved.setdefault(item[1], []).append(moved[1])
-                    for b in (item[0].box, moved[1]):  # the entry, its swatch and the legend frame's padding
-                        hh = b[3] - b[1]
-                        ctx.explained[max(0, int(b[1] - hh)):int(b[3] + hh), max(0, int(b[0] - 4.5 * hh)):int(b[2] + hh)] = True
-                    continue
-                ctx.errors.append(finding("chart.text_moved", f"The {item[2]} '{item[0].text}' is drawn in another place.",
-                                          ctx.panel_name(item[1]) + item[2], ctx.cand_box(moved[1])))
-                if "plot area" in item[2]:
-                    ctx.follows_data.append((ctx.errors[-1], item[1]))  # an annotation that moved with its data
+                if moved in extra_found:
+                    extra_found.remove(moved)
+                    taken.append(moved)
+                moves.append((item, moved[1]))
                 continue
             for g in groups:
                 if any(abs(item[0].center[0] - o[0].center[0]) < 60 and abs(item[0].center[1] - o[0].center[1]) < 60 for o in g):
@@ -719,6 +733,22 @@ class ChartComparer(Comparer):
                     break
             else:
                 groups.append([item])
+        # Entries of a legend move together: one with its swatch beside it in both places marks the others (a line's
+        # second word, an entry whose swatch a bar behind hides) that moved the same way.
+        shifts = [(item[1], new[1] - item[0].box[1], item[0].box[3] - item[0].box[1]) for item, new in moves
+                  if "plot area" in item[2] and self._swatch_moved(ctx, item[0].box, new)]
+        for item, new in moves:
+            dy = new[1] - item[0].box[1]
+            if "plot area" in item[2] and any(p == item[1] and abs(dy - d) <= max(3.0, 0.5 * hh) for p, d, hh in shifts):
+                legend_moved.setdefault(item[1], []).append(new)
+                for b in (item[0].box, new):  # the entry, its swatch and the legend frame's padding
+                    hh = b[3] - b[1]
+                    ctx.explained[max(0, int(b[1] - hh)):int(b[3] + hh), max(0, int(b[0] - 4.5 * hh)):int(b[2] + hh)] = True
+                continue
+            ctx.errors.append(finding("chart.text_moved", f"The {item[2]} '{item[0].text}' is drawn in another place.",
+                                      ctx.panel_name(item[1]) + item[2], ctx.cand_box(new)))
+            if "plot area" in item[2]:
+                ctx.follows_data.append((ctx.errors[-1], item[1]))  # an annotation that moved with its data
         for panel, boxes in legend_moved.items():
             box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
             ctx.errors.append(finding("chart.legend_moved", "The legend is drawn in another place than in the reference.",
@@ -758,9 +788,12 @@ class ChartComparer(Comparer):
         ink = ink[np.hypot(ink[:, 1], ink[:, 2]) > 12]  # coloured: a swatch, not the words' grey or a grid line
         if len(ink) < 6:
             return False
-        color = np.median(ink, axis=0)
+        q = np.round(ink / 8.0).astype(np.int32)  # the commonest colour: a bar behind the legend may show too
+        keys, inv, counts = np.unique(q, axis=0, return_inverse=True, return_counts=True)
+        color = np.median(ink[inv.reshape(-1) == int(np.argmax(counts))], axis=0)
         cz = zone(ctx.cn.image, new, new[2])  # a box found as new ink may hold the swatch already
-        return int((np.linalg.norm(cz - color, axis=1) < 20).sum()) >= max(6, 0.3 * len(ink))
+        swatch = 1.4 * max(old[3] - old[1], 6) ** 2  # about two line heights by one (a bar behind may fill the zone)
+        return int((np.linalg.norm(cz - color, axis=1) < 20).sum()) >= max(6, 0.3 * min(len(ink), swatch))
 
     @staticmethod
     def _free_non_text(ctx: _Ctx, diff: np.ndarray, tight: np.ndarray) -> None:
@@ -966,14 +999,41 @@ class ChartComparer(Comparer):
             if density > 0.75:  # a filled block (a bar), not glyphs
                 continue
             reads += 1
-            text, score = self._recognize(ctx, r.box)
-            letters = sum(c.isalnum() for c in text)
-            distinct = len({c for c in text.casefold() if c.isalnum()})
-            if letters >= 3 and distinct >= 2 and score >= 0.8 and not self._part_of_reference_text(ref_texts, text, r.box):
-                found.append((text, r.box, _panel_of(ctx.panels, r.box) if ctx.panels else None))
-                x0, y0, x1, y1 = r.box
-                ctx.explained[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3] = True
+            lines = [(*self._recognize(ctx, r.box), r.box)]
+            if not self._new_text(ref_texts, *lines[0], ctx.panels) and r.height >= 24 and \
+                    (not ctx.panels or any(b[0] <= (r.box[0] + r.box[2]) / 2 <= b[2] and
+                                           b[1] <= (r.box[1] + r.box[3]) / 2 <= b[3] for b in ctx.panels)):
+                lines = self._read_block(ctx, r.box)  # several lines (a legend moved as a whole, inside the plot)
+            for text, score, box in lines:
+                if self._new_text(ref_texts, text, score, box, ctx.panels):
+                    found.append((text, box, _panel_of(ctx.panels, box) if ctx.panels else None))
+                    x0, y0, x1, y1 = (int(v) for v in box)
+                    ctx.explained[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3] = True
         return found
+
+    def _new_text(self, ref_texts: list[TextBox], text: str, score: float, box, panels=()) -> bool:
+        """A confident reading of three or more letters that is no part of a reference line drawn there."""
+        letters = sum(c.isalnum() for c in text)
+        distinct = len({c for c in text.casefold() if c.isalnum()})
+        return letters >= 3 and distinct >= 2 and score >= 0.8 and not self._part_of_reference_text(ref_texts, text, box, panels)
+
+    def _read_block(self, ctx: _Ctx, box) -> list[tuple[str, float, tuple]]:
+        """The lines of text found (detected, then read) in a work-frame box of the candidate, with work boxes."""
+        x0, y0, x1, y1 = ctx.cand_box((box[0] - 3, box[1] - 3, box[2] + 3, box[3] + 3))
+        crop = ctx.cand.image[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
+        if min(crop.shape[:2]) < 8:
+            return []
+        sx = (box[2] - box[0] + 6) / max(crop.shape[1], 1)
+        sy = (box[3] - box[1] + 6) / max(crop.shape[0], 1)
+        ox, oy = box[0] - 3, box[1] - 3
+        return [(t.text, t.score, (ox + t.box[0] * sx, oy + t.box[1] * sy, ox + t.box[2] * sx, oy + t.box[3] * sy))
+                for t in get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(crop)]
+
+    @staticmethod
+    def _tiny_in_cand(ctx: _Ctx, t: TextBox) -> bool:
+        """True when line ``t`` is under 9 px tall in the candidate's own pixels (a 7-pt label at 72 dpi)."""
+        box = ctx.cand_box(t.box)
+        return box[3] - box[1] < 9
 
     @staticmethod
     def _same_glyphs(ctx: _Ctx, box, *, slack_x: float = 0.0) -> bool:
@@ -1017,13 +1077,19 @@ class ChartComparer(Comparer):
         return geo.diagonal_share(C) - geo.diagonal_share(R) >= T["tick_rotation_diagonal"]
 
     @staticmethod
-    def _part_of_reference_text(ref_texts: list[TextBox], text: str, box) -> bool:
+    def _part_of_reference_text(ref_texts: list[TextBox], text: str, box, panels=()) -> bool:
         """True when ``text`` read at work box ``box`` is (part of) a reference line drawn about there: glyphs of
-        another resolution or font hinting land a few px off, which is not new text."""
+        another resolution or font hinting land a few px off, which is not new text. A line inside a plot area is
+        never a drifted part of one outside it (a legend entry under a title that holds its words)."""
         t = normalize_text(text)
+
+        def inside(b) -> bool:
+            return any(p[0] - 2 <= b[0] and b[2] <= p[2] + 2 and p[1] - 2 <= b[1] and b[3] <= p[3] + 2 for p in panels)
         for r in ref_texts:
             m = max(8.0, r.box[3] - r.box[1])
             if box[0] > r.box[2] + m or box[2] < r.box[0] - m or box[1] > r.box[3] + m or box[3] < r.box[1] - m:
+                continue
+            if panels and inside(box) != inside(r.box):
                 continue
             if fuzz.partial_ratio(t, normalize_text(r.text)) >= 80:
                 return True
@@ -1044,6 +1110,18 @@ class ChartComparer(Comparer):
         top = np.argmax(np.bincount(codes, minlength=32768))
         return np.median(px[codes == top], axis=0).astype(np.uint8)
 
+    @classmethod
+    def _ring_color(cls, area: np.ndarray, *, inset: int = 3, width: int = 6) -> np.ndarray:
+        """A plot area's background: the commonest colour of a ring just inside its frame. Marks that fill most of
+        the area (wide bars) touch one side at most, while the background shows along all four."""
+        h, w = area.shape[:2]
+        if h < 2 * (inset + width) + 4 or w < 2 * (inset + width) + 4:
+            return cls._mode_color(area)
+        a, b = inset, inset + width
+        ring = np.concatenate([area[a:b, a:w - a].reshape(-1, 3), area[h - b:h - a, a:w - a].reshape(-1, 3),
+                               area[b:h - b, a:b].reshape(-1, 3), area[b:h - b, w - b:w - a].reshape(-1, 3)])
+        return cls._mode_color(ring[None])
+
     def _background(self, ctx: _Ctx) -> None:
         rb, cb = ctx.rn.background, ctx.cn.background
         if float(delta_e(rgb_to_lab(rb), rgb_to_lab(cb))) > 6.0:
@@ -1057,8 +1135,8 @@ class ChartComparer(Comparer):
                                       [0.0, 0.0, *map(float, ctx.cand.size)]))
         for i, _ in enumerate(ctx.panels):
             x0, y0, x1, y1 = self._plot_area(ctx, i)
-            r = self._mode_color(ctx.rn.image[y0:y1, x0:x1])
-            c = self._mode_color(ctx.cn.image[y0:y1, x0:x1])
+            r = self._ring_color(ctx.rn.image[y0:y1, x0:x1])
+            c = self._ring_color(ctx.cn.image[y0:y1, x0:x1])
             if float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0:
                 ctx.errors.append(finding("chart.background", f"The plot background is {color_name(c)} instead of "
                                           f"{color_name(r)}.", ctx.panel_name(i) + "plot area",
@@ -1076,7 +1154,7 @@ class ChartComparer(Comparer):
         R, C = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
         keep = ~ctx.explained[y0:y1, x0:x1]
         rlab, clab = rgb_to_lab(R), rgb_to_lab(C)
-        rbg, cbg = self._mode_color(R), self._mode_color(C)
+        rbg, cbg = self._ring_color(R), self._ring_color(C)
         return _PanelMasks((x0, y0, x1, y1), R, C, rlab, clab, rbg, cbg, keep,
                            self._data_mask(R, rlab, rbg) & keep, self._data_mask(C, clab, cbg) & keep)
 
@@ -1106,8 +1184,7 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.series_color", "The image is drawn with another colour map than the "
                                       "reference.", loc, cbox((0, 0, R.shape[1], R.shape[0]))))
             return
-        if (not quiet and self.enabled("overplot") and n_c > T["overplot_ratio"] * max(n_r, 1) and n_c > 0.2 * area
-                and geo.stroke_thickness(cdata) < 9):  # filled bars are another chart type, not over-plotting
+        if not quiet and self.enabled("overplot") and self._overplotted(rdata, cdata):
             ctx.errors.append(finding("chart.overplot", "The plot area is covered with far more marks than the reference "
                                       "shows, hiding the actual data.", loc, cbox((0, 0, R.shape[1], R.shape[0]))))
             return
@@ -1306,6 +1383,18 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
+
+    @staticmethod
+    def _overplotted(rdata: np.ndarray, cdata: np.ndarray) -> bool:
+        """True when the candidate covers the plot area with far more marks than the reference, drawn as strokes:
+        thin, or crossing into a mesh with many holes (filled bars are another chart type, not over-plotting)."""
+        n_r, n_c = int(rdata.sum()), int(cdata.sum())
+        if n_c <= T["overplot_ratio"] * max(n_r, 1) or n_c <= 0.2 * cdata.size:
+            return False
+        if geo.stroke_thickness(cdata) < 9:
+            return True
+        holes, _ = geo.regions(~cdata, min_area=4)
+        return len(holes) >= 40
 
     def _stacking_changed(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
         """Bars of two or more colours stacked on each other in one image and side by side in the other (grouped).
@@ -1537,9 +1626,12 @@ class ChartComparer(Comparer):
         if geo.stroke_thickness(rk) < 5:  # (edges and grid lines drawn over bars thin their median stroke)
             return None
 
-        def boxes(m: np.ndarray) -> list:  # joined over the thin grid or edge lines drawn across a bar
-            return [(x0 + 2, y0 + 2, x1 - 2, y1 - 2) for x0, y0, x1, y1 in (r.box for r in geo.regions(m, min_area=30, join=2)[0])]
+        def boxes(m: np.ndarray, join: int = 2) -> list:  # joined over the thin grid or edge lines across a bar
+            return [(x0 + join, y0 + join, x1 - join, y1 - join)
+                    for x0, y0, x1, y1 in (r.box for r in geo.regions(m, min_area=30, join=join)[0])]
         rb, cb = boxes(rk), boxes(ck)
+        if len(cb) < len(rb):  # wide bars side by side: the thin gaps between them must not be joined
+            cb = boxes(ck, 0)
         same = [b for b in rb if any(max(abs(u - v) for u, v in zip(b, o)) <= 1 for o in cb)]  # legend swatches
         rb = [b for b in rb if b not in same]
         cb = [b for b in cb if not any(max(abs(u - v) for u, v in zip(b, o)) <= 1 for o in same)]
@@ -1617,11 +1709,11 @@ class ChartComparer(Comparer):
         R, C = rn.image[y0:y1, x0:x1], cn.image[y0:y1, x0:x1]
 
         def grey_ink(img):
-            ink = far_from(img, ChartComparer._mode_color(img)) > 18
+            ink = far_from(img, ChartComparer._ring_color(img)) > 12
             return ink & (chroma(rgb_to_lab(img)) < NEUTRAL_CHROMA)
 
         def bare(img):
-            bg = far_from(img, ChartComparer._mode_color(img)) <= 18
+            bg = far_from(img, ChartComparer._ring_color(img)) <= 12
             return ~geo.dilate(~bg, 2)
         diff = (grey_ink(R) & bare(C)) | (grey_ink(C) & bare(R))
         return bool(diff.mean(axis=1).max() >= 0.4 or diff.mean(axis=0).max() >= 0.4)

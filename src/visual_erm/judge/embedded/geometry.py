@@ -157,17 +157,22 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
         if r.width < min_side or r.height < min_side:
             continue
         comp = labels[y0:y1, x0:x1] == r.label
-        band = 3
-        sides = [comp[:band].any(axis=0).mean(), comp[-band:].any(axis=0).mean(),
-                 comp[:, :band].any(axis=1).mean(), comp[:, -band:].any(axis=1).mean()]
-        if sum(s >= min_cover for s in sides) >= 3:
-            frames.append((x0, y0, x1, y1))
+        (top, dt), (bottom, db), (left, dl), (right, dr) = (_side_cover(comp), _side_cover(comp[::-1]),
+                                                             _side_cover(comp.T), _side_cover(comp.T[::-1]))
+        box = (x0 + dl, y0 + dt, x1 - dr, y1 - db)  # on the spines, not on tick marks sticking out
+        if sum(s >= min_cover for s in (top, bottom, left, right)) >= 3 and not _flat_fill(image, box) \
+                and not _dark_block(darkm, box):
+            frames.append(box)
+    h, w = darkm.shape
+    border = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
+    dark_figure = image.ndim == 3 and np.median(border) < dark
+    if dark_figure:
+        # A dark figure background reads as one canvas-wide frame; its plot areas have light spines instead.
+        frames = [f for f in frames if (f[2] - f[0]) * (f[3] - f[1]) < 0.8 * h * w]
+        for b in axes_frames(255 - image, dark=dark, min_side=min_side, min_cover=min_cover, fallbacks=False):
+            if (b[2] - b[0]) * (b[3] - b[1]) < 0.8 * h * w and all(box_overlap(b, f) < 0.5 for f in frames):
+                frames.append(b)
     if image.ndim == 3 and fallbacks:
-        h, w = darkm.shape
-        border = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
-        dark_figure = np.median(border) < dark
-        if dark_figure:  # a dark figure background reads as one canvas-wide frame
-            frames = [f for f in frames if (f[2] - f[0]) * (f[3] - f[1]) < 0.8 * h * w]
         filled = _filled_plot_areas(image, darkm, min_side=min_side) if dark_figure or darkm.mean() > 0.05 else []
         for b in filled:
             if all(box_overlap(b, f) < 0.5 for f in frames):
@@ -177,40 +182,117 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
     return sort_reading_order(frames)
 
 
+def _side_cover(comp: np.ndarray, *, band: int = 3, reach: int = 12) -> tuple[float, int]:
+    """How much of a box's top side a spine covers, and how far in it lies: the outer 3-px band, else one straight
+    line within the outer ``reach`` px that spans nearly the whole side (tick marks joined to a spine, through a
+    dark bar standing on it, stick out past it and set the box's edge)."""
+    cover = float(comp[:band].any(axis=0).mean())
+    if cover >= 0.7:
+        return cover, 0
+    for k in range(1, min(reach, comp.shape[0])):
+        row = float(comp[k].mean())
+        if row >= 0.9:
+            return row, k
+    return cover, 0
+
+
+def _dark_block(darkm: np.ndarray, box: Box, *, band: int = 4) -> bool:
+    """True for a small box dark nearly all over inside: dark bars side by side with text drawn over them, not a
+    plot area (a heatmap or a dark plot background fills a large box)."""
+    x0, y0, x1, y1 = box
+    inner = darkm[y0 + band:y1 - band, x0 + band:x1 - band]
+    return inner.size > 0 and (x1 - x0) * (y1 - y0) < 0.05 * darkm.size and float(inner.mean()) > 0.6
+
+
+def _flat_fill(image: np.ndarray, box: Box, *, band: int = 4) -> bool:
+    """True when a box is one flat fill inside (a bar or block of one colour), with nothing drawn over it, so it is
+    a mark, not a plot area: an axes background always shows data, grid lines or ticks somewhere inside."""
+    x0, y0, x1, y1 = box
+    inner = image[y0 + band:y1 - band, x0 + band:x1 - band]
+    if inner.size == 0:
+        return False
+    flat = inner.reshape(-1, inner.shape[-1]) if inner.ndim == 3 else inner.reshape(-1, 1)
+    ref = np.median(flat, axis=0)
+    return float((np.abs(flat.astype(np.int16) - ref).max(axis=1) > 40).mean()) < 0.005
+
+
 def _light_frames(image: np.ndarray, *, min_side: int, min_cover: float) -> list[Box]:
     """Plot areas of styles without dark spines, when no dark frame is found: light grey spines (seaborn's
     whitegrid) or a tinted plot area with white grid lines (ggplot). Only large boxes count (a tenth of the image
     each), so a light bar is not taken for a subplot."""
     h, w = image.shape[:2]
     big = 0.1 * h * w
+    lightm = channel_max(np.ascontiguousarray(image)) < 235
     found = [f for f in axes_frames(image, dark=235, min_side=min_side, min_cover=min_cover)
-             if (f[2] - f[0]) * (f[3] - f[1]) >= big and (f[2] - f[0]) * (f[3] - f[1]) < 0.9 * h * w]
-    if found:
-        return found
+             if big <= (f[2] - f[0]) * (f[3] - f[1]) < 0.9 * h * w
+             and _ring(lightm, f).mean() < 0.5]  # a block of bars is no light frame: marks touch one side at most
     border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
     bg = np.median(border, axis=0)
     tint = far_from(image, bg) > 8
     tint = cv2.morphologyEx(tint.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))  # white grid lines
     tint = cv2.morphologyEx(tint, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8)).astype(bool)  # text and ticks
-    return _solid_rectangles(tint, min_area=int(big), min_side=min_side, max_area=0.9 * h * w)
+    tinted = _solid_rectangles(tint, min_area=int(big), min_side=min_side, max_area=0.9 * h * w,
+                               accept=lambda b: _light_tint(np.stack([_ring(image[..., c], b) for c in range(3)], -1)))
+    return found + [b for b in tinted if all(box_overlap(b, f) < 0.5 for f in found)]
+
+
+def _ring(a: np.ndarray, box: Box, *, inset: int = 3, width: int = 6) -> np.ndarray:
+    """The values of ``a`` in a ring ``inset`` to ``inset + width`` px inside ``box`` (flattened)."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    o, i = inset, inset + width
+    if x1 - x0 < 2 * i + 2 or y1 - y0 < 2 * i + 2:
+        return a[y0:y1, x0:x1].reshape(-1)
+    return np.concatenate([a[y0 + o:y0 + i, x0 + o:x1 - o].reshape(-1), a[y1 - i:y1 - o, x0 + o:x1 - o].reshape(-1),
+                           a[y0 + i:y1 - i, x0 + o:x0 + i].reshape(-1), a[y0 + i:y1 - i, x1 - i:x1 - o].reshape(-1)])
+
+
+def _light_tint(px: np.ndarray) -> bool:
+    """True when the commonest of these ``(N, 3)`` colours (a ring inside a box) is light: a tinted plot background,
+    not a block of wide bars."""
+    q = (px.reshape(-1, 3) >> 4).astype(np.int32)
+    codes = (q[:, 0] << 8) | (q[:, 1] << 4) | q[:, 2]
+    top = int(np.argmax(np.bincount(codes, minlength=4096)))
+    return min(top >> 8, (top >> 4) & 15, top & 15) >= 11  # every channel 176 or more
 
 
 def _solid_rectangles(mask: np.ndarray, *, min_area: int, min_side: int, max_area: float,
                       accept=lambda box: True) -> list[Box]:
-    """Boxes of the connected regions of ``mask`` that fill their box (90%) with straight full sides (95% one px in),
-    at least ``2 * min_side`` wide and ``min_side`` tall, at most ``max_area`` px, and that ``accept(box)``."""
+    """Solid rectangles in ``mask``: the core of each connected region (its longest run of nearly full rows, then of
+    nearly full columns within them, so a title or tick labels joined to a plot area are cut off), when the core fills
+    its box (90%) with straight full sides (95% one px in), is at least ``2 * min_side`` wide and ``min_side`` tall,
+    at most ``max_area`` px, and ``accept(box)``."""
     regs, labels = regions(mask, min_area=min_area)
     out = []
     for r in regs:
         x0, y0, x1, y1 = r.box
-        if r.width < 2 * min_side or r.height < min_side or r.width * r.height > max_area:
-            continue
         comp = labels[y0:y1, x0:x1] == r.label
-        if comp.mean() < 0.9 or not accept(r.box):
+        ry0, ry1 = _longest_run(comp.mean(axis=1) >= 0.85)
+        if ry1 - ry0 < min_side:
+            continue
+        rx0, rx1 = _longest_run(comp[ry0:ry1].mean(axis=0) >= 0.85)
+        comp = comp[ry0:ry1, rx0:rx1]
+        box = (x0 + rx0, y0 + ry0, x0 + rx1, y0 + ry1)
+        bw, bh = box[2] - box[0], box[3] - box[1]
+        if bw < 2 * min_side or bh < min_side or bw * bh > max_area or bw * bh < min_area:
+            continue
+        if comp.mean() < 0.9 or not accept(box):
             continue
         if min(comp[1].mean(), comp[-2].mean(), comp[:, 1].mean(), comp[:, -2].mean()) >= 0.95:
-            out.append((x0, y0, x1, y1))
+            out.append(box)
     return out
+
+
+def _longest_run(flags: np.ndarray) -> tuple[int, int]:
+    """[start, end) of the longest run of True in a 1-D bool array ((0, 0) when none)."""
+    best, start = (0, 0), None
+    for k, f in enumerate(list(flags) + [False]):
+        if f and start is None:
+            start = k
+        elif not f and start is not None:
+            if k - start > best[1] - best[0]:
+                best = (start, k)
+            start = None
+    return best
 
 
 def box_overlap(a: Box, b: Box) -> float:
@@ -234,7 +316,8 @@ def _filled_plot_areas(image: np.ndarray, darkm: np.ndarray, *, min_side: int) -
     ink = far_from(image, bg) > 40
     ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((7, 7), np.uint8)).astype(bool)  # no ticks
     return _solid_rectangles(ink, min_area=min_side * min_side, min_side=min_side, max_area=0.8 * h * w,
-                             accept=lambda b: dark_figure or darkm[b[1]:b[3], b[0]:b[2]].mean() >= 0.3)
+                             accept=lambda b: (dark_figure or darkm[b[1]:b[3], b[0]:b[2]].mean() >= 0.3)
+                             and not _flat_fill(image, b))
 
 
 def sort_reading_order(boxes: list[Box]) -> list[Box]:
@@ -281,7 +364,7 @@ def grid_lines(image: np.ndarray, box: Box, *, background: np.ndarray, min_fract
     inner = image[y0 + 3:y1 - 3, x0 + 3:x1 - 3]
     if inner.size == 0:
         return 0, 0
-    ink = far_from(inner, background) > 18
+    ink = far_from(inner, background) > 12  # (white grid lines on a light tint differ by 20 before resampling)
     h_cov = ink.mean(axis=1)
     v_cov = ink.mean(axis=0)
 

@@ -188,10 +188,14 @@ def get_ocr(name: str = "rapidocr", *, threads: int = 1) -> OcrEngine:
     raise ValueError(f"unknown OCR engine {name!r}; expected rapidocr, tesseract or none")
 
 
+_OCR_LOOKALIKES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2019": "'", "\u2018": "'",
+                                 "\u0131": "l", "|": "l"})  # dotless i and a bar: how OCR reads a bare 'l' stroke
+
+
 def normalize_text(text: str) -> str:
-    """Text as compared: case-folded, whitespace collapsed, typographic minus and quotes unified."""
-    t = text.replace("\u2212", "-").replace("\u2013", "-").replace("\u2019", "'").replace("\u2018", "'")
-    return " ".join(t.casefold().split())
+    """Text as compared: case-folded, whitespace collapsed, typographic minus and quotes unified, and the glyphs OCR
+    returns for a bare 'l' stroke read as 'l'."""
+    return " ".join(text.translate(_OCR_LOOKALIKES).casefold().split())
 
 
 def text_similarity(a: str, b: str) -> float:
