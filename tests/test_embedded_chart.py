@@ -440,3 +440,61 @@ def test_grouped_bars_drawn_stacked_are_one_chart_type_change(judge):
     v = verdict(judge, bars(False), bars(True))
     assert v.errors and v.errors[0].category == "structure_error" and "stacked" in v.errors[0].description, v.errors
     assert not any("range or scale" in e.description for e in v.errors), v.errors
+
+
+def _two_series_bars(*, legend_loc="lower right", grid=True, style="default", color="tab:orange"):
+    with plt.style.context(style):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        x = np.arange(7)
+        ax.bar(x - 0.18, [46, 52, 55, 56, 52, 45, 40], 0.36, color="tab:blue", label="Min temp")
+        ax.bar(x + 0.18, [65, 71, 76, 75, 72, 64, 52], 0.36, color=color, label="Max temp")
+        ax.set_xticks(x, ["May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov"])
+        ax.set_title("Min temp and max temp by month")
+        if grid:
+            ax.set_axisbelow(True)
+            ax.grid(True, axis="y")
+        ax.legend(loc=legend_loc)
+        return figure_rgb(fig)
+
+
+def test_two_line_legend_moved_over_the_bars_is_one_style_error(judge):
+    v = verdict(judge, _two_series_bars(), _two_series_bars(legend_loc="upper left"))
+    assert [e.category for e in v.errors] == ["style_error"] and "legend" in v.errors[0].description, v.errors
+
+
+def test_grid_lines_hidden_behind_bars_but_removed_are_seen(judge):
+    v = verdict(judge, _two_series_bars(), _two_series_bars(grid=False))
+    assert [e.category for e in v.errors] == ["style_error"] and "grid" in v.errors[0].description, v.errors
+
+
+def test_series_recoloured_black_is_not_taken_for_subplots(judge):
+    v = verdict(judge, _two_series_bars(), _two_series_bars(color="black"))
+    assert v.errors and v.errors[0].category == "style_error", v.errors
+    assert not any(e.category == "structure_error" for e in v.errors), v.errors
+
+
+def test_dark_background_charts_are_read_per_subplot(judge):
+    def two(loc):
+        with plt.style.context("dark_background"):
+            fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3.5), dpi=100)
+            a.hist(np.random.default_rng(1).normal(34, 0.1, 60), bins=12, color="#c8a000")
+            a.set_title("Distribution of latitude")
+            b.scatter([1, 2, 3, 4, 5], [3, 1, 4, 1, 5], color="#7050c0", label="Latitude")
+            b.set_title("Latitude vs longitude")
+            b.legend(loc=loc)
+            return figure_rgb(fig)
+    v = verdict(judge, two("lower left"), two("upper right"))
+    assert [e.category for e in v.errors] == ["style_error"] and "legend" in v.errors[0].description, v.errors
+    assert v.errors[0].location.startswith("subplot 2"), v.errors
+
+
+def test_markers_added_to_a_thin_line_are_a_style_error(judge):
+    def line(marker):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        ax.plot(range(12), [15060, 15050, 15080, 15070, 15060, 15075, 15080, 15090, 15070, 15080, 15095, 15085],
+                color="#fc4f30", lw=1.5, marker=marker)
+        ax.set_ylim(12000, 16000)
+        ax.set_title("Retail trade by month")
+        return figure_rgb(fig)
+    v = verdict(judge, line(None), line("D"))
+    assert [e.category for e in v.errors] == ["style_error"] and "markers" in v.errors[0].description, v.errors

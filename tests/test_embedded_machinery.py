@@ -201,3 +201,38 @@ def test_best_shift_finds_a_panel_offset():
     dx, dy, left = best_shift(a, b, (5, 5, 75, 55))
     assert (dx, dy) == (-1, 2) and left < 0.05
     assert best_shift(a, a, (5, 5, 75, 55))[:2] == (0, 0)
+
+
+def test_axes_frames_skip_black_bars_and_tick_marks_joined_to_a_spine():
+    img = canvas(140, 200)
+    img[10, 20:190] = img[110, 20:190] = 0  # the frame
+    img[10:111, 20] = img[10:111, 189] = 0
+    for x in range(40, 180, 30):  # black bars standing on the bottom spine, tick marks under them
+        img[50:110, x:x + 20] = 0
+        img[110:118, x + 10] = 0
+    frames = geo.axes_frames(img)
+    assert len(frames) == 1 and max(abs(a - b) for a, b in zip(frames[0], (20, 10, 190, 111))) <= 1, frames
+
+
+def test_axes_frames_of_a_dark_figure_come_from_its_light_spines():
+    img = canvas(120, 240, 10)
+    for x0, x1 in ((15, 110), (130, 225)):
+        img[15, x0:x1] = img[100, x0:x1] = 230
+        img[15:101, x0] = img[15:101, x1 - 1] = 230
+    frames = geo.axes_frames(img)
+    assert len(frames) == 2 and frames[0][0] < frames[1][0], frames
+
+
+def test_tinted_plot_area_is_cut_free_of_a_title_joined_to_it():
+    img = canvas(200, 300)
+    img[40:180, 30:280] = (234, 234, 242)  # seaborn's darkgrid plot area
+    img[20:40, 120:190] = (60, 60, 60)  # a bold title block touching its top edge
+    frames = geo.axes_frames(img)
+    assert len(frames) == 1 and max(abs(a - b) for a, b in zip(frames[0], (30, 40, 280, 180))) <= 1, frames
+
+
+def test_grid_lines_behind_bars_are_counted_between_them():
+    img = canvas(100, 120)
+    img[30, :] = img[60, :] = (176, 176, 176)  # two grid lines
+    img[20:100, 10:40] = img[20:100, 50:80] = img[20:100, 90:115] = (214, 39, 40)  # bars over most of each row
+    assert geo.grid_lines(img, (0, 0, 120, 100), background=np.array([255, 255, 255]))[0] == 2

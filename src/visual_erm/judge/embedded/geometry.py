@@ -160,17 +160,19 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
         (top, dt), (bottom, db), (left, dl), (right, dr) = (_side_cover(comp), _side_cover(comp[::-1]),
                                                              _side_cover(comp.T), _side_cover(comp.T[::-1]))
         box = (x0 + dl, y0 + dt, x1 - dr, y1 - db)  # on the spines, not on tick marks sticking out
-        if sum(s >= min_cover for s in (top, bottom, left, right)) >= 3 and not _flat_fill(image, box) \
-                and not _dark_block(darkm, box):
+        if sum(s >= min_cover for s in (top, bottom, left, right)) >= 3 and not _dark_block(darkm, box) \
+                and not (_flat_fill(image, box) and _inner_dark(darkm, box)):
             frames.append(box)
     h, w = darkm.shape
     border = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
     dark_figure = image.ndim == 3 and np.median(border) < dark
-    if dark_figure:
-        # A dark figure background reads as one canvas-wide frame; its plot areas have light spines instead.
+    if dark_figure:  # a dark figure background reads as one canvas-wide frame
         frames = [f for f in frames if (f[2] - f[0]) * (f[3] - f[1]) < 0.8 * h * w]
+    if dark_figure and np.median(border) < 100:  # (then the inverted image has a light border: no recursion)
+        # Plot areas on a dark figure have light spines.
         for b in axes_frames(255 - image, dark=dark, min_side=min_side, min_cover=min_cover, fallbacks=False):
-            if (b[2] - b[0]) * (b[3] - b[1]) < 0.8 * h * w and all(box_overlap(b, f) < 0.5 for f in frames):
+            # (a legend's light edge is a small frame there: plot areas take 3% of the figure or more)
+            if 0.03 * h * w <= (b[2] - b[0]) * (b[3] - b[1]) < 0.8 * h * w and all(box_overlap(b, f) < 0.5 for f in frames):
                 frames.append(b)
     if image.ndim == 3 and fallbacks:
         filled = _filled_plot_areas(image, darkm, min_side=min_side) if dark_figure or darkm.mean() > 0.05 else []
@@ -194,6 +196,13 @@ def _side_cover(comp: np.ndarray, *, band: int = 3, reach: int = 12) -> tuple[fl
         if row >= 0.9:
             return row, k
     return cover, 0
+
+
+def _inner_dark(darkm: np.ndarray, box: Box, *, band: int = 4) -> bool:
+    """True when the inside of a box is mostly dark (a black bar's fill, not a plot area's light background)."""
+    x0, y0, x1, y1 = box
+    inner = darkm[y0 + band:y1 - band, x0 + band:x1 - band]
+    return inner.size > 0 and float(inner.mean()) > 0.5
 
 
 def _dark_block(darkm: np.ndarray, box: Box, *, band: int = 4) -> bool:
@@ -316,8 +325,8 @@ def _filled_plot_areas(image: np.ndarray, darkm: np.ndarray, *, min_side: int) -
     ink = far_from(image, bg) > 40
     ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((7, 7), np.uint8)).astype(bool)  # no ticks
     return _solid_rectangles(ink, min_area=min_side * min_side, min_side=min_side, max_area=0.8 * h * w,
-                             accept=lambda b: (dark_figure or darkm[b[1]:b[3], b[0]:b[2]].mean() >= 0.3)
-                             and not _flat_fill(image, b))
+                             accept=lambda b: dark_figure or (darkm[b[1]:b[3], b[0]:b[2]].mean() >= 0.3
+                                                              and not _flat_fill(image, b)))
 
 
 def sort_reading_order(boxes: list[Box]) -> list[Box]:
@@ -359,14 +368,21 @@ def grid_shape(boxes: list[Box]) -> tuple[int, int]:
 
 def grid_lines(image: np.ndarray, box: Box, *, background: np.ndarray, min_fraction: float = 0.6) -> tuple[int, int]:
     """Counts of (horizontal, vertical) straight lines spanning at least ``min_fraction`` of the plot box interior
-    (grid lines; strokes that differ from the background but are not necessarily dark)."""
+    left free of coloured marks (grid lines; grey strokes that differ from the background but are not necessarily
+    dark)."""
     x0, y0, x1, y1 = box
     inner = image[y0 + 3:y1 - 3, x0 + 3:x1 - 3]
     if inner.size == 0:
         return 0, 0
     ink = far_from(inner, background) > 12  # (white grid lines on a light tint differ by 20 before resampling)
-    h_cov = ink.mean(axis=1)
-    v_cov = ink.mean(axis=0)
+    spread = inner.max(axis=2).astype(np.int16) - inner.min(axis=2)
+    marks = ink & (spread > 40)  # coloured marks: a grid line drawn behind bars shows only between them
+    free = ~marks
+    grey = ink & free
+    h_cov = grey.sum(axis=1) / np.maximum(free.sum(axis=1), 1)
+    v_cov = grey.sum(axis=0) / np.maximum(free.sum(axis=0), 1)
+    h_cov[free.mean(axis=1) < 0.2] = 0.0  # too little of the row is free to tell
+    v_cov[free.mean(axis=0) < 0.2] = 0.0
 
     def count(cov):
         # thin runs only: a filled bar or area covering many rows is not a grid line
