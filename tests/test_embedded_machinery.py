@@ -84,7 +84,8 @@ def test_axes_frames_finds_dark_filled_plot_areas_but_not_a_dark_canvas():
     frames = geo.axes_frames(img)
     assert len(frames) == 1 and abs(frames[0][0] - 10) <= 1 and abs(frames[0][2] - 100) <= 1
     dark = canvas(100, 220, 40)
-    dark[15:85, 20:200] = 240  # a light plot area on a dark figure
+    dark[15:85, 20:200] = 240  # a light plot area on a dark figure, with a line drawn in it
+    dark[50:52, 40:180] = (200, 30, 30)
     frames = geo.axes_frames(dark)
     assert len(frames) == 1 and max(abs(a - b) for a, b in zip(frames[0], (20, 15, 200, 85))) <= 1
 

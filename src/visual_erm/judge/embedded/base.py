@@ -53,7 +53,7 @@ class Analysis:
     image: np.ndarray
     key: str
     features: dict[str, Any] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)  # lazy may nest
 
     def __getitem__(self, name: str) -> Any:
         return self.features[name]

@@ -67,6 +67,7 @@ class _Ctx:
     native_text: dict = field(default_factory=dict)  # reference line index -> share of its ink changed at full size
     skip: np.ndarray | None = None  # text whose centre lies here is covered by a layout finding
     cand_frames: list | None = None  # the candidate's plot areas (see ChartComparer._cand_frames)
+    virtual_panels: bool = False  # the reference's plot areas were read from its tick labels (no frames drawn)
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -127,6 +128,55 @@ def _text_role(panels, t: TextBox) -> tuple[int | None, str]:
     if cy < y0:
         return i, "title"
     return i, "text"
+
+
+def _tick_frames(texts: list[TextBox]) -> list[tuple[int, int, int, int]]:
+    """Plot areas of a chart drawn without spines or a tinted fill (fivethirtyeight and the like), read from its
+    tick labels: a right-aligned column of evenly spaced labels (the y axis) and the labels just below its foot,
+    running right from it (the x axis), bound one plot area. Boxes in the texts' frame, in reading order."""
+    flat = [t for t in texts if not t.vertical and t.text.strip()]
+    columns = []
+    by_right: list[list[TextBox]] = []
+    for t in sorted(flat, key=lambda t: t.box[2]):
+        if by_right and abs(t.box[2] - by_right[-1][-1].box[2]) <= 4.0:
+            by_right[-1].append(t)
+        else:
+            by_right.append([t])
+    for g in by_right:
+        g = sorted(g, key=lambda t: t.center[1])
+        h = float(np.median([t.box[3] - t.box[1] for t in g]))
+        run = [g[0]]
+        for t in g[1:] + [None]:  # split where the spacing jumps: another subplot's axis below
+            if t is not None and t.center[1] - run[-1].center[1] <= 4.0 * h:
+                run.append(t)
+                continue
+            gaps = np.diff([u.center[1] for u in run])
+            if len(run) >= 3 and gaps.min() > 1.2 * h and gaps.std() <= 0.15 * gaps.mean():
+                columns.append((run, h))
+            run = [t]
+    frames = []
+    for col, h in columns:
+        right, top, foot = max(t.box[2] for t in col), col[0].center[1], col[-1].box[3]
+        below = [t for t in flat if t not in col and foot - h <= t.box[1] <= foot + 3 * h and t.center[0] >= right - h]
+        if not below:
+            continue
+        level = min(t.box[1] for t in below)
+        row = sorted((t for t in below if t.box[1] <= level + h), key=lambda t: t.box[0])
+        if row[0].box[0] > right + 6 * h:
+            continue
+        end = row[0].box[2]
+        for t in row[1:]:
+            if t.box[0] - end > 3 * h:
+                break  # the next subplot's labels
+            end = max(end, t.box[2])
+        box = (int(right + 0.3 * h), int(top - h), int(end + 0.5 * h), int(level - 0.3 * h))
+        if box[2] - box[0] > 4 * h and box[3] - box[1] > 4 * h:
+            frames.append((box, col))
+
+    def holds(box, col) -> bool:
+        return sum(box[0] <= t.center[0] <= box[2] and box[1] <= t.center[1] <= box[3] for t in col) >= 3
+    # A column of value labels right of bars is no axis: its 'plot area' would hold the real axis's labels.
+    return geo.sort_reading_order([b for b, c in frames if not any(o is not c and holds(b, o) for _, o in frames)])
 
 
 def _text_roles(panels, texts: list[TextBox]) -> list[tuple[int | None, str]]:
@@ -350,11 +400,14 @@ class ChartComparer(Comparer):
     def _cand_frames(self, ctx: _Ctx) -> list:
         """The candidate's plot areas in the work frame, once per comparison; from its source image when the work
         image shows another count than the reference's and the source agrees with the reference."""
+        if ctx.cand_frames is None and ctx.virtual_panels:
+            # Frameless in the reference: the candidate's are its own frames if it draws any, else the same.
+            ctx.cand_frames = geo.axes_frames(ctx.cn.image) or list(ctx.panels)
         if ctx.cand_frames is None:
             cf = geo.axes_frames(ctx.cn.image)
             if len(cf) != len(ctx.panels):
                 src = self._source_frames(ctx.cand, ctx.cn)
-                if len(src) == len(ctx.panels):
+                if len(src) == len(ctx.panels) and len(src) > len(cf):  # spines lost to resampling, not fallbacks
                     cf = src
             ctx.cand_frames = cf
         return ctx.cand_frames
@@ -451,10 +504,15 @@ class ChartComparer(Comparer):
         rn, cn = rn_s, cn_s
         panels = self._frames(ref, rn)
         cn = self._align_panels(rn, cn, panels)
+        virtual = False
+        if not panels and self.enabled("text"):  # no spines nor tint: plot areas from the tick labels
+            panels = ref.lazy("tick_frames", lambda: _tick_frames(self._texts(ref)))
+            virtual = bool(panels)
         missing, extra = geo.tolerant_diff(rn.image, cn.image, radius=int(T["shift_tolerance_px"]),
                                            threshold=int(T["diff_threshold"]),
                                            fade=T["resolution_fade"] if other_resolution else 0.0)
-        ctx = _Ctx(ref, cand, rn, cn, missing, extra, panels, np.zeros_like(missing), other_resolution=other_resolution)
+        ctx = _Ctx(ref, cand, rn, cn, missing, extra, panels, np.zeros_like(missing), other_resolution=other_resolution,
+                   virtual_panels=virtual)
         sr, sc = (rn.frame.scale[0] * rn.frame.scale[1]) ** 0.5, (cn.frame.scale[0] * cn.frame.scale[1]) ** 0.5
         ctx.rescaled = other_resolution or abs(sr / max(sc, 1e-9) - 1.0) > 0.1
         ctx.errors = errors
@@ -1202,8 +1260,9 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.overplot", "The plot area is covered with far more marks than the reference "
                                       "shows, hiding the actual data.", loc, cbox((0, 0, R.shape[1], R.shape[0]))))
             return
-        min_px = max(25, min(int(T["series_min_fraction"] * area), int(0.8 * R.shape[1])))  # (a thin line across)
-        rp = palette(R, mask=rdata, max_colors=10, min_fraction=0.01, min_pixels=min_px, merge_delta=14.0)
+        min_px = max(25, int(T["series_min_fraction"] * area))
+        line_px = max(25, min(min_px, int(0.8 * R.shape[1])))  # a thin line across the plot holds fewer
+        rp = palette(R, mask=rdata, max_colors=10, min_fraction=0.01, min_pixels=line_px, merge_delta=14.0)
         cp = palette(C, mask=cdata, max_colors=10, min_fraction=0.01, min_pixels=min_px, merge_delta=14.0)
         used_c: set[int] = set()
         for k in range(len(rp)):
@@ -1224,8 +1283,8 @@ class ChartComparer(Comparer):
             rk = color_mask(rlab, lab_k) & rdata
             ck = color_mask(clab, lab_k) & cdata
             n_rk, n_ck = int(rk.sum()), int(ck.sum())
-            if n_rk < min_px:
-                continue
+            if n_rk < line_px or (n_rk < min_px and geo.stroke_thickness(rk) >= 4):
+                continue  # (below min_px only a thin line counts: few pixels of a fill are a fringe or a tint)
             if any((rk & geo.dilate(masks[q], 1)).sum() >= 0.8 * n_rk for q in masks):
                 continue  # the anti-aliased fringe of a stronger colour already looked at, not a series
             masks[k] = rk

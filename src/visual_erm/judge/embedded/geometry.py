@@ -157,8 +157,8 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
         if r.width < min_side or r.height < min_side:
             continue
         comp = labels[y0:y1, x0:x1] == r.label
-        (top, dt), (bottom, db), (left, dl), (right, dr) = (_side_cover(comp), _side_cover(comp[::-1]),
-                                                             _side_cover(comp.T), _side_cover(comp.T[::-1]))
+        (top, dt), (bottom, db), (left, dl), (right, dr) = (_side_cover(v) for v in (comp, comp[::-1], comp.T,
+                                                                                      comp.T[::-1]))
         box = (x0 + dl, y0 + dt, x1 - dr, y1 - db)  # on the spines, not on tick marks sticking out
         if sum(s >= min_cover for s in (top, bottom, left, right)) >= 3 and not _dark_block(darkm, box) \
                 and not (_flat_fill(image, box) and _inner_dark(darkm, box)):
@@ -166,13 +166,16 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
     h, w = darkm.shape
     border = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
     dark_figure = image.ndim == 3 and np.median(border) < dark
+    def canvas(f: Box) -> bool:  # reaching three edges of the image: the figure itself, not a plot area
+        return (f[0] <= 3) + (f[1] <= 3) + (f[2] >= w - 3) + (f[3] >= h - 3) >= 3
+
     if dark_figure:  # a dark figure background reads as one canvas-wide frame
-        frames = [f for f in frames if (f[2] - f[0]) * (f[3] - f[1]) < 0.8 * h * w]
+        frames = [f for f in frames if not canvas(f)]
     if dark_figure and np.median(border) < 100:  # (then the inverted image has a light border: no recursion)
         # Plot areas on a dark figure have light spines.
         for b in axes_frames(255 - image, dark=dark, min_side=min_side, min_cover=min_cover, fallbacks=False):
             # (a legend's light edge is a small frame there: plot areas take 3% of the figure or more)
-            if 0.03 * h * w <= (b[2] - b[0]) * (b[3] - b[1]) < 0.8 * h * w and all(box_overlap(b, f) < 0.5 for f in frames):
+            if (b[2] - b[0]) * (b[3] - b[1]) >= 0.03 * h * w and not canvas(b) and all(box_overlap(b, f) < 0.5 for f in frames):
                 frames.append(b)
     if image.ndim == 3 and fallbacks:
         filled = _filled_plot_areas(image, darkm, min_side=min_side) if dark_figure or darkm.mean() > 0.05 else []
@@ -185,17 +188,14 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
 
 
 def _side_cover(comp: np.ndarray, *, band: int = 3, reach: int = 12) -> tuple[float, int]:
-    """How much of a box's top side a spine covers, and how far in it lies: the outer 3-px band, else one straight
-    line within the outer ``reach`` px that spans nearly the whole side (tick marks joined to a spine, through a
-    dark bar standing on it, stick out past it and set the box's edge)."""
-    cover = float(comp[:band].any(axis=0).mean())
-    if cover >= 0.7:
-        return cover, 0
-    for k in range(1, min(reach, comp.shape[0])):
+    """How much of a box's top side a spine covers, and how far in it lies: the first straight line within the
+    outer ``reach`` px that spans nearly the whole side (tick marks sticking out past a spine set the box's edge),
+    else the outer 3-px band."""
+    for k in range(min(reach, comp.shape[0])):
         row = float(comp[k].mean())
         if row >= 0.9:
             return row, k
-    return cover, 0
+    return float(comp[:band].any(axis=0).mean()), 0
 
 
 def _inner_dark(darkm: np.ndarray, box: Box, *, band: int = 4) -> bool:
@@ -325,8 +325,8 @@ def _filled_plot_areas(image: np.ndarray, darkm: np.ndarray, *, min_side: int) -
     ink = far_from(image, bg) > 40
     ink = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((7, 7), np.uint8)).astype(bool)  # no ticks
     return _solid_rectangles(ink, min_area=min_side * min_side, min_side=min_side, max_area=0.8 * h * w,
-                             accept=lambda b: dark_figure or (darkm[b[1]:b[3], b[0]:b[2]].mean() >= 0.3
-                                                              and not _flat_fill(image, b)))
+                             accept=lambda b: (dark_figure or darkm[b[1]:b[3], b[0]:b[2]].mean() >= 0.3)
+                             and not _flat_fill(image, b))  # (a flat fill is a bar: plot areas show marks)
 
 
 def sort_reading_order(boxes: list[Box]) -> list[Box]:
