@@ -498,3 +498,36 @@ def test_markers_added_to_a_thin_line_are_a_style_error(judge):
         return figure_rgb(fig)
     v = verdict(judge, line(None), line("D"))
     assert [e.category for e in v.errors] == ["style_error"] and "markers" in v.errors[0].description, v.errors
+
+
+def test_frameless_chart_reads_its_plot_area_from_the_tick_labels(judge):
+    def frameless(top):
+        with plt.style.context("fivethirtyeight"):
+            fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+            ax.plot(range(12), [15060, 15050, 15080, 15070, 15060, 15075, 15080, 15090, 15070, 15080, 15095, 15085],
+                    color="#30a2da", lw=2)
+            ax.set_ylim(14000, top)
+            ax.set_title("Retail trade by month")
+            return figure_rgb(fig)
+    ref = frameless(16000)
+    from visual_erm.judge.embedded import chart as chart_mod
+    comparer = judge.comparer("chart")
+    a = comparer.analyse(ref)
+    assert comparer._frames(a, a["norm"]) == []  # no spines, no tint
+    frames = chart_mod._tick_frames(comparer._texts(a))
+    assert len(frames) == 1, frames
+    v = verdict(judge, ref, frameless(19000))
+    assert v.errors and v.errors[0].category == "data_error" and "y-axis" in v.errors[0].description, v.errors
+
+
+def test_value_axis_stretched_without_tick_labels_is_one_axis_finding(judge):
+    def lines(top):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        ax.plot(X, SALES, color="tab:blue", lw=2)
+        ax.plot(X, COSTS, color="tab:orange", lw=2)
+        ax.set_ylim(0, top)
+        ax.set_yticks([])
+        ax.set_title("Quarterly sales")
+        return figure_rgb(fig)
+    v = verdict(judge, lines(10), lines(14))
+    assert [e.category for e in v.errors] == ["data_error"] and "y-axis range" in v.errors[0].description, v.errors

@@ -160,15 +160,17 @@ def _tick_frames(texts: list[TextBox]) -> list[tuple[int, int, int, int]]:
         below = [t for t in flat if t not in col and foot - h <= t.box[1] <= foot + 3 * h and t.center[0] >= right - h]
         if not below:
             continue
-        level = min(t.box[1] for t in below)
-        row = sorted((t for t in below if t.box[1] <= level + h), key=lambda t: t.box[0])
+        # The x labels: the most labels on one level below the column's foot (a legend entry there is one line).
+        row = max(([u for u in below if abs(u.box[1] - t.box[1]) <= h] for t in below),
+                  key=lambda r: (len(r), -min(u.box[1] for u in r)))
+        row.sort(key=lambda t: t.box[0])
+        level = min(t.box[1] for t in row)
         if row[0].box[0] > right + 6 * h:
             continue
-        end = row[0].box[2]
-        for t in row[1:]:
-            if t.box[0] - end > 3 * h:
-                break  # the next subplot's labels
-            end = max(end, t.box[2])
+        # The row runs to the next subplot's y labels on the right (slanted labels leave wide gaps between them).
+        stop = min((min(t.box[0] for t in o) for o, _ in columns if o is not col and min(t.box[0] for t in o) > right
+                    and o[0].center[1] < foot and o[-1].center[1] > top), default=float("inf"))
+        end = max((t.box[2] for t in row if t.box[0] < stop), default=row[0].box[2])
         box = (int(right + 0.3 * h), int(top - h), int(end + 0.5 * h), int(level - 0.3 * h))
         if box[2] - box[0] > 4 * h and box[3] - box[1] > 4 * h:
             frames.append((box, col))
@@ -549,6 +551,8 @@ class ChartComparer(Comparer):
                 if self.enabled("overplot") and self._overplotted(pm.rdata, pm.cdata):
                     self._series(ctx, i, pm)  # reported there, before any other finding of the panel
                     continue
+                if self.enabled("axes") and not ctx.axis_moved(i) and self._marks_rescaled(ctx, i, pm):
+                    ctx.axis_changed.add(i)  # every mark follows one stretch of the value axis: its range changed
                 if self.enabled("chart_type") and (self._kind_of_marks_changed(ctx, i, pm) or
                                                    self._stacking_changed(ctx, i, pm)):
                     continue  # every mark of the panel differs because of it: one finding
@@ -1459,6 +1463,49 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
+
+    def _marks_rescaled(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
+        """Report an axis range change that the tick labels did not show (the same ticks at new places, or none
+        read): the candidate's marks are the reference's under one stretch of the value axis (their upper and lower
+        edges in every column, or row, map by one linear function that is not the identity; marks cut off at the new
+        limit are outliers). True when found."""
+        diff = (ctx.missing | ctx.extra)[pm.box[1]:pm.box[3], pm.box[0]:pm.box[2]] & pm.keep
+        if diff.sum() < 8 * T["min_region_px"] or pm.rdata.sum() < 200 or pm.cdata.sum() < 200:
+            return False
+        for axis in ("y-axis", "x-axis"):
+            r, c = (pm.rdata, pm.cdata) if axis == "y-axis" else (pm.rdata.T, pm.cdata.T)
+            both = r.any(axis=0) & c.any(axis=0)
+            if both.sum() < 20:
+                continue
+            n = r.shape[0]
+            idx = np.arange(n)[:, None]
+
+            def edges(m):
+                first = np.where(m.any(axis=0), np.argmax(m, axis=0), 0)
+                last = n - 1 - np.argmax(m[::-1], axis=0)
+                return first[both].astype(float), last[both].astype(float)
+            del idx
+            (rf, rl), (cf, cl) = edges(r), edges(c)
+            x, y = np.concatenate([rf, rl]), np.concatenate([cf, cl])
+            if x.std() < 8:
+                continue
+            keep = np.ones_like(x, bool)
+            for _ in range(3):
+                a, b = np.polyfit(x[keep], y[keep], 1)
+                keep = np.abs(y - (a * x + b)) <= 2.5
+                if keep.sum() < 10:
+                    break
+            if keep.mean() < 0.7 or a <= 0.2:
+                continue
+            move = np.abs((a - 1.0) * x[keep] + b)
+            if np.percentile(move, 90) < 6 or np.median(move) < 3:
+                continue  # the identity (or a pixel or two of alignment)
+            box = ctx.cand_box(pm.box)
+            ctx.errors.append(finding("chart.axis_range", f"The {axis} range or scale differs from the reference: "
+                                      "every mark of the plot is stretched or shifted along it.",
+                                      ctx.panel_name(i if ctx.panels else None) + f"{axis} tick labels", box))
+            return True
+        return False
 
     @staticmethod
     def _overplotted(rdata: np.ndarray, cdata: np.ndarray) -> bool:
