@@ -1065,7 +1065,7 @@ class ChartComparer(Comparer):
         ref_texts = self._texts(ctx.ref)
         mask = ctx.extra & ~ctx.explained
         regs, _ = geo.regions(mask, min_area=int(T["min_region_px"]) * 3, join=4)
-        reads = 0
+        reads = blocks = 0
         for r in regs:
             if reads >= max_reads:
                 break
@@ -1076,10 +1076,12 @@ class ChartComparer(Comparer):
                 continue
             reads += 1
             lines = [(*self._recognize(ctx, r.box), r.box)]
-            if not self._new_text(ref_texts, *lines[0], ctx.panels) and r.height >= 24 and \
+            if not self._new_text(ref_texts, *lines[0], ctx.panels) and 24 <= r.height <= 160 and not blocks and \
+                    r.width * r.height <= 0.05 * mask.size and \
                     (not ctx.panels or any(b[0] <= (r.box[0] + r.box[2]) / 2 <= b[2] and
                                            b[1] <= (r.box[1] + r.box[3]) / 2 <= b[3] for b in ctx.panels)):
                 lines = self._read_block(ctx, r.box)  # several lines (a legend moved as a whole, inside the plot)
+                blocks += 1
             for text, score, box in lines:
                 if self._new_text(ref_texts, text, score, box, ctx.panels):
                     found.append((text, box, _panel_of(ctx.panels, box) if ctx.panels else None))
@@ -1094,16 +1096,22 @@ class ChartComparer(Comparer):
         return letters >= 3 and distinct >= 2 and score >= 0.8 and not self._part_of_reference_text(ref_texts, text, box, panels)
 
     def _read_block(self, ctx: _Ctx, box) -> list[tuple[str, float, tuple]]:
-        """The lines of text found (detected, then read) in a work-frame box of the candidate, with work boxes."""
-        x0, y0, x1, y1 = ctx.cand_box((box[0] - 3, box[1] - 3, box[2] + 3, box[3] + 3))
-        crop = ctx.cand.image[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
-        if min(crop.shape[:2]) < 8:
+        """The lines of a multi-line candidate region (work-frame ``box``), split where a row of the candidate's
+        ink is blank and each read (recognition only: a detection pass on a small crop costs up to a second), with
+        their work boxes; at most six lines."""
+        x0, y0, x1, y1 = (int(v) for v in box)
+        rows = ctx.ink("c")[y0:y1, x0:x1].any(axis=1)
+        lines, start = [], None
+        for k, on in enumerate(list(rows) + [False]):
+            if on and start is None:
+                start = k
+            elif not on and start is not None:
+                if k - start >= 6:  # (a legend frame's edge is a row or two)
+                    lines.append((x0, y0 + start, x1, y0 + k))
+                start = None
+        if len(lines) < 2 or len(lines) > 6:
             return []
-        sx = (box[2] - box[0] + 6) / max(crop.shape[1], 1)
-        sy = (box[3] - box[1] + 6) / max(crop.shape[0], 1)
-        ox, oy = box[0] - 3, box[1] - 3
-        return [(t.text, t.score, (ox + t.box[0] * sx, oy + t.box[1] * sy, ox + t.box[2] * sx, oy + t.box[3] * sy))
-                for t in get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(crop)]
+        return [(*self._recognize(ctx, b), b) for b in lines]
 
     @staticmethod
     def _tiny_in_cand(ctx: _Ctx, t: TextBox) -> bool:
