@@ -1473,14 +1473,17 @@ class ChartComparer(Comparer):
             found += 1
 
     def _marks_rescaled(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
-        """Report an axis range change that the tick labels did not show (the same ticks at new places, or none
-        read): the candidate's marks are the reference's under one stretch of the value axis (their upper and lower
-        edges in every column, or row, map by one linear function that is not the identity; marks cut off at the new
-        limit are outliers). True when found."""
+        """Report a change of the y-axis range in a plot without y tick labels: the candidate's marks are the
+        reference's under one stretch of that axis (their upper and lower edges in every column map by one linear
+        function that is not the identity; marks cut off at the new limit are outliers). True when found."""
         diff = (ctx.missing | ctx.extra)[pm.box[1]:pm.box[3], pm.box[0]:pm.box[2]] & pm.keep
         if diff.sum() < 8 * T["min_region_px"] or pm.rdata.sum() < 200 or pm.cdata.sum() < 200:
             return False
-        for axis in ("y-axis", "x-axis"):
+        roles = ctx.ref.get("text_roles") or []
+        if any(p == (i if ctx.panels else None) and r == "y-axis tick labels" for p, r in roles):
+            return False  # the tick labels speak for the axis (a stretch of the marks is then bars or values)
+        # Only the value axis of upright charts: along the category axis wider bars or moved slices stretch too.
+        for axis in ("y-axis",):
             r, c = (pm.rdata, pm.cdata) if axis == "y-axis" else (pm.rdata.T, pm.cdata.T)
             both = r.any(axis=0) & c.any(axis=0)
             if both.sum() < 20:
