@@ -530,4 +530,4 @@ def test_value_axis_stretched_without_tick_labels_is_one_axis_finding(judge):
         ax.set_title("Quarterly sales")
         return figure_rgb(fig)
     v = verdict(judge, lines(10), lines(14))
-    assert [e.category for e in v.errors] == ["data_error"] and "y-axis range" in v.errors[0].description, v.errors
+    assert [e.category for e in v.errors] == ["data_error"] and "every mark" in v.errors[0].description, v.errors

@@ -6,7 +6,7 @@ import pytest
 from visual_erm.judge.embedded import geometry as geo
 from visual_erm.judge.embedded.base import Analysis, ComparerMissing, comparer_class, content_key
 from visual_erm.judge.embedded.color import color_name, delta_e, palette, rgb_to_lab
-from visual_erm.judge.embedded.normalize import background_color, content_box, fit_frame, normalize
+from visual_erm.judge.embedded.normalize import background_color, content_box, fit_frame, mode_color, normalize
 from visual_erm.judge.embedded.ocr import TextBox, line_glyph_only, match_text_boxes, text_similarity
 from visual_erm.judge.embedded.severity import RULES, THRESHOLDS, blank_candidate_errors, finding, table_markdown
 from visual_erm.types import CATEGORIES
@@ -237,3 +237,13 @@ def test_grid_lines_behind_bars_are_counted_between_them():
     img[30, :] = img[60, :] = (176, 176, 176)  # two grid lines
     img[20:100, 10:40] = img[20:100, 50:80] = img[20:100, 90:115] = (214, 39, 40)  # bars over most of each row
     assert geo.grid_lines(img, (0, 0, 120, 100), background=np.array([255, 255, 255]))[0] == 2
+
+
+def test_runs_ring_and_mode_colour():
+    assert geo.runs(np.array([0, 1, 1, 0, 1], bool)) == [(1, 3), (4, 5)] and geo.runs(np.zeros(3, bool)) == []
+    img = canvas(40, 40)
+    img[5:35, 5:35] = (200, 0, 0)  # a red box whose ring (3-9 px inside) is red, whose middle is drawn over
+    img[15:25, 15:25] = (0, 0, 255)
+    assert geo.ring(img, (5, 5, 35, 35)).shape == (24 * 24 - 12 * 12, 3)  # 3 to 9 px in from each side
+    assert tuple(mode_color(geo.ring(img, (5, 5, 35, 35)))) == (200, 0, 0)
+    assert tuple(background_color(img)) == (255, 255, 255)

@@ -25,7 +25,8 @@ from visual_erm.judge.embedded.color import (
     palette,
     rgb_to_lab,
 )
-from visual_erm.judge.embedded.normalize import Normalized, box_iou, far_from, fit_frame, normalize, resize, warp
+from visual_erm.judge.embedded.normalize import (Normalized, box_iou, far_from, fit_frame, mode_color, normalize, resize,
+                                                 warp)
 from visual_erm.judge.embedded.ocr import TextBox, get_ocr, normalize_text, text_similarity
 from visual_erm.judge.embedded.severity import THRESHOLDS as T
 from visual_erm.judge.embedded.severity import finding
@@ -334,6 +335,11 @@ def _blend_of(color, base, background, *, tol: float = 12.0) -> bool:
     return 0.15 <= a <= 0.95 and float(np.abs(c - (b + a * d)).max()) <= tol
 
 
+def _inside_plot(panels, box) -> bool:
+    """True when ``box`` lies within one of the plot areas ``panels`` (2 px of slack)."""
+    return any(p[0] - 2 <= box[0] and box[2] <= p[2] + 2 and p[1] - 2 <= box[1] and box[3] <= p[3] + 2 for p in panels)
+
+
 def _holds_words(line: str, words: str) -> bool:
     """True when ``words`` (of three letters or more) are whole words of ``line``: a reference line that OCR split
     into words, read whole in the candidate."""
@@ -402,17 +408,17 @@ class ChartComparer(Comparer):
     def _cand_frames(self, ctx: _Ctx) -> list:
         """The candidate's plot areas in the work frame, once per comparison; from its source image when the work
         image shows another count than the reference's and the source agrees with the reference."""
-        if ctx.cand_frames is None and ctx.virtual_panels:
-            # Frameless in the reference: the candidate's are its own frames if it draws any, else the same.
-            ctx.cand_frames = geo.axes_frames(ctx.cn.image) or list(ctx.panels)
-        if ctx.cand_frames is None:
-            cf = geo.axes_frames(ctx.cn.image)
-            if len(cf) != len(ctx.panels):
-                src = self._source_frames(ctx.cand, ctx.cn)
-                if len(src) == len(ctx.panels) and len(src) > len(cf):  # spines lost to resampling, not fallbacks
-                    cf = src
-            ctx.cand_frames = cf
-        return ctx.cand_frames
+        if ctx.cand_frames is not None:
+            return ctx.cand_frames
+        cf = geo.axes_frames(ctx.cn.image)
+        if ctx.virtual_panels:
+            cf = cf or list(ctx.panels)  # frameless in the reference: the same places unless it draws frames
+        elif len(ctx.panels) > len(cf):
+            src = self._source_frames(ctx.cand, ctx.cn)
+            if len(src) == len(ctx.panels):  # spines lost to resampling
+                cf = src
+        ctx.cand_frames = cf
+        return cf
 
     def _align(self, ref: Analysis, rn: Normalized, cand: Analysis, size: tuple[int, int]) -> Normalized:
         """The candidate in the reference's work frame: by its content box, then refined on the axes frames when
@@ -548,14 +554,12 @@ class ChartComparer(Comparer):
         if self.enabled("series"):
             for i in range(max(1, len(panels))):
                 pm = self._panel_masks(ctx, i)
-                if self.enabled("overplot") and self._overplotted(pm.rdata, pm.cdata):
-                    self._series(ctx, i, pm)  # reported there, before any other finding of the panel
-                    continue
-                if self.enabled("axes") and not ctx.axis_moved(i) and self._marks_rescaled(ctx, i, pm):
-                    ctx.axis_changed.add(i)  # every mark follows one stretch of the value axis: its range changed
-                if self.enabled("chart_type") and (self._kind_of_marks_changed(ctx, i, pm) or
-                                                   self._stacking_changed(ctx, i, pm)):
-                    continue  # every mark of the panel differs because of it: one finding
+                if not (self.enabled("overplot") and self._overplotted(pm.rdata, pm.cdata)):  # (_series says so)
+                    if self.enabled("axes") and not ctx.axis_moved(i) and self._marks_rescaled(ctx, i, pm):
+                        ctx.axis_changed.add(i)  # every mark follows one stretch of the y-axis: its range changed
+                    if self.enabled("chart_type") and (self._kind_of_marks_changed(ctx, i, pm) or
+                                                       self._stacking_changed(ctx, i, pm)):
+                        continue  # every mark of the panel differs because of it: one finding
                 self._series(ctx, i, pm)
         if self.enabled("grid"):
             self._grid(ctx, *sharp)
@@ -859,13 +863,13 @@ class ChartComparer(Comparer):
         rz = zone(ctx.rn.image, old, old[0] + 0.3 * (old[3] - old[1]))
         if len(rz) == 0:
             return False
-        bg = rgb_to_lab(self._mode_color(ctx.rn.image[int(old[1]):int(old[3]), int(old[0]):int(old[2])])[None, None])
+        bg = rgb_to_lab(mode_color(ctx.rn.image[int(old[1]):int(old[3]), int(old[0]):int(old[2])])[None, None])
         ink = rz[np.linalg.norm(rz - bg.reshape(3), axis=1) > 25]
         ink = ink[np.hypot(ink[:, 1], ink[:, 2]) > 12]  # coloured: a swatch, not the words' grey or a grid line
         if len(ink) < 6:
             return False
         q = np.round(ink / 8.0).astype(np.int32)  # the commonest colour: a bar behind the legend may show too
-        keys, inv, counts = np.unique(q, axis=0, return_inverse=True, return_counts=True)
+        _, inv, counts = np.unique(q, axis=0, return_inverse=True, return_counts=True)
         color = np.median(ink[inv.reshape(-1) == int(np.argmax(counts))], axis=0)
         cz = zone(ctx.cn.image, new, new[2])  # a box found as new ink may hold the swatch already
         swatch = 1.4 * max(old[3] - old[1], 6) ** 2  # about two line heights by one (a bar behind may fill the zone)
@@ -1077,9 +1081,7 @@ class ChartComparer(Comparer):
             reads += 1
             lines = [(*self._recognize(ctx, r.box), r.box)]
             if not self._new_text(ref_texts, *lines[0], ctx.panels) and 24 <= r.height <= 160 and not blocks and \
-                    r.width * r.height <= 0.05 * mask.size and \
-                    (not ctx.panels or any(b[0] <= (r.box[0] + r.box[2]) / 2 <= b[2] and
-                                           b[1] <= (r.box[1] + r.box[3]) / 2 <= b[3] for b in ctx.panels)):
+                    r.width * r.height <= 0.05 * mask.size and (not ctx.panels or _inside_plot(ctx.panels, r.box)):
                 lines = self._read_block(ctx, r.box)  # several lines (a legend moved as a whole, inside the plot)
                 blocks += 1
             for text, score, box in lines:
@@ -1100,15 +1102,8 @@ class ChartComparer(Comparer):
         ink is blank and each read (recognition only: a detection pass on a small crop costs up to a second), with
         their work boxes; at most six lines."""
         x0, y0, x1, y1 = (int(v) for v in box)
-        rows = ctx.ink("c")[y0:y1, x0:x1].any(axis=1)
-        lines, start = [], None
-        for k, on in enumerate(list(rows) + [False]):
-            if on and start is None:
-                start = k
-            elif not on and start is not None:
-                if k - start >= 6:  # (a legend frame's edge is a row or two)
-                    lines.append((x0, y0 + start, x1, y0 + k))
-                start = None
+        lines = [(x0, y0 + a, x1, y0 + b) for a, b in geo.runs(ctx.ink("c")[y0:y1, x0:x1].any(axis=1))
+                 if b - a >= 6]  # (a legend frame's edge is a row or two)
         if len(lines) < 2 or len(lines) > 6:
             return []
         return [(*self._recognize(ctx, b), b) for b in lines]
@@ -1166,14 +1161,11 @@ class ChartComparer(Comparer):
         another resolution or font hinting land a few px off, which is not new text. A line inside a plot area is
         never a drifted part of one outside it (a legend entry under a title that holds its words)."""
         t = normalize_text(text)
-
-        def inside(b) -> bool:
-            return any(p[0] - 2 <= b[0] and b[2] <= p[2] + 2 and p[1] - 2 <= b[1] and b[3] <= p[3] + 2 for p in panels)
         for r in ref_texts:
             m = max(8.0, r.box[3] - r.box[1])
             if box[0] > r.box[2] + m or box[2] < r.box[0] - m or box[1] > r.box[3] + m or box[3] < r.box[1] - m:
                 continue
-            if panels and inside(box) != inside(r.box):
+            if panels and _inside_plot(panels, box) != _inside_plot(panels, r.box):
                 continue
             if fuzz.partial_ratio(t, normalize_text(r.text)) >= 80:
                 return True
@@ -1187,31 +1179,17 @@ class ChartComparer(Comparer):
         return (x0 + 3, y0 + 3, max(x0 + 4, x1 - 3), max(y0 + 4, y1 - 3))
 
     @staticmethod
-    def _mode_color(img: np.ndarray) -> np.ndarray:
-        px = (img[::2, ::2] if img.shape[0] * img.shape[1] > 4096 else img).reshape(-1, 3)  # every 4th px is plenty
-        q = (px >> 3).astype(np.int32)
-        codes = (q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2]
-        top = np.argmax(np.bincount(codes, minlength=32768))
-        return np.median(px[codes == top], axis=0).astype(np.uint8)
-
-    @classmethod
-    def _ring_color(cls, area: np.ndarray, *, inset: int = 3, width: int = 6) -> np.ndarray:
+    def _ring_color(area: np.ndarray) -> np.ndarray:
         """A plot area's background: the commonest colour of a ring just inside its frame. Marks that fill most of
         the area (wide bars) touch one side at most, while the background shows along all four."""
-        h, w = area.shape[:2]
-        if h < 2 * (inset + width) + 4 or w < 2 * (inset + width) + 4:
-            return cls._mode_color(area)
-        a, b = inset, inset + width
-        ring = np.concatenate([area[a:b, a:w - a].reshape(-1, 3), area[h - b:h - a, a:w - a].reshape(-1, 3),
-                               area[b:h - b, a:b].reshape(-1, 3), area[b:h - b, w - b:w - a].reshape(-1, 3)])
-        return cls._mode_color(ring[None])
+        return mode_color(geo.ring(area, (0, 0, area.shape[1], area.shape[0])))
 
     def _background(self, ctx: _Ctx) -> None:
         rb, cb = ctx.rn.background, ctx.cn.background
         if float(delta_e(rgb_to_lab(rb), rgb_to_lab(cb))) > 6.0:
             # The border's colour differs; the figure's own is what most of the content box shows (a white margin
             # around a tinted figure is margin, not another background).
-            rb, cb = self._mode_color(ctx.rn.image), self._mode_color(ctx.cn.image)
+            rb, cb = mode_color(ctx.rn.image), mode_color(ctx.cn.image)
         if float(delta_e(rgb_to_lab(rb), rgb_to_lab(cb))) > 6.0:
             rn_, cn_ = color_name(rb), color_name(cb)
             what = f"{cn_} instead of {rn_}" if rn_ != cn_ else f"another shade of {rn_} than in the reference"
@@ -1482,41 +1460,34 @@ class ChartComparer(Comparer):
         roles = ctx.ref.get("text_roles") or []
         if any(p == (i if ctx.panels else None) and r == "y-axis tick labels" for p, r in roles):
             return False  # the tick labels speak for the axis (a stretch of the marks is then bars or values)
-        # Only the value axis of upright charts: along the category axis wider bars or moved slices stretch too.
-        for axis in ("y-axis",):
-            r, c = (pm.rdata, pm.cdata) if axis == "y-axis" else (pm.rdata.T, pm.cdata.T)
-            both = r.any(axis=0) & c.any(axis=0)
-            if both.sum() < 20:
-                continue
-            n = r.shape[0]
-            idx = np.arange(n)[:, None]
+        # (Only the y-axis: along the category axis wider bars or moved pie slices stretch the marks too.)
+        r, c = pm.rdata, pm.cdata
+        both = r.any(axis=0) & c.any(axis=0)
+        if both.sum() < 20:
+            return False
+        n = r.shape[0]
 
-            def edges(m):
-                first = np.where(m.any(axis=0), np.argmax(m, axis=0), 0)
-                last = n - 1 - np.argmax(m[::-1], axis=0)
-                return first[both].astype(float), last[both].astype(float)
-            del idx
-            (rf, rl), (cf, cl) = edges(r), edges(c)
-            x, y = np.concatenate([rf, rl]), np.concatenate([cf, cl])
-            if x.std() < 8:
-                continue
-            keep = np.ones_like(x, bool)
-            for _ in range(3):
-                a, b = np.polyfit(x[keep], y[keep], 1)
-                keep = np.abs(y - (a * x + b)) <= 2.5
-                if keep.sum() < 10:
-                    break
-            if keep.mean() < 0.7 or a <= 0.2:
-                continue
-            move = np.abs((a - 1.0) * x[keep] + b)
-            if np.percentile(move, 90) < 6 or np.median(move) < 3:
-                continue  # the identity (or a pixel or two of alignment)
-            box = ctx.cand_box(pm.box)
-            ctx.errors.append(finding("chart.axis_range", f"The {axis} range or scale differs from the reference: "
-                                      "every mark of the plot is stretched or shifted along it.",
-                                      ctx.panel_name(i if ctx.panels else None) + f"{axis} tick labels", box))
-            return True
-        return False
+        def edges(m):  # the upper and lower ink edge of every column both images draw in
+            return np.argmax(m, axis=0)[both].astype(float), (n - 1 - np.argmax(m[::-1], axis=0))[both].astype(float)
+        (rf, rl), (cf, cl) = edges(r), edges(c)
+        x, y = np.concatenate([rf, rl]), np.concatenate([cf, cl])
+        if x.std() < 8:
+            return False
+        keep = np.ones_like(x, bool)
+        for _ in range(3):  # least squares with outliers (marks cut off at the new limit) dropped
+            a, b = np.polyfit(x[keep], y[keep], 1)
+            keep = np.abs(y - (a * x + b)) <= 2.5
+            if keep.sum() < 10:
+                break
+        if keep.mean() < 0.7 or a <= 0.2:
+            return False
+        move = np.abs((a - 1.0) * x[keep] + b)
+        if np.percentile(move, 90) < 6 or np.median(move) < 3:
+            return False  # the identity (or a pixel or two of alignment)
+        ctx.errors.append(finding("chart.axis_range", "The y-axis range or scale differs from the reference: every mark "
+                                  "of the plot is stretched or shifted along it.",
+                                  ctx.panel_name(i if ctx.panels else None) + "y-axis tick labels", ctx.cand_box(pm.box)))
+        return True
 
     @staticmethod
     def _overplotted(rdata: np.ndarray, cdata: np.ndarray) -> bool:
@@ -1834,8 +1805,8 @@ class ChartComparer(Comparer):
 
     def _grid(self, ctx: _Ctx, rn: Normalized, cn: Normalized) -> None:
         for i, b in enumerate(ctx.panels):
-            rh, rv = geo.grid_lines(rn.image, b, background=self._mode_color(rn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
-            ch_, cv = geo.grid_lines(cn.image, b, background=self._mode_color(cn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
+            rh, rv = geo.grid_lines(rn.image, b, background=self._ring_color(rn.image[b[1]:b[3], b[0]:b[2]]))
+            ch_, cv = geo.grid_lines(cn.image, b, background=self._ring_color(cn.image[b[1]:b[3], b[0]:b[2]]))
             if ((rh + rv == 0) != (ch_ + cv == 0) and max(rh + rv, ch_ + cv) >= 2) or abs((rh + rv) - (ch_ + cv)) >= 4:
                 if not self._long_line_differs(rn, cn, b):
                     continue  # counts moved by marks drawn over the grid (a thicker line), not grid lines

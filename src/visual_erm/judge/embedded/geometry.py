@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from visual_erm.judge.embedded.normalize import far_from
+from visual_erm.judge.embedded.normalize import far_from, mode_color
 
 Box = tuple[int, int, int, int]
 
@@ -160,18 +160,18 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
         (top, dt), (bottom, db), (left, dl), (right, dr) = (_side_cover(v) for v in (comp, comp[::-1], comp.T,
                                                                                       comp.T[::-1]))
         box = (x0 + dl, y0 + dt, x1 - dr, y1 - db)  # on the spines, not on tick marks sticking out
-        if sum(s >= min_cover for s in (top, bottom, left, right)) >= 3 and not _dark_block(darkm, box) \
-                and not (_flat_fill(image, box) and _inner_dark(darkm, box)):
+        if sum(s >= min_cover for s in (top, bottom, left, right)) >= 3 and not _dark_marks(image, darkm, box):
             frames.append(box)
     h, w = darkm.shape
-    border = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
-    dark_figure = image.ndim == 3 and np.median(border) < dark
+    border_level = float(np.median(np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])))
+    dark_figure = image.ndim == 3 and border_level < dark
+
     def canvas(f: Box) -> bool:  # reaching three edges of the image: the figure itself, not a plot area
         return (f[0] <= 3) + (f[1] <= 3) + (f[2] >= w - 3) + (f[3] >= h - 3) >= 3
 
     if dark_figure:  # a dark figure background reads as one canvas-wide frame
         frames = [f for f in frames if not canvas(f)]
-    if dark_figure and np.median(border) < 100:  # (then the inverted image has a light border: no recursion)
+    if dark_figure and border_level < 100:  # (then the inverted image has a light border: no recursion)
         # Plot areas on a dark figure have light spines.
         for b in axes_frames(255 - image, dark=dark, min_side=min_side, min_cover=min_cover, fallbacks=False):
             # (a legend's light edge is a small frame there: plot areas take 3% of the figure or more)
@@ -198,19 +198,16 @@ def _side_cover(comp: np.ndarray, *, band: int = 3, reach: int = 12) -> tuple[fl
     return float(comp[:band].any(axis=0).mean()), 0
 
 
-def _inner_dark(darkm: np.ndarray, box: Box, *, band: int = 4) -> bool:
-    """True when the inside of a box is mostly dark (a black bar's fill, not a plot area's light background)."""
+def _dark_marks(image: np.ndarray, darkm: np.ndarray, box: Box, *, band: int = 4) -> bool:
+    """True when a dark box is marks, not spines around a plot area: inside, it is dark over 60% in a small box
+    (dark bars side by side, text drawn over them; a heatmap or a dark plot background fills a large box), or over
+    half and one flat fill (a black bar)."""
     x0, y0, x1, y1 = box
     inner = darkm[y0 + band:y1 - band, x0 + band:x1 - band]
-    return inner.size > 0 and float(inner.mean()) > 0.5
-
-
-def _dark_block(darkm: np.ndarray, box: Box, *, band: int = 4) -> bool:
-    """True for a small box dark nearly all over inside: dark bars side by side with text drawn over them, not a
-    plot area (a heatmap or a dark plot background fills a large box)."""
-    x0, y0, x1, y1 = box
-    inner = darkm[y0 + band:y1 - band, x0 + band:x1 - band]
-    return inner.size > 0 and (x1 - x0) * (y1 - y0) < 0.05 * darkm.size and float(inner.mean()) > 0.6
+    if inner.size == 0:
+        return False
+    share = float(inner.mean())
+    return (share > 0.6 and (x1 - x0) * (y1 - y0) < 0.05 * darkm.size) or (share > 0.5 and _flat_fill(image, box))
 
 
 def _flat_fill(image: np.ndarray, box: Box, *, band: int = 4) -> bool:
@@ -234,34 +231,29 @@ def _light_frames(image: np.ndarray, *, min_side: int, min_cover: float) -> list
     lightm = channel_max(np.ascontiguousarray(image)) < 235
     found = [f for f in axes_frames(image, dark=235, min_side=min_side, min_cover=min_cover)
              if big <= (f[2] - f[0]) * (f[3] - f[1]) < 0.9 * h * w
-             and _ring(lightm, f).mean() < 0.5]  # a block of bars is no light frame: marks touch one side at most
+             and ring(lightm, f).mean() < 0.5]  # a block of bars is no light frame: marks touch one side at most
     border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
     bg = np.median(border, axis=0)
     tint = far_from(image, bg) > 8
     tint = cv2.morphologyEx(tint.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))  # white grid lines
     tint = cv2.morphologyEx(tint, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8)).astype(bool)  # text and ticks
     tinted = _solid_rectangles(tint, min_area=int(big), min_side=min_side, max_area=0.9 * h * w,
-                               accept=lambda b: _light_tint(np.stack([_ring(image[..., c], b) for c in range(3)], -1)))
+                               accept=lambda b: int(mode_color(ring(image, b)).min()) >= 176)  # light: no bar block
     return found + [b for b in tinted if all(box_overlap(b, f) < 0.5 for f in found)]
 
 
-def _ring(a: np.ndarray, box: Box, *, inset: int = 3, width: int = 6) -> np.ndarray:
-    """The values of ``a`` in a ring ``inset`` to ``inset + width`` px inside ``box`` (flattened)."""
+def ring(a: np.ndarray, box: Box, *, inset: int = 3, width: int = 6) -> np.ndarray:
+    """The values of ``a`` (``(H, W)`` or ``(H, W, C)``) in a ring ``inset`` to ``inset + width`` px inside
+    ``box``, flattened to ``(N,)`` or ``(N, C)``; the whole box when it is too small for one."""
     x0, y0, x1, y1 = (int(v) for v in box)
     o, i = inset, inset + width
+    tail = a.shape[2:]
     if x1 - x0 < 2 * i + 2 or y1 - y0 < 2 * i + 2:
-        return a[y0:y1, x0:x1].reshape(-1)
-    return np.concatenate([a[y0 + o:y0 + i, x0 + o:x1 - o].reshape(-1), a[y1 - i:y1 - o, x0 + o:x1 - o].reshape(-1),
-                           a[y0 + i:y1 - i, x0 + o:x0 + i].reshape(-1), a[y0 + i:y1 - i, x1 - i:x1 - o].reshape(-1)])
-
-
-def _light_tint(px: np.ndarray) -> bool:
-    """True when the commonest of these ``(N, 3)`` colours (a ring inside a box) is light: a tinted plot background,
-    not a block of wide bars."""
-    q = (px.reshape(-1, 3) >> 4).astype(np.int32)
-    codes = (q[:, 0] << 8) | (q[:, 1] << 4) | q[:, 2]
-    top = int(np.argmax(np.bincount(codes, minlength=4096)))
-    return min(top >> 8, (top >> 4) & 15, top & 15) >= 11  # every channel 176 or more
+        return a[y0:y1, x0:x1].reshape(-1, *tail)
+    return np.concatenate([a[y0 + o:y0 + i, x0 + o:x1 - o].reshape(-1, *tail),
+                           a[y1 - i:y1 - o, x0 + o:x1 - o].reshape(-1, *tail),
+                           a[y0 + i:y1 - i, x0 + o:x0 + i].reshape(-1, *tail),
+                           a[y0 + i:y1 - i, x1 - i:x1 - o].reshape(-1, *tail)])
 
 
 def _solid_rectangles(mask: np.ndarray, *, min_area: int, min_side: int, max_area: float,
@@ -291,17 +283,16 @@ def _solid_rectangles(mask: np.ndarray, *, min_area: int, min_side: int, max_are
     return out
 
 
+def runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, end)`` (end exclusive) of the runs of True in a 1-D bool array."""
+    f = np.concatenate([[False], np.asarray(flags, bool), [False]])
+    d = np.flatnonzero(np.diff(f.astype(np.int8)))
+    return [(int(a), int(b)) for a, b in zip(d[::2], d[1::2])]
+
+
 def _longest_run(flags: np.ndarray) -> tuple[int, int]:
-    """[start, end) of the longest run of True in a 1-D bool array ((0, 0) when none)."""
-    best, start = (0, 0), None
-    for k, f in enumerate(list(flags) + [False]):
-        if f and start is None:
-            start = k
-        elif not f and start is not None:
-            if k - start > best[1] - best[0]:
-                best = (start, k)
-            start = None
-    return best
+    """``(start, end)`` of the longest run of True ((0, 0) when none)."""
+    return max(runs(flags), key=lambda r: r[1] - r[0], default=(0, 0))
 
 
 def box_overlap(a: Box, b: Box) -> float:

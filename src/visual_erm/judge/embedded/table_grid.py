@@ -14,6 +14,8 @@ from typing import Callable
 
 import numpy as np
 
+from visual_erm.judge.embedded.geometry import runs as _runs
+
 Box = tuple[float, float, float, float]
 
 
@@ -64,13 +66,6 @@ class Grid:
                 line += [c.text] * c.colspan
             out.append(line)
         return out
-
-
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """``(start, end)`` (end exclusive) of the runs of True in a 1-D bool array."""
-    f = np.concatenate([[False], np.asarray(flags, bool), [False]])
-    d = np.flatnonzero(np.diff(f.astype(np.int8)))
-    return [(int(a), int(b)) for a, b in zip(d[::2], d[1::2])]
 
 
 def content_box(image: np.ndarray, *, tolerance: int = 24) -> tuple[int, int, int, int]:
