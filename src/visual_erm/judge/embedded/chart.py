@@ -1805,8 +1805,8 @@ class ChartComparer(Comparer):
 
     def _grid(self, ctx: _Ctx, rn: Normalized, cn: Normalized) -> None:
         for i, b in enumerate(ctx.panels):
-            rh, rv = geo.grid_lines(rn.image, b, background=self._ring_color(rn.image[b[1]:b[3], b[0]:b[2]]))
-            ch_, cv = geo.grid_lines(cn.image, b, background=self._ring_color(cn.image[b[1]:b[3], b[0]:b[2]]))
+            rh, rv = geo.grid_lines(rn.image, b, background=mode_color(rn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
+            ch_, cv = geo.grid_lines(cn.image, b, background=mode_color(cn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
             if ((rh + rv == 0) != (ch_ + cv == 0) and max(rh + rv, ch_ + cv) >= 2) or abs((rh + rv) - (ch_ + cv)) >= 4:
                 if not self._long_line_differs(rn, cn, b):
                     continue  # counts moved by marks drawn over the grid (a thicker line), not grid lines
