@@ -1245,7 +1245,7 @@ def inj_axis_inverted(spec, rng):
         return None
     p = rng.choice(ps)
     spec["panels"][p]["invert"] = True
-    return edit(spec, "structure_error", 2, where(spec, p, "value axis"), "the value axis is inverted",
+    return edit(spec, "data_error", 2, where(spec, p, "value axis"), "the value axis is inverted",
                 [("axes", p)], [], [(p, "axes"), (p, "series"), (p, "ann")])
 
 
@@ -1609,7 +1609,7 @@ def inj_title_font_size(spec, rng):
     pan = spec["panels"][p]
     old = pan["title_size"]
     pan["title_size"] = round(old * (1.6 if rng.random() < 0.6 else 0.62), 1)
-    return edit(spec, "style_error", 1, where(spec, p, "title"),
+    return edit(spec, "text_error", 1, where(spec, p, "title"),
                 f"title font size is {pan['title_size']} pt instead of {old} pt", [("title", p)], [("title", p)],
                 [(p, "title")])
 
@@ -1651,7 +1651,7 @@ INJECTIONS: dict[str, tuple[str, Callable]] = {
     "subplots_swapped": ("structure_error", inj_subplots_swapped),
     "subplot_arrangement": ("structure_error", inj_subplot_arrangement),
     "stacked_grouped": ("structure_error", inj_stacked_grouped),
-    "axis_inverted": ("structure_error", inj_axis_inverted),
+    "axis_inverted": ("data_error", inj_axis_inverted),
     "title_changed": ("text_error", inj_title_changed),
     "title_missing": ("text_error", inj_title_missing),
     "axis_label_changed": ("text_error", inj_axis_label_changed),
@@ -1670,7 +1670,7 @@ INJECTIONS: dict[str, tuple[str, Callable]] = {
     "grid_toggled": ("style_error", inj_grid_toggled),
     "background_color": ("style_error", inj_background_color),
     "legend_moved": ("style_error", inj_legend_moved),
-    "title_font_size": ("style_error", inj_title_font_size),
+    "title_font_size": ("text_error", inj_title_font_size),
     "bar_width": ("style_error", inj_bar_width),
 }
 

@@ -86,3 +86,33 @@ def test_table_build_and_run_with_teds_and_ssim(tmp_path):
     # A re-run is served from the cache: nothing is judged again, and the numbers agree.
     again = run_bench(tmp_path, RunConfig(judges=("teds",)))
     assert again["results"]["teds"] == res["results"]["teds"]
+
+
+def test_a_control_of_a_figure_drawn_in_pixels_is_not_equivalent():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from visual_erm.bench.build.chart_child import same_drawing
+
+    def png(fig, dpi):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi)
+        return load_image(buf.getvalue())
+
+    def pictures(pixel_sized: bool):
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.plot([0, 1, 2, 3], [1, 3, 2, 4], lw=2)
+        if pixel_sized:  # placed in display pixels: elsewhere at another dpi
+            ax.annotate("display", xy=(120, 90), xycoords="figure pixels", fontsize=14,
+                        bbox=dict(boxstyle="round", fc="0.6"))
+        a, b = png(fig, 100), png(fig, 50)
+        plt.close(fig)
+        import cv2
+        return a, cv2.resize(b, (a.shape[1], a.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+    assert same_drawing(*pictures(False))
+    assert not same_drawing(*pictures(True))

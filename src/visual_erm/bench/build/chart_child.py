@@ -637,6 +637,20 @@ def visible_change(a: np.ndarray, b: np.ndarray, *, min_pixels: int = 40) -> boo
     return int((np.abs(a.astype(np.int16) - b.astype(np.int16)).max(axis=2) > 40).sum()) >= min_pixels
 
 
+def same_drawing(a: np.ndarray, b: np.ndarray, *, cell: int = 8, max_changed: float = 0.02) -> bool:
+    """True when two renderings of one figure at two resolutions draw the same thing: both averaged over a coarse
+    grid (``cell`` px of ``a``), at most ``max_changed`` of the cells differ by more than a blur would. A script
+    that sizes or places artists in pixels (display coordinates) draws another picture at another dpi, which is
+    no equivalent control."""
+    import cv2
+
+    h, w = a.shape[:2]
+    gw, gh = max(1, w // cell), max(1, h // cell)
+    ga = cv2.resize(np.ascontiguousarray(a[..., :3]), (gw, gh), interpolation=cv2.INTER_AREA).astype(np.int16)
+    gb = cv2.resize(np.ascontiguousarray(b[..., :3]), (gw, gh), interpolation=cv2.INTER_AREA).astype(np.int16)
+    return float((np.abs(ga - gb).max(axis=2) > 48).mean()) <= max_changed
+
+
 def read_png(path: str) -> np.ndarray:
     return (plt.imread(path)[:, :, :3] * 255).round().astype(np.uint8)
 
@@ -683,6 +697,8 @@ def build(job: dict[str, Any]) -> dict[str, Any]:
     ctrl = os.path.join(out, "control.png")
     save(fig, ctrl, dpi=control_dpi)
     plt.close("all")
+    if not same_drawing(ref_img, read_png(ctrl)):
+        return {"ok": False, "reason": "control differs (artists sized in pixels)"}
 
     # Try mutations in a seeded order, preferring categories not yet covered, until enough visible singles.
     rng.shuffle(targets)
