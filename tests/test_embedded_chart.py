@@ -531,3 +531,82 @@ def test_value_axis_stretched_without_tick_labels_is_one_axis_finding(judge):
         return figure_rgb(fig)
     v = verdict(judge, lines(10), lines(14))
     assert [e.category for e in v.errors] == ["data_error"] and "every mark" in v.errors[0].description, v.errors
+
+
+def test_title_set_smaller_or_larger_is_a_minor_text_error(judge):
+    def titled(size):
+        fig, ax = plt.subplots(figsize=(7.6, 5.2), dpi=100)
+        ax.hist(np.random.default_rng(3).gamma(2.0, 6000, 40), bins=14, color="#7fcdbb", edgecolor="black")
+        ax.set_title("Iowa electricity: distribution of net generation", fontsize=size)
+        ax.set_xlabel("Net generation")
+        ax.set_ylabel("Count")
+        return figure_rgb(fig)
+    ref = titled(15)
+    assert verdict(judge, ref, titled(15)).errors == []
+    for size, word in ((9, "smaller"), (24, "larger")):
+        v = verdict(judge, ref, titled(size))
+        assert v.errors and v.errors[0].category == "text_error" and v.errors[0].severity == 1, (size, v.errors)
+        assert word in v.errors[0].description and "title" in v.errors[0].location, v.errors
+
+
+def test_line_with_markers_drawn_as_markers_only_is_a_chart_type_change(judge):
+    def step(line):
+        fig, ax = plt.subplots(figsize=(7.6, 5.7), dpi=100)
+        kw = dict(lw=3) if line else dict(ls="none")
+        ax.plot([0, 1, 2], [36500, 4800, 9700], color="#0b3c5d", marker="D", ms=8, **kw)
+        ax.plot([0, 1, 2], [42800, 5300, 21900], color="#c0508f", marker="o", ms=8, **({"lw": 1.5} if line else kw))
+        ax.set_xticks([0, 1, 2], ["Fossil Fuels", "Nuclear Energy", "Renewables"])
+        ax.set_title("Iowa electricity: mean net generation by source")
+        return figure_rgb(fig)
+    v = verdict(judge, step(True), step(False))
+    assert v.errors and v.errors[0].category == "structure_error", v.errors
+    assert "separate points" in v.errors[0].description, v.errors
+
+
+def test_one_shorter_bar_among_many_is_a_data_error(judge):
+    def bars(mi):
+        fig, ax = plt.subplots(figsize=(5.6, 3.5), dpi=100)
+        states = ["CA", "OK", "FL", "OH", "NY", "GA", "MI", "MN"]
+        ax.barh(states, [205, 102, 100, 100, 97, 97, mi, 89], color="#e41a1c", edgecolor="black", height=0.7)
+        ax.grid(True, linestyle=":")
+        ax.set_title("Airports: records by state")
+        ax.set_xlabel("Count")
+        return figure_rgb(fig)
+    v = verdict(judge, bars(94), bars(53))
+    assert v.errors and v.errors[0].category == "data_error" and v.errors[0].severity >= 2, v.errors
+
+
+def test_tinted_plot_area_aligns_when_the_legend_moves_past_the_last_bar(judge):
+    def tinted(loc):
+        with plt.style.context("seaborn-v0_8-darkgrid"):
+            fig, ax = plt.subplots(figsize=(7.0, 4.8), dpi=100)
+            x = np.arange(4)
+            ax.bar(x - 0.2, [23, 18, 13, 2], 0.4, color="#e69f00", label="Male")
+            ax.bar(x + 0.2, [5, 1, 1, 0], 0.4, color="#56b4e9", label="Female")
+            ax.set_xticks(x, ["Black", "Latino", "White", "Asian"])
+            ax.set_xlim(-0.5, 4.4)
+            ax.set_title("LA riots: records by race and gender")
+            ax.legend(loc=loc)
+            return figure_rgb(fig)
+    v = verdict(judge, tinted("upper left"), tinted("lower right"))
+    # Both images are read over the whole grey plot area, so nothing but the legend and what it covered differs.
+    assert not any("tick" in e.location or "axis label" in e.location for e in v.errors), v.errors
+
+
+def test_marker_shape_change_is_a_style_error_and_jpeg_is_not(judge):
+    def markers(marker, jpeg=False):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        ax.plot(range(12), [45.8, 46.9, 48.7, 49.3, 51.4, 53.7, 55.4, 56.6, 56.4, 53.4, 48.6, 45.6], color="#d62728",
+                lw=2, marker=marker, ms=7)
+        ax.grid(True)
+        ax.set_title("Min temp by month")
+        img = figure_rgb(fig)
+        if jpeg:
+            out = io.BytesIO()
+            Image.fromarray(img).save(out, format="JPEG", quality=85)
+            img = load_image(out.getvalue())
+        return img
+    ref = markers("D")
+    assert verdict(judge, ref, markers("D", jpeg=True)).errors == []
+    v = verdict(judge, ref, markers("o"))
+    assert [e.category for e in v.errors] == ["style_error"] and "markers" in v.errors[0].description, v.errors

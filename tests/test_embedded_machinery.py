@@ -247,3 +247,28 @@ def test_runs_ring_and_mode_colour():
     assert geo.ring(img, (5, 5, 35, 35)).shape == (24 * 24 - 12 * 12, 3)  # 3 to 9 px in from each side
     assert tuple(mode_color(geo.ring(img, (5, 5, 35, 35)))) == (200, 0, 0)
     assert tuple(background_color(img)) == (255, 255, 255)
+
+
+def test_content_box_holds_a_faint_tinted_plot_area():
+    img = canvas(100, 220)
+    img[10:90, 20:200] = (234, 234, 242)  # seaborn's grey, nearer to white than the ink tolerance
+    img[40:60, 30:80] = 0  # the last mark ends far inside it
+    assert content_box(img) == (20, 10, 200, 90)
+    noisy = canvas(100, 220)
+    noisy[::7, ::5] = (245, 245, 245)  # faint specks (JPEG) are no tint
+    noisy[40:60, 30:80] = 0
+    assert content_box(noisy) == (30, 40, 80, 60)
+    framed = canvas(100, 220)
+    framed[3:97, 3:217] = (240, 240, 240)  # a grey figure inside a white margin is no plot area
+    framed[40:60, 30:80] = 0
+    assert content_box(framed) == (30, 40, 80, 60)
+
+
+def test_axes_frames_see_a_frame_with_an_annotation_box_joined_past_its_side():
+    img = canvas(120, 260)
+    img[10, 20:180] = 0
+    img[100, 20:180] = 0
+    img[10:101, 20] = 0
+    img[10:101, 179] = 0
+    img[50:58, 170:260] = 0  # an annotation box over the right spine, cut off at the image edge
+    assert geo.axes_frames(img, fallbacks=False) == [(20, 10, 180, 101)]

@@ -295,6 +295,9 @@ def _is_number(text: str) -> bool:
     return bool(_NUMERIC.match(text)) and any(c.isdigit() for c in text)
 
 
+_CAUSE_ORDER = ("structure_error", "data_error", "style_error", "text_error")
+
+
 def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     """The findings with consequences removed: value labels and annotations that moved or changed with their data
     in a subplot whose data or axis change is already reported, and more than ``max_same_findings`` findings of one
@@ -314,6 +317,9 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
         seen[key] = seen.get(key, 0) + 1
         if seen[key] <= T["max_same_findings"]:
             out.append(e)
+    # Within a severity the cause before its consequences: a changed chart type or series moves legend entries
+    # and labels, and a text misread beside a recoloured mark is read last.
+    out.sort(key=lambda e: (-int(e.severity), _CAUSE_ORDER.index(e.category)))
     return out
 
 
@@ -333,6 +339,21 @@ def _blend_of(color, base, background, *, tol: float = 12.0) -> bool:
         return False
     a = float((c - b) @ d) / n
     return 0.15 <= a <= 0.95 and float(np.abs(c - (b + a * d)).max()) <= tol
+
+
+def _coloured_glyph(image: np.ndarray, t: TextBox) -> bool:
+    """True when an OCR line of one or two characters is drawn in a strong colour: a marker or a bar's end read as
+    '1' or 'o', not text (labels are grey or black; a coloured word is longer)."""
+    if len(t.text.strip()) > 2:
+        return False
+    x0, y0, x1, y1 = (int(round(v)) for v in t.box)
+    crop = image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if crop.size == 0:
+        return False
+    px = crop.reshape(-1, 3).astype(np.int16)
+    spread = px.max(axis=1) - px.min(axis=1)
+    ink = np.abs(px - np.median(px, axis=0)).max(axis=1) > 40
+    return bool(ink.any() and (spread[ink] > 60).mean() >= 0.6)
 
 
 def _inside_plot(panels, box) -> bool:
@@ -483,7 +504,8 @@ class ChartComparer(Comparer):
                 return []
             lines = get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(a.image)
             fr = a["norm"].frame
-            return [TextBox(t.text, fr.to_work(t.box), t.score, t.vertical) for t in lines]
+            return [TextBox(t.text, fr.to_work(t.box), t.score, t.vertical) for t in lines
+                    if not _coloured_glyph(a.image, t)]
         return a.lazy("texts", compute)
 
     # ---------------- comparison ----------------
@@ -776,7 +798,7 @@ class ChartComparer(Comparer):
                 axis = role.split(" ")[0]
                 box = (min(t.box[0] for t in changed), min(t.box[1] for t in changed),
                        max(t.box[2] for t in changed), max(t.box[3] for t in changed))
-                if axis == "x-axis" and self._ticks_rotated(ctx, box):
+                if axis == "x-axis" and self._ticks_rotated(ctx, box, changed):
                     ctx.errors.append(finding("chart.tick_rotation", "The x tick labels are drawn at a slant instead "
                                               "of as in the reference.", ctx.panel_name(panel) + role,
                                               ctx.cand_box((box[0], box[1], box[2], box[3] + 2 * (box[3] - box[1])))))
@@ -839,6 +861,9 @@ class ChartComparer(Comparer):
             words = ", ".join(f"'{t.text}'" for t, _, _ in g[:4])
             role = g[0][2]
             if len(g) >= 2 and "plot area" in role:
+                hh = max(t.box[3] - t.box[1] for t, _, _ in g)  # the legend's frame and swatches went with it:
+                ctx.explained[max(0, int(box[1] - hh)):int(box[3] + hh),  # marks it covered show now
+                              max(0, int(box[0] - 4.5 * hh)):int(box[2] + hh)] = True
                 ctx.errors.append(finding("chart.legend_missing", f"The legend or annotations with {words} are missing.",
                                           ctx.panel_name(g[0][1]) + "legend", ctx.cand_box(box)))
             else:
@@ -940,6 +965,7 @@ class ChartComparer(Comparer):
         sim = max(text_similarity(t.text, text), text_similarity(ref_text, text)) if text else 0.0
         loc = ctx.panel_name(panel) + role
         if sim >= T["text_same"]:
+            self._text_resized(ctx, t, loc)
             return
         if trust_pixels and cand_ink > 0.01 and self._same_glyphs(ctx, t.box):
             return  # OCR misread small glyphs of another resolution; the pixels show the same line
@@ -948,10 +974,13 @@ class ChartComparer(Comparer):
             if wide_sim > sim:
                 text, sim = wide_text, wide_sim
             if sim >= T["text_same"]:
+                self._text_resized(ctx, t, loc)
                 return
             if (ctx.other_resolution and sim >= T["text_minor"]
                     and self._same_glyphs(ctx, t.box, slack_x=0.15 * (t.box[2] - t.box[0]) + (t.box[3] - t.box[1]))):
                 return  # one glyph misread in small text of another resolution, laid out a little wider
+        if text and self._text_resized(ctx, t, loc, read=True):
+            return
         if not text:
             missing_texts.append((t, panel, role))
         else:
@@ -961,6 +990,52 @@ class ChartComparer(Comparer):
                                       ctx.cand_box(t.box)))
             if "plot area" in role and _is_number(t.text) and _is_number(text):
                 ctx.follows_data.append((ctx.errors[-1], panel))  # a bar label or value annotation
+
+    def _text_resized(self, ctx: _Ctx, t: TextBox, loc: str, *, read: bool = False) -> bool:
+        """A line set in another size (a title at 9 pt instead of 15): its ink is measured in both work images, the
+        candidate's as the band of ink rows around the line and the run of ink columns in it that holds the line's
+        middle; only a level line long enough for its width to say it. With ``read``, the line did not read the same
+        at the reference's box (a small line in a tall crop reads badly): the candidate's own line box is read and
+        must. True when reported."""
+        bh, bw = t.box[3] - t.box[1], t.box[2] - t.box[0]
+        if bw < 4 * bh or bh < 5:
+            return False
+        h, w = ctx.missing.shape
+
+        def extent(ink: np.ndarray, grow_y: float, grow_x: float) -> tuple[int, int, int, int] | None:
+            y0, y1 = int(max(0, t.box[1] - grow_y)), int(min(h, t.box[3] + grow_y))
+            x0, x1 = int(max(0, t.box[0] - grow_x)), int(min(w, t.box[2] + grow_x))
+            win = ink[y0:y1, x0:x1].copy()
+            win[win.mean(axis=1) >= 0.85] = False  # a spine or rule under a large line is no part of it
+            mid_y, mid_x = (t.box[1] + t.box[3]) / 2 - y0, (t.box[0] + t.box[2]) / 2 - x0
+            core = win[:, max(0, int(t.box[0]) - x0):max(0, int(t.box[2]) - x0)]  # (a tick label beside joins no rows)
+            bands = [r for r in geo.runs(core.any(axis=1)) if r[1] - r[0] >= 3]
+            band = min(bands, key=lambda r: 0 if r[0] <= mid_y < r[1] else min(abs(r[0] - mid_y), abs(r[1] - mid_y)),
+                       default=None)
+            if band is None:
+                return None
+            cols = geo.dilate(win[band[0]:band[1]].any(axis=0)[None, :], int(0.6 * (band[1] - band[0])) + 1)[0]
+            hold = next(((a, b) for a, b in geo.runs(cols) if a <= mid_x < b), None)
+            if hold is None or win[band[0]:band[1], hold[0]:hold[1]].mean(axis=1).max() >= 0.9:
+                return None  # (a row inked across the whole line is a rule or spine joined to it, not text)
+            return x0 + hold[0], y0 + band[0], x0 + hold[1], y0 + band[1]
+
+        r = extent(ctx.ink("r"), 2, 2)
+        c = extent(ctx.ink("c"), bh, 0.5 * bw)
+        if r is None or c is None:
+            return False
+        hr = (c[3] - c[1]) / max(r[3] - r[1], 1)
+        wr = (c[2] - c[0]) / max(r[2] - r[0], 1)
+        lo, hi = 1 - T["text_resize"], 1 / (1 - T["text_resize"])
+        if not ((wr < lo and hr < 1) or (wr > hi and hr > 1)) or not 0.75 <= wr / max(hr, 1e-6) <= 1.33:
+            return False  # (a resized line grows as much in height as in width; a line joined to a rule does not)
+        if read:
+            text = self._recognize(ctx, c)[0]
+            if max(text_similarity(t.text, text), text_similarity(self._ref_reading(ctx, t), text)) < T["text_same"]:
+                return False
+        ctx.errors.append(finding("chart.text_style", f"The text '{t.text}' is drawn {'larger' if wr > 1 else 'smaller'}"
+                                  " than in the reference.", loc, ctx.cand_box(c)))
+        return True
 
     def _one_glyph_changed(self, ctx: _Ctx, t: TextBox, panel, role: str, diff: np.ndarray, ratio: float) -> None:
         """A character or two changed in a long line (a typo in a title): too little of the whole line's ink differs
@@ -1135,7 +1210,7 @@ class ChartComparer(Comparer):
         return float(score.max()) >= T["text_glyph_ncc"]
 
     @staticmethod
-    def _ticks_rotated(ctx: _Ctx, box) -> bool:
+    def _ticks_rotated(ctx: _Ctx, box, ticks: list[TextBox] = ()) -> bool:
         """True when the tick-label band at work box ``box`` (grown downwards, where slanted labels reach) is drawn
         with mostly diagonal strokes in the candidate and not in the reference (labels rotated, values the same)."""
         h, w = ctx.rn.image.shape[:2]
@@ -1153,7 +1228,51 @@ class ChartComparer(Comparer):
         bg = ctx.rn.background
         if geo.slanted_share(C, background=bg) >= 0.5 and geo.slanted_share(R, background=bg) < 0.2:
             return True  # words drawn as slanted strokes (clipped rotated labels keep their slant)
-        return geo.diagonal_share(C) - geo.diagonal_share(R) >= T["tick_rotation_diagonal"]
+        if geo.diagonal_share(C) - geo.diagonal_share(R) >= T["tick_rotation_diagonal"]:
+            return True
+        return bool(ticks) and ChartComparer._glyphs_turned(ctx, ticks)
+
+    @staticmethod
+    def _glyphs_turned(ctx: _Ctx, ticks: list[TextBox]) -> bool:
+        """True when most tick labels (short ones too: 'A', 'B', which show no slanted strokes) are found in the
+        candidate as the reference's own glyphs turned by 30-90 degrees, clearly better than upright (grey
+        cross-correlation at each image's resolution, near where the label stood)."""
+        import cv2
+
+        W, H = ctx.cand.size
+        scale = (ctx.cn.frame.scale[0] * ctx.cn.frame.scale[1]) ** 0.5 / max(
+            (ctx.rn.frame.scale[0] * ctx.rn.frame.scale[1]) ** 0.5, 1e-6)  # candidate px per reference px
+        turned = 0
+        for t in ticks:
+            rx0, ry0, rx1, ry1 = (int(round(v)) for v in ctx.rn.to_source(t.box, clip_to=ctx.ref.size))
+            tpl = cv2.cvtColor(np.ascontiguousarray(ctx.ref.image[ry0:ry1, rx0:rx1]), cv2.COLOR_RGB2GRAY)
+            if min(tpl.shape) < 4 or tpl.std() < 8:
+                continue
+            if abs(1 / max(scale, 1e-6) - 1) > 0.05:  # to the candidate's resolution
+                tpl = cv2.resize(tpl, (max(4, round(tpl.shape[1] / scale)), max(4, round(tpl.shape[0] / scale))),
+                                 interpolation=cv2.INTER_AREA)
+            cx0, cy0, cx1, cy1 = ctx.cand_box(t.box)
+            reach = 0.6 * max(tpl.shape) + 4
+            area = ctx.cand.image[int(max(0, cy0 - reach)):int(min(H, cy1 + 2 * reach)),
+                                  int(max(0, cx0 - 2 * reach)):int(min(W, cx1 + reach))]
+            area = cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY)
+            fill = int(np.median(tpl[[0, -1]]))
+
+            def best(img: np.ndarray) -> float:
+                if img.shape[0] > area.shape[0] or img.shape[1] > area.shape[1]:
+                    return -1.0
+                return float(cv2.matchTemplate(area, img, cv2.TM_CCOEFF_NORMED).max())
+            upright = best(tpl)
+            h, w = tpl.shape
+            side = int(np.ceil(np.hypot(h, w)))
+            pad = cv2.copyMakeBorder(tpl, (side - h) // 2 + 1, (side - h) // 2 + 1, (side - w) // 2 + 1,
+                                     (side - w) // 2 + 1, cv2.BORDER_CONSTANT, value=fill)
+            c = (pad.shape[1] / 2, pad.shape[0] / 2)
+            rotated = max(best(cv2.warpAffine(pad, cv2.getRotationMatrix2D(c, a, 1.0), pad.shape[::-1],
+                                              borderValue=fill)) for a in (30, 45, 60, 90, -30, -45, -60, -90))
+            if rotated >= 0.7 and rotated >= upright + 0.1:
+                turned += 1
+        return turned >= max(2, 0.6 * len(ticks))
 
     @staticmethod
     def _part_of_reference_text(ref_texts: list[TextBox], text: str, box, panels=()) -> bool:
@@ -1253,7 +1372,7 @@ class ChartComparer(Comparer):
         min_px = max(25, int(T["series_min_fraction"] * area))
         line_px = max(25, min(min_px, int(0.8 * R.shape[1])))  # a thin line across the plot holds fewer
         rp = palette(R, mask=rdata, max_colors=10, min_fraction=0.01, min_pixels=line_px, merge_delta=14.0)
-        cp = palette(C, mask=cdata, max_colors=10, min_fraction=0.01, min_pixels=min_px, merge_delta=14.0)
+        cp = palette(C, mask=cdata, max_colors=10, min_fraction=0.01, min_pixels=line_px, merge_delta=14.0)
         used_c: set[int] = set()
         for k in range(len(rp)):
             j, d = cp.nearest(rp.lab[k])
@@ -1298,6 +1417,11 @@ class ChartComparer(Comparer):
                 _drop_findings(ctx, i, (f"{axis} tick labels", f"{axis} label"), ("data_error", "text_error"))
                 found += 1
                 continue
+            if n_ck and not ctx.rescaled and self._marker_shape_changed(rk, ck, rink, cink):
+                ctx.errors.append(finding("chart.markers", f"The {name} series' markers are drawn in another shape than "
+                                          "in the reference.", loc, cbox(geo.box_of(rk | ck))))
+                found += 1
+                continue
             if quiet:  # within the 2-px tolerance a thicker or thinner line still shows in its stroke width
                 if n_ck and self._quiet_width(ctx, rk, ck, name, loc, cbox):
                     found += 1
@@ -1313,6 +1437,15 @@ class ChartComparer(Comparer):
                 continue  # the pixels still match within tolerance: a colour shift (JPEG), not a loss
             if n_ck < 0.15 * n_rk and (rk & miss_near).sum() < 0.25 * n_rk:
                 continue  # the colour's pixels are still drawn within tolerance (a shade moved by JPEG or blending)
+            if self.enabled("chart_type") and n_ck:
+                kinds = self._line_through_markers(rk, ck)
+                if kinds is not None:
+                    if not type_reported:  # one chart-type change per subplot; the other series follow from it
+                        ctx.errors.append(finding("chart.chart_type", f"The {name} data is drawn as {kinds[1]} instead "
+                                                  f"of {kinds[0]}.", loc, cbox(geo.box_of(rk | ck))))
+                        type_reported = True
+                        found += 1
+                    continue
             if n_ck < 0.15 * n_rk:
                 # The colour is gone: recoloured (same geometry in a new colour) or the series is missing.
                 if any(_blend_of(rp.rgb[k], q, rbg) for q in gone):
@@ -1369,6 +1502,22 @@ class ChartComparer(Comparer):
                                               f"{color_name(cp.rgb[j])}.", loc, cbox(geo.box_of(rk))))
                     found += 1
                     continue
+            if recall < T["geometry_iou_same"] and n_ck and geo.stroke_thickness(rk) <= 4.5:
+                # Part of this colour's lines (a line, its error bars kept) drawn in a colour new to the chart.
+                lost = rk & ~near_c
+                if lost.sum() >= max(line_px, 0.2 * n_rk):
+                    near_lost = geo.dilate(lost, 2)
+                    j = next((j for j in range(len(cp)) if j not in used_c and
+                              rp.nearest(cp.lab[j])[1] >= T["series_color_delta"] and
+                              (lost & geo.dilate(color_mask(clab, cp.lab[j]) & cdata, 2)).sum() >= 0.7 * lost.sum() and
+                              (color_mask(clab, cp.lab[j]) & cdata & near_lost).sum() >=
+                              0.5 * (color_mask(clab, cp.lab[j]) & cdata).sum()), None)
+                    if j is not None:
+                        used_c.add(j)
+                        ctx.errors.append(finding("chart.series_color", f"Part of the {name} series is drawn in "
+                                                  f"{color_name(cp.rgb[j])}.", loc, cbox(geo.box_of(lost))))
+                        found += 1
+                        continue
             if self.enabled("chart_type") and not type_reported and n_ck:
                 kinds = self._points_vs_lines(rk, ck)
                 if kinds is not None:
@@ -1378,6 +1527,19 @@ class ChartComparer(Comparer):
                     found += 1
                     continue
             width = self._other_width(rk, ck, recall, precision)
+            if width is None and len(rp) > 1 and geo.stroke_thickness(rk) <= 4.5:
+                # A thin line's commonest colour can be its anti-aliased blend, and a thick one's is the pure
+                # colour: the strokes are measured over every shade of the reference drawn along this one.
+                rk_w, ck_w = rk.copy(), ck.copy()
+                near_k = geo.dilate(rk, 1)
+                for q in range(len(rp)):
+                    mq = color_mask(rlab, rp.lab[q]) & rdata
+                    if q != k and mq.any() and (mq & ~near_k).sum() <= 0.2 * mq.sum():
+                        rk_w |= mq
+                        ck_w |= color_mask(clab, rp.lab[q]) & cdata
+                if (rk_w != rk).any():
+                    width = self._other_width(rk_w, ck_w, (rk_w & geo.dilate(ck_w, 2)).sum() / max(int(rk_w.sum()), 1),
+                                              (ck_w & geo.dilate(rk_w, 2)).sum() / max(int(ck_w.sum()), 1))
             if width is not None:
                 ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with a {width} stroke than "
                                           "in the reference.", loc, cbox(geo.box_of(rk | ck))))
@@ -1386,15 +1548,28 @@ class ChartComparer(Comparer):
             if self._report_markers(ctx, rk, ck, miss, extra, name, loc, cbox):
                 found += 1
                 continue
-            far_r = rk & ~geo.dilate(ck, 6) & miss_near  # moved only where the tolerant diff agrees
+            # Marks of this colour under new marks of another (a line drawn thicker over it) are hidden, not moved.
+            shown = ~geo.dilate(cdata & ~color_mask(clab, lab_k, tolerance=28.0), 1)
+            far_r = rk & ~geo.dilate(ck, 6) & miss_near & shown  # moved only where the tolerant diff agrees
             far_c = ck & ~geo.dilate(rk, 6) & extra_near
             if recall >= T["geometry_iou_same"] and precision >= T["geometry_iou_same"] and \
                     max(far_r.sum(), far_c.sum()) < 8 * T["min_region_px"]:
                 continue  # (a few marks of a large series gone or added far from the rest still count)
-            if ((far_r | far_c | (rk & ~near_c) | (ck & ~near_r)) & geo.dilate(diff, 2)).sum() < 2 * T["min_region_px"]:
+            if ((far_r | far_c | (rk & ~near_c & shown) | (ck & ~near_r)) & geo.dilate(diff, 2)).sum() < 2 * T["min_region_px"]:
                 continue  # colour-mask noise (JPEG, anti-aliasing) without a real pixel difference
             changed = max(far_r.sum(), far_c.sum()) / n_rk
             box = geo.box_of(far_r | far_c) or geo.box_of((rk & ~near_c) | (ck & ~near_r))
+            if changed < 0.05 and geo.stroke_thickness(rk) >= 9:
+                # A filled mark (a bar among many) changed length: a value, however small a share of the colour.
+                big = max(far_r.sum(), far_c.sum()) >= 8 * T["min_region_px"]
+                if big or changed >= 0.02:
+                    if not ctx.axis_moved(i):
+                        rule = "chart.values" if big else "chart.values_minor"
+                        ctx.errors.append(finding(rule, f"The {name} series does not match the reference: "
+                                                  f"{'some of its values differ' if big else 'a few marks are displaced'}.",
+                                                  loc, cbox(box)))
+                        found += 1
+                continue
             if changed < 0.05:
                 if precision >= 0.85:
                     ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with another line style "
@@ -1648,6 +1823,35 @@ class ChartComparer(Comparer):
         return None
 
     @staticmethod
+    def _line_through_markers(rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:
+        """('lines', 'separate points') when a line with a few markers (``rk``: up to three pieces, where other lines
+        cross it) keeps only its markers in the candidate (``ck``: two or more round blobs, each where a marker of the line was, together
+        far less ink), or the reverse: separate markers joined by a line. Too few points for ``_points_vs_lines``,
+        which asks for a dozen."""
+        import cv2
+
+        def blobs(m: np.ndarray) -> tuple[int, int]:
+            n, _, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
+            st = stats[1:]
+            st = st[st[:, cv2.CC_STAT_AREA] >= 6]
+            w, h = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT]
+            round_ = (np.minimum(w, h) >= 4) & (np.maximum(w, h) <= 2.0 * np.minimum(w, h))
+            return len(st), int(round_.sum())
+
+        def kept_markers(path: np.ndarray, dots: np.ndarray) -> bool:
+            n_path, n_dots = int(path.sum()), int(dots.sum())
+            if not n_dots or n_dots > 0.6 * n_path:
+                return False
+            (np_, _), (nd, rd) = blobs(path), blobs(dots)
+            return 1 <= np_ <= 3 and nd >= 2 and rd >= 0.8 * nd and \
+                (dots & geo.dilate(path, 2)).sum() >= 0.9 * n_dots and geo.stroke_thickness(path) <= 4.5
+        if kept_markers(rk, ck):
+            return "lines", "separate points (a scatter plot)"
+        if kept_markers(ck, rk):
+            return "separate points", "a connected line"
+        return None
+
+    @staticmethod
     def _recoloured_to(rk: np.ndarray, lab_k: np.ndarray, clab: np.ndarray, cdata: np.ndarray, cp) -> int | None:
         """Index of the candidate palette colour that draws the marks ``rk`` of reference colour ``lab_k`` (which
         the candidate no longer draws in that exact colour): it covers them and lies mostly on them."""
@@ -1699,6 +1903,45 @@ class ChartComparer(Comparer):
         return True
 
     @staticmethod
+    def _marker_shape_changed(rk: np.ndarray, ck: np.ndarray, rink: np.ndarray, cink: np.ndarray) -> bool:
+        """True when a path's markers (blobs thicker than its line: what survives an erosion by more than half the
+        line's width) stand in the same places in both images, at least three, and most have another outline:
+        a diamond and a circle of one size differ by too few px for the 2-px tolerant difference. The outlines
+        must differ in the colour masks and in the ink masks ``rink``, ``cink`` too (JPEG shifts colours more
+        than ink). Only at one resolution (resampling moves outlines by a pixel)."""
+        import cv2
+
+        r = int(np.ceil(max(geo.stroke_thickness(rk), 1.0) / 2)) + 1
+
+        def blobs(m: np.ndarray):
+            core = geo.dilate(geo.erode(m, r), r) & m
+            n, lab, st, cen = cv2.connectedComponentsWithStats(core.astype(np.uint8), connectivity=8)
+            keep = [i for i in range(1, n) if 20 <= st[i, cv2.CC_STAT_AREA] <= 900]
+            return lab, st, cen, keep
+        _, rs, rc, rkeep = blobs(rk)
+        if len(rkeep) < 3 or len(rkeep) > 60:
+            return False
+        _, cs, cc, ckeep = blobs(ck)
+        if len(ckeep) < 3:
+            return False
+        changed = matched = 0
+        for i in rkeep:
+            d = [np.hypot(*(cc[j] - rc[i])) for j in ckeep]
+            j = ckeep[int(np.argmin(d))]
+            if min(d) > 3:
+                continue
+            # The outlines are compared in full (the opening that found the markers squares them off).
+            x0 = max(0, min(rs[i, 0], cs[j, 0]) - r)
+            y0 = max(0, min(rs[i, 1], cs[j, 1]) - r)
+            x1 = max(rs[i, 0] + rs[i, 2], cs[j, 0] + cs[j, 2]) + r
+            y1 = max(rs[i, 1] + rs[i, 3], cs[j, 1] + cs[j, 3]) + r
+            a, b = rk[y0:y1, x0:x1], ck[y0:y1, x0:x1]
+            ia, ib = rink[y0:y1, x0:x1], cink[y0:y1, x0:x1]
+            matched += 1
+            changed += (a & b).sum() / max((a | b).sum(), 1) < 0.88 and (ia & ib).sum() / max((ia | ib).sum(), 1) < 0.93
+        return matched >= 3 and matched >= 0.6 * len(rkeep) and changed >= 0.6 * matched
+
+    @staticmethod
     def _marker_change(rk: np.ndarray, ck: np.ndarray, miss: np.ndarray, extra: np.ndarray) -> str | None:
         """'added' / 'lost' when one colour's path is the same in both images
         but several small solid blobs on it are drawn in one only (markers), not thin gaps (dashes) or moved marks."""
@@ -1727,12 +1970,20 @@ class ChartComparer(Comparer):
         """'thicker' or 'thinner' when the candidate draws the reference's path (masks ``rk``, ``ck`` of one colour)
         with another stroke width: the thinner mask lies along the thicker one, grown by half the width gap."""
         tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
-        if min(tr, tc) <= 0 or min(tr, tc) > 6 or max(tr, tc) / min(tr, tc) < T["line_width_ratio"]:
-            return None
+        if min(tr, tc) <= 0 or min(tr, tc) > 6 or max(tr, tc) / min(tr, tc) < T["line_width_ratio"] or max(tr, tc) >= 9:
+            return None  # (a stroke 9 px thick is a filled mark: another kind of chart, not a width)
         grow = int(np.ceil(abs(tc - tr) / 2)) + 2
         thick, thin, covered = (ck, rk, recall) if tc > tr else (rk, ck, precision)
         if covered < 0.85 or (thick & geo.dilate(thin, grow)).sum() < 0.85 * thick.sum():
-            return None
+            # A dashed line's dashes grow with its width, so the dashes of the two no longer lie on each other:
+            # the paths are compared with their gaps closed.
+            if len(geo.regions(thin, min_area=2)[0]) < 6 or len(geo.regions(thick, min_area=2)[0]) < 6:
+                return None
+            k = 2 * int(np.ceil(2 * max(tr, tc))) + 1
+            thin, thick = (geo.erode(geo.dilate(m, k // 2), k // 2) for m in (thin, thick))
+            if (thin & geo.dilate(thick, 2)).sum() < 0.85 * thin.sum() or \
+                    (thick & geo.dilate(thin, grow)).sum() < 0.85 * thick.sum():
+                return None
         return "thicker" if tc > tr else "thinner"
 
     @staticmethod

@@ -157,10 +157,25 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
         if r.width < min_side or r.height < min_side:
             continue
         comp = labels[y0:y1, x0:x1] == r.label
-        (top, dt), (bottom, db), (left, dl), (right, dr) = (_side_cover(v) for v in (comp, comp[::-1], comp.T,
-                                                                                      comp.T[::-1]))
-        box = (x0 + dl, y0 + dt, x1 - dr, y1 - db)  # on the spines, not on tick marks sticking out
-        if sum(s >= min_cover for s in (top, bottom, left, right)) >= 3 and not _dark_marks(image, darkm, box):
+        box = _spine_box(comp, min_cover)
+        if box is None:
+            # Something joined to a spine (an annotation box over it, cut off at the image edge) widens the
+            # component: try the box its longest horizontal and vertical lines span.
+            hc, vc = hm[y0:y1, x0:x1] & comp, vm[y0:y1, x0:x1] & comp
+            row, col = int(np.argmax(hc.sum(axis=1))), int(np.argmax(vc.sum(axis=0)))
+            xs, ys = np.flatnonzero(hc[row]), np.flatnonzero(vc[:, col])
+            if xs.size >= min_side and ys.size >= min_side and (xs[-1] + 1 - xs[0] < comp.shape[1] - 3 or
+                                                                 ys[-1] + 1 - ys[0] < comp.shape[0] - 3):
+                # (a px more each way: the corner pixel belongs to the other line)
+                tx0, tx1 = max(0, int(xs[0]) - 1), min(comp.shape[1], int(xs[-1]) + 2)
+                ty0, ty1 = max(0, int(ys[0]) - 1), min(comp.shape[0], int(ys[-1]) + 2)
+                inner = _spine_box(comp[ty0:ty1, tx0:tx1], min_cover)
+                if inner is not None and (inner[2] - inner[0]) * (inner[3] - inner[1]) >= 0.05 * darkm.size:
+                    box = (inner[0] + tx0, inner[1] + ty0, inner[2] + tx0, inner[3] + ty0)  # (a plot area, no legend)
+        if box is None:
+            continue
+        box = (x0 + box[0], y0 + box[1], x0 + box[2], y0 + box[3])
+        if not _dark_marks(image, darkm, box):
             frames.append(box)
     h, w = darkm.shape
     border_level = float(np.median(np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])))
@@ -182,9 +197,23 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
         for b in filled:
             if all(box_overlap(b, f) < 0.5 for f in frames):
                 frames.append(b)
-        if not frames and dark < 200:
-            frames = _light_frames(image, min_side=min_side, min_cover=min_cover)
+        if dark < 200 and all((f[2] - f[0]) * (f[3] - f[1]) < 0.05 * h * w for f in frames):
+            # Only small dark boxes (the edged boxes of a box plot): a light or tinted plot area holding them is
+            # the plot, and they are its marks.
+            light = _light_frames(image, min_side=min_side, min_cover=min_cover)
+            if light:
+                frames = light + [f for f in frames if not any(box_overlap(f, b) > 0.9 for b in light)]
     return sort_reading_order(frames)
+
+
+def _spine_box(comp: np.ndarray, min_cover: float) -> tuple[int, int, int, int] | None:
+    """The box (in ``comp``'s coordinates) of the spines in a component's mask, on the spines and not on tick
+    marks sticking out, when three of its sides are covered over ``min_cover``; else None."""
+    h, w = comp.shape
+    (top, dt), (bottom, db), (left, dl), (right, dr) = (_side_cover(v) for v in (comp, comp[::-1], comp.T, comp.T[::-1]))
+    if sum(s >= min_cover for s in (top, bottom, left, right)) < 3:
+        return None
+    return dl, dt, w - dr, h - db
 
 
 def _side_cover(comp: np.ndarray, *, band: int = 3, reach: int = 12) -> tuple[float, int]:

@@ -49,11 +49,23 @@ def ink_mask(image: np.ndarray, *, background: np.ndarray | None = None, toleran
 
 
 def content_box(image: np.ndarray, *, background: np.ndarray | None = None, tolerance: int = 24) -> tuple[int, int, int, int]:
-    """``(x0, y0, x1, y1)`` (exclusive ends) of the non-background content; the whole image if it is uniform."""
-    mask = ink_mask(image, background=background, tolerance=tolerance)
+    """``(x0, y0, x1, y1)`` (exclusive ends) of the non-background content; the whole image if it is uniform.
+    A large area of a faint tint (seaborn's grey plot background on white, nearer than ``tolerance``) is content
+    too: otherwise the box ends at the last mark or label inside it, and a legend moved there widens it."""
+    bg = background_color(image) if background is None else np.asarray(background)
+    near = far_from(image, bg)
+    mask = near > tolerance
+    h, w = mask.shape
+    faint = (near > 6).astype(np.uint8)
+    if faint.any():
+        faint = cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((7, 7), np.uint8))  # no text, no noise
+        n, _, stats, _ = cv2.connectedComponentsWithStats(faint, connectivity=4)
+        for x, y, bw, bh, area in stats[1:]:
+            edges = int(x <= 8) + int(y <= 8) + int(x + bw >= w - 8) + int(y + bh >= h - 8)
+            if area >= 0.02 * h * w and edges < 4:  # (one reaching every edge is a figure inside a margin)
+                mask[y, x] = mask[y + bh - 1, x + bw - 1] = True  # its corners stretch the box
     rows = np.flatnonzero(mask.any(axis=1))
     cols = np.flatnonzero(mask.any(axis=0))
-    h, w = mask.shape
     if rows.size == 0:
         return 0, 0, w, h
     return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
