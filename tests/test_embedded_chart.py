@@ -610,3 +610,16 @@ def test_marker_shape_change_is_a_style_error_and_jpeg_is_not(judge):
     assert verdict(judge, ref, markers("D", jpeg=True)).errors == []
     v = verdict(judge, ref, markers("o"))
     assert [e.category for e in v.errors] == ["style_error"] and "markers" in v.errors[0].description, v.errors
+
+
+def test_grid_drawn_over_a_filled_contour_is_a_grid_change_only(judge):
+    def contour(grid):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        x, y = np.meshgrid(np.linspace(-3, 3, 120), np.linspace(-2, 2, 90))
+        cs = ax.contourf(x, y, np.exp(-(x / 2) ** 2 - (y / 1.5) ** 2), levels=8, cmap="PuBu_r")
+        fig.colorbar(cs)
+        if grid:
+            ax.grid(True)
+        return figure_rgb(fig)
+    v = verdict(judge, contour(False), contour(True))
+    assert [e.category for e in v.errors] == ["style_error"] and "grid" in v.errors[0].description, v.errors

@@ -69,6 +69,7 @@ class _Ctx:
     skip: np.ndarray | None = None  # text whose centre lies here is covered by a layout finding
     cand_frames: list | None = None  # the candidate's plot areas (see ChartComparer._cand_frames)
     virtual_panels: bool = False  # the reference's plot areas were read from its tick labels (no frames drawn)
+    grid_done: set = field(default_factory=set)  # panels whose grid change is already reported
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -573,6 +574,8 @@ class ChartComparer(Comparer):
             return _consolidated(ctx)
         if self.enabled("text"):
             self._text(ctx)
+        if self.enabled("grid"):
+            self._grid_over_marks(ctx)
         if self.enabled("series"):
             for i in range(max(1, len(panels))):
                 pm = self._panel_masks(ctx, i)
@@ -1830,19 +1833,21 @@ class ChartComparer(Comparer):
         which asks for a dozen."""
         import cv2
 
-        def blobs(m: np.ndarray) -> tuple[int, int]:
+        def blobs(m: np.ndarray, least: float = 4.0) -> tuple[int, int]:
             n, _, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
             st = stats[1:]
             st = st[st[:, cv2.CC_STAT_AREA] >= 6]
             w, h = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT]
-            round_ = (np.minimum(w, h) >= 4) & (np.maximum(w, h) <= 2.0 * np.minimum(w, h))
+            round_ = (np.minimum(w, h) >= least) & (np.maximum(w, h) <= 2.0 * np.minimum(w, h))
             return len(st), int(round_.sum())
 
         def kept_markers(path: np.ndarray, dots: np.ndarray) -> bool:
             n_path, n_dots = int(path.sum()), int(dots.sum())
             if not n_dots or n_dots > 0.6 * n_path:
                 return False
-            (np_, _), (nd, rd) = blobs(path), blobs(dots)
+            # (markers are twice as wide as the line at least: pieces of a line cut by something drawn over it
+            # are as thin as the line)
+            (np_, _), (nd, rd) = blobs(path), blobs(dots, max(4.0, 2.0 * geo.stroke_thickness(path)))
             return 1 <= np_ <= 3 and nd >= 2 and rd >= 0.8 * nd and \
                 (dots & geo.dilate(path, 2)).sum() >= 0.9 * n_dots and geo.stroke_thickness(path) <= 4.5
         if kept_markers(rk, ck):
@@ -1911,12 +1916,16 @@ class ChartComparer(Comparer):
         than ink). Only at one resolution (resampling moves outlines by a pixel)."""
         import cv2
 
+        if not 0.7 <= ck.sum() / max(int(rk.sum()), 1) <= 1.4:
+            return False  # the line itself came or went: a change of kind, read elsewhere
         r = int(np.ceil(max(geo.stroke_thickness(rk), 1.0) / 2)) + 1
 
         def blobs(m: np.ndarray):
             core = geo.dilate(geo.erode(m, r), r) & m
             n, lab, st, cen = cv2.connectedComponentsWithStats(core.astype(np.uint8), connectivity=8)
-            keep = [i for i in range(1, n) if 20 <= st[i, cv2.CC_STAT_AREA] <= 900]
+            w, h, a = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
+            keep = [i for i in range(1, n) if 20 <= a[i] <= 900 and a[i] >= 0.55 * w[i] * h[i] and
+                    max(w[i], h[i]) <= 1.6 * min(w[i], h[i])]  # compact: no crossing of thick lines
             return lab, st, cen, keep
         _, rs, rc, rkeep = blobs(rk)
         if len(rkeep) < 3 or len(rkeep) > 60:
@@ -1928,8 +1937,8 @@ class ChartComparer(Comparer):
         for i in rkeep:
             d = [np.hypot(*(cc[j] - rc[i])) for j in ckeep]
             j = ckeep[int(np.argmin(d))]
-            if min(d) > 3:
-                continue
+            if min(d) > 1.5:
+                continue  # (a marker that moved at all belongs to a value or layout change, not to its outline)
             # The outlines are compared in full (the opening that found the markers squares them off).
             x0 = max(0, min(rs[i, 0], cs[j, 0]) - r)
             y0 = max(0, min(rs[i, 1], cs[j, 1]) - r)
@@ -2056,6 +2065,8 @@ class ChartComparer(Comparer):
 
     def _grid(self, ctx: _Ctx, rn: Normalized, cn: Normalized) -> None:
         for i, b in enumerate(ctx.panels):
+            if i in ctx.grid_done:
+                continue
             rh, rv = geo.grid_lines(rn.image, b, background=mode_color(rn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
             ch_, cv = geo.grid_lines(cn.image, b, background=mode_color(cn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
             if ((rh + rv == 0) != (ch_ + cv == 0) and max(rh + rv, ch_ + cv) >= 2) or abs((rh + rv) - (ch_ + cv)) >= 4:
@@ -2064,6 +2075,41 @@ class ChartComparer(Comparer):
                 has = "has" if ch_ + cv > rh + rv else "lacks"
                 ctx.errors.append(finding("chart.grid", f"The plot {has} grid lines compared with the reference.",
                                           ctx.panel_name(i) + "grid", ctx.cand_box(b)))
+
+    def _grid_over_marks(self, ctx: _Ctx) -> None:
+        """Grid lines drawn (or lost) over filled marks, where ``_grid`` finds no free background to count them on:
+        two or more straight thin lines of difference, each across 60% of a plot's width or height, in one image
+        only. They are reported and explained, so the marks under them are not read as changed."""
+        for i, b in enumerate(ctx.panels):
+            x0, y0, x1, y1 = b[0] + 4, b[1] + 4, b[2] - 4, b[3] - 4
+            if x1 - x0 < 20 or y1 - y0 < 20:
+                continue
+            for mask, has, img, under in ((ctx.extra, "has", ctx.cn.image, ctx.rn.image),
+                                          (ctx.missing, "lacks", ctx.rn.image, ctx.cn.image)):
+                m = mask[y0:y1, x0:x1] & ~ctx.explained[y0:y1, x0:x1]
+                # (a pale grey line over a pale fill differs too little in part of its length: 40% suffices)
+                rows = [r for r in geo.runs(m.mean(axis=1) >= 0.4) if r[1] - r[0] <= 3]
+                cols = [c for c in geo.runs(m.mean(axis=0) >= 0.4) if c[1] - c[0] <= 3]
+                if len(rows) + len(cols) < 2:
+                    continue
+                on = np.zeros_like(m)
+                for a, c in rows:
+                    on[a:c] = True
+                for a, c in cols:
+                    on[:, a:c] = True
+                line = float(np.median(chroma(rgb_to_lab(img[y0:y1, x0:x1][on & m]))))
+                if line >= NEUTRAL_CHROMA and line >= 0.7 * float(np.median(chroma(rgb_to_lab(under[y0:y1, x0:x1][on & m])))):
+                    continue  # coloured straight lines are marks (a series' reference lines); grey ones (blended
+                    # with the fill under them, so greyer than it) are a grid
+                # Explained: every thin straight run of difference, also the grid lines that showed less of themselves.
+                for a, c in (r for r in geo.runs(m.mean(axis=1) >= 0.1) if r[1] - r[0] <= 3):
+                    ctx.explained[y0 + a - 1:y0 + c + 1, x0:x1] = True
+                for a, c in (r for r in geo.runs(m.mean(axis=0) >= 0.1) if r[1] - r[0] <= 3):
+                    ctx.explained[y0:y1, x0 + a - 1:x0 + c + 1] = True
+                ctx.errors.append(finding("chart.grid", f"The plot {has} grid lines compared with the reference.",
+                                          ctx.panel_name(i) + "grid", ctx.cand_box(b)))
+                ctx.grid_done.add(i)
+                break
 
     @staticmethod
     def _long_line_differs(rn: Normalized, cn: Normalized, b) -> bool:
