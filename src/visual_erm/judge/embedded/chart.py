@@ -25,8 +25,8 @@ from visual_erm.judge.embedded.color import (
     palette,
     rgb_to_lab,
 )
-from visual_erm.judge.embedded.normalize import (Normalized, box_iou, far_from, fit_frame, mode_color, normalize, resize,
-                                                 warp)
+from visual_erm.judge.embedded.normalize import (Frame, Normalized, box_iou, far_from, fit_frame, mode_color, normalize,
+                                                 resize, warp)
 from visual_erm.judge.embedded.ocr import TextBox, get_ocr, normalize_text, text_similarity
 from visual_erm.judge.embedded.severity import THRESHOLDS as T
 from visual_erm.judge.embedded.severity import finding
@@ -343,10 +343,10 @@ def _blend_of(color, base, background, *, tol: float = 12.0) -> bool:
 
 
 def _coloured_glyph(image: np.ndarray, t: TextBox) -> bool:
-    """True when an OCR line of one or two characters is drawn in a strong colour: a marker or a bar's end read as
-    '1' or 'o', not text (labels are grey or black; a coloured word is longer)."""
-    if len(t.text.strip()) > 2:
-        return False
+    """True when an OCR line of one or two marker-like characters is drawn in a strong colour: a marker or a bar's
+    end read as '1' or 'o', not text (labels are mostly grey or black; a coloured 'G' stays text)."""
+    if len(t.text.strip()) > 2 or not set(t.text.strip()) <= set("oO0QDlI1|!-_.,·•*+xX<>^vV"):
+        return False  # (only glyphs a marker or a bar's end looks like)
     x0, y0, x1, y1 = (int(round(v)) for v in t.box)
     crop = image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
     if crop.size == 0:
@@ -461,7 +461,53 @@ class ChartComparer(Comparer):
             return cn
         h, w = rn.image.shape[:2]
         img = warp(cand.image, fr, (w, h), cn.background)
-        return Normalized(image=img, frame=fr, box=cn.box, background=cn.background)
+        return self._per_panel(cand, rf, Normalized(image=img, frame=fr, box=cn.box, background=cn.background))
+
+    @staticmethod
+    def _per_panel(cand: Analysis, rf: list, base: Normalized) -> Normalized:
+        """Subplots laid out afresh (a label that got shorter lets tight layout widen one column): no one
+        figure-wide fit lays every plot area on the reference's. A plot area still off by more than 3 px is drawn
+        through its own frame, together with its tick labels, axis labels and title (the margin around it, up to
+        its share of the gap to the next subplot); text there maps back to the candidate through that frame too."""
+        cf = geo.axes_frames(base.image)
+        if len(cf) != len(rf) or len(rf) < 2:
+            return base
+        h, w = base.image.shape[:2]
+        img, regions = None, []
+        for i, (r, c) in enumerate(zip(rf, cf)):
+            if max(abs(a - b) for a, b in zip(r, c)) <= 3 or box_iou(r, c) < 0.5:
+                continue
+            sb = base.frame.to_source(tuple(map(float, c)))
+            sx, sy = (r[2] - r[0]) / max(sb[2] - sb[0], 1.0), (r[3] - r[1]) / max(sb[3] - sb[1], 1.0)
+            if not all(0.8 <= a / b <= 1.25 for a, b in zip((sx, sy), base.frame.scale)):
+                continue
+            pf = Frame(src_origin=(sb[0], sb[1]), scale=(sx, sy), work_origin=(float(r[0]), float(r[1])))
+            pw, ph = r[2] - r[0], r[3] - r[1]
+            grow = [min(0.3 * pw, 70.0), min(0.15 * ph, 30.0), 8.0, min(0.3 * ph, 60.0)]  # left, top, right, bottom
+            for j, o in enumerate(rf):
+                if j == i:
+                    continue
+                # A gap between subplots holds the left one's little right margin and most of it is the right
+                # one's tick labels; the upper one's tick and axis labels, then the lower one's title.
+                if o[1] < r[3] and o[3] > r[1]:  # beside it
+                    if o[2] <= r[0]:
+                        grow[0] = min(grow[0], 0.85 * (r[0] - o[2]))
+                    if o[0] >= r[2]:
+                        grow[2] = min(grow[2], 0.15 * (o[0] - r[2]))
+                if o[0] < r[2] and o[2] > r[0]:  # above or below it
+                    if o[3] <= r[1]:
+                        grow[1] = min(grow[1], 0.35 * (r[1] - o[3]))
+                    if o[1] >= r[3]:
+                        grow[3] = min(grow[3], 0.65 * (o[1] - r[3]))
+            x0, y0 = int(max(0, r[0] - grow[0])), int(max(0, r[1] - grow[1]))
+            x1, y1 = int(min(w, r[2] + grow[2])), int(min(h, r[3] + grow[3]))
+            drawn = warp(cand.image, pf, (w, h), base.background)
+            img = base.image.copy() if img is None else img
+            img[y0:y1, x0:x1] = drawn[y0:y1, x0:x1]
+            regions.append(((x0, y0, x1, y1), pf))
+        if img is None:
+            return base
+        return Normalized(image=img, frame=base.frame, box=base.box, background=base.background, regions=tuple(regions))
 
     @staticmethod
     def _align_panels(rn: Normalized, cn: Normalized, panels) -> Normalized:
@@ -480,7 +526,7 @@ class ChartComparer(Comparer):
             img[y0:y1, x0:x1] = img[y0 + dy:y1 + dy, x0 + dx:x1 + dx].copy()
         if img is None:
             return cn
-        return Normalized(image=img, frame=cn.frame, box=cn.box, background=cn.background)
+        return Normalized(image=img, frame=cn.frame, box=cn.box, background=cn.background, regions=cn.regions)
 
     @staticmethod
     def _match_resolution(rn: Normalized, cn: Normalized) -> tuple[Normalized, Normalized]:
@@ -495,7 +541,8 @@ class ChartComparer(Comparer):
         def soften(n: Normalized) -> Normalized:
             h, w = n.image.shape[:2]
             small = resize(n.image, max(1, round(w * factor)), max(1, round(h * factor)))
-            return Normalized(image=resize(small, w, h), frame=n.frame, box=n.box, background=n.background)
+            return Normalized(image=resize(small, w, h), frame=n.frame, box=n.box, background=n.background,
+                              regions=n.regions)
         return (soften(rn), cn) if sc > sr else (rn, soften(cn))
 
     def _texts(self, a: Analysis) -> list[TextBox]:
@@ -936,6 +983,8 @@ class ChartComparer(Comparer):
         scores: dict[int, float] = {}
         W, H = ctx.cand.size
         for i, t in enumerate(self._texts(ctx.ref)):
+            if ctx.cn.frame_at(t.box) is not ctx.cn.frame:
+                continue  # a subplot laid out afresh: not on the same pixel grid
             rx0, ry0, rx1, ry1 = (int(round(v)) for v in ctx.rn.to_source(t.box, clip_to=ctx.ref.size))
             cx0, cy0, cx1, cy1 = (int(round(v)) for v in ctx.cand_box(t.box))
             if rx1 - rx0 < 4 or ry1 - ry0 < 4:
@@ -1053,8 +1102,9 @@ class ChartComparer(Comparer):
             return  # a short line barely touched: the ratio test already speaks for it
         sr = (ctx.rn.frame.scale[0] * ctx.rn.frame.scale[1]) ** 0.5
         sc = (ctx.cn.frame.scale[0] * ctx.cn.frame.scale[1]) ** 0.5
-        if abs(sr / max(sc, 1e-9) - 1.0) > 0.1:
-            return  # drawn at another resolution (finer too): crop readings differ by a character anyway
+        if abs(sr / max(sc, 1e-9) - 1.0) > 0.1 or ctx.cn.frame_at(t.box) is not ctx.cn.frame:
+            return  # drawn at another resolution (finer too, or a subplot laid out afresh): crop readings differ
+            # by a character anyway
         text, _ = self._recognize(ctx, t.box)
         ref_text = self._ref_reading(ctx, t)
         def bare(x: str) -> str:
@@ -1381,6 +1431,13 @@ class ChartComparer(Comparer):
             j, d = cp.nearest(rp.lab[k])
             if d < T["series_color_delta"]:
                 used_c.add(j)
+        cached: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+        def colour_masks(q: int) -> tuple[np.ndarray, np.ndarray]:  # reference palette colour q in both images
+            if q not in cached:
+                cached[q] = (color_mask(rlab, rp.lab[q]) & rdata, color_mask(clab, rp.lab[q]) & cdata)
+            return cached[q]
+
         found = 0
         type_reported = False
         bar_width = None
@@ -1392,8 +1449,7 @@ class ChartComparer(Comparer):
             if found >= 4:
                 break
             lab_k = rp.lab[k]
-            rk = color_mask(rlab, lab_k) & rdata
-            ck = color_mask(clab, lab_k) & cdata
+            rk, ck = colour_masks(k)
             n_rk, n_ck = int(rk.sum()), int(ck.sum())
             if n_rk < line_px or (n_rk < min_px and geo.stroke_thickness(rk) >= 4):
                 continue  # (below min_px only a thin line counts: few pixels of a fill are a fringe or a tint)
@@ -1536,10 +1592,10 @@ class ChartComparer(Comparer):
                 rk_w, ck_w = rk.copy(), ck.copy()
                 near_k = geo.dilate(rk, 1)
                 for q in range(len(rp)):
-                    mq = color_mask(rlab, rp.lab[q]) & rdata
+                    mq = colour_masks(q)[0]
                     if q != k and mq.any() and (mq & ~near_k).sum() <= 0.2 * mq.sum():
                         rk_w |= mq
-                        ck_w |= color_mask(clab, rp.lab[q]) & cdata
+                        ck_w |= colour_masks(q)[1]
                 if (rk_w != rk).any():
                     width = self._other_width(rk_w, ck_w, (rk_w & geo.dilate(ck_w, 2)).sum() / max(int(rk_w.sum()), 1),
                                               (ck_w & geo.dilate(rk_w, 2)).sum() / max(int(ck_w.sum()), 1))
@@ -2069,7 +2125,9 @@ class ChartComparer(Comparer):
                 continue
             rh, rv = geo.grid_lines(rn.image, b, background=mode_color(rn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
             ch_, cv = geo.grid_lines(cn.image, b, background=mode_color(cn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
-            if ((rh + rv == 0) != (ch_ + cv == 0) and max(rh + rv, ch_ + cv) >= 2) or abs((rh + rv) - (ch_ + cv)) >= 4:
+            recount = cn.frame_at(b) is cn.frame  # (a subplot laid out afresh is resampled: bar edges count as lines)
+            if ((rh + rv == 0) != (ch_ + cv == 0) and max(rh + rv, ch_ + cv) >= 2) or \
+                    (recount and abs((rh + rv) - (ch_ + cv)) >= 4):
                 if not self._long_line_differs(rn, cn, b):
                     continue  # counts moved by marks drawn over the grid (a thicker line), not grid lines
                 has = "has" if ch_ + cv > rh + rv else "lacks"
@@ -2088,8 +2146,11 @@ class ChartComparer(Comparer):
                                           (ctx.missing, "lacks", ctx.rn.image, ctx.cn.image)):
                 m = mask[y0:y1, x0:x1] & ~ctx.explained[y0:y1, x0:x1]
                 # (a pale grey line over a pale fill differs too little in part of its length: 40% suffices)
-                rows = [r for r in geo.runs(m.mean(axis=1) >= 0.4) if r[1] - r[0] <= 3]
-                cols = [c for c in geo.runs(m.mean(axis=0) >= 0.4) if c[1] - c[0] <= 3]
+                def across(line: np.ndarray) -> bool:  # from one spine to the other (a stem stops at its value)
+                    on = np.flatnonzero(line)
+                    return on.size > 0 and on[-1] - on[0] >= 0.9 * line.size
+                rows = [r for r in geo.runs(m.mean(axis=1) >= 0.4) if r[1] - r[0] <= 3 and across(m[r[0]:r[1]].any(axis=0))]
+                cols = [c for c in geo.runs(m.mean(axis=0) >= 0.4) if c[1] - c[0] <= 3 and across(m[:, c[0]:c[1]].any(axis=1))]
                 if len(rows) + len(cols) < 2:
                     continue
                 on = np.zeros_like(m)

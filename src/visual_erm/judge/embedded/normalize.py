@@ -114,10 +114,19 @@ class Normalized:
     frame: Frame
     box: tuple[int, int, int, int]
     background: np.ndarray
+    regions: tuple = ()  # ((work box, Frame), ...): parts of the image drawn through their own frame
+
+    def frame_at(self, box: Box) -> Frame:
+        """The frame that drew the work box's centre: a region's own, else the image's."""
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        for (x0, y0, x1, y1), fr in self.regions:
+            if x0 <= cx < x1 and y0 <= cy < y1:
+                return fr
+        return self.frame
 
     def to_source(self, box: Box, *, clip_to: tuple[int, int] | None = None) -> list[float]:
         """A work-frame box in source pixels, clipped to ``clip_to=(W, H)`` when given."""
-        x0, y0, x1, y1 = self.frame.to_source(box)
+        x0, y0, x1, y1 = self.frame_at(box).to_source(box)
         if clip_to is not None:
             w, h = clip_to
             x0, x1 = min(max(x0, 0.0), w), min(max(x1, 0.0), w)
