@@ -623,3 +623,30 @@ def test_grid_drawn_over_a_filled_contour_is_a_grid_change_only(judge):
         return figure_rgb(fig)
     v = verdict(judge, contour(False), contour(True))
     assert [e.category for e in v.errors] == ["style_error"] and "grid" in v.errors[0].description, v.errors
+
+
+def test_subplots_laid_out_afresh_are_compared_panel_by_panel(judge):
+    def pair(note):
+        fig, axes = plt.subplots(2, 2, figsize=(8, 6.4), dpi=100)
+        months = np.arange(1, 9)
+        axes[0, 0].barh(months, [38, 39, 40, 42, 46, 52, 55, 56], color="#e41a1c")
+        axes[0, 0].set_title("Min temp by month")
+        if note:
+            axes[0, 0].annotate("peak 56.1", xy=(56, 8), xytext=(62, 9.2), arrowprops=dict(arrowstyle="->"),
+                                annotation_clip=False)
+        axes[0, 1].plot(months, [46, 47, 49, 52, 56, 60, 63, 64], color="#377eb8", lw=2)
+        axes[0, 1].set_title("Mean temp by month")
+        axes[1, 0].bar(months, [50, 53, 59, 66, 71, 76, 76, 72], color="#4daf4a")
+        axes[1, 0].set_title("Max temp by month")
+        axes[1, 1].hist(np.random.default_rng(5).normal(55, 8, 300), bins=20, color="#984ea3")
+        axes[1, 1].set_title("Distribution of temp")
+        for ax in axes.flat:
+            ax.grid(True)
+        fig.suptitle("Seattle temps")
+        fig.tight_layout()
+        return figure_rgb(fig)
+    v = verdict(judge, pair(True), pair(False))
+    # Read through one figure-wide frame, every subplot's ticks and marks differ (a dozen findings); panel by
+    # panel, the lost annotation and at most one stray axis reading remain.
+    assert any(e.category == "text_error" and "peak 56.1" in e.description for e in v.errors), v.errors
+    assert sum(e.severity for e in v.errors) <= 4 and not any(e.category == "structure_error" for e in v.errors), v.errors

@@ -475,13 +475,28 @@ class ChartComparer(Comparer):
         h, w = base.image.shape[:2]
         img, regions = None, []
         for i, (r, c) in enumerate(zip(rf, cf)):
-            if max(abs(a - b) for a, b in zip(r, c)) <= 3 or box_iou(r, c) < 0.5:
+            if box_iou(r, c) < 0.5:
+                continue
+            # An edge read in the padding around the content (a tinted plot area reaching the figure's edge, cut
+            # there by the warp) is not placed: it says nothing of the layout, and that axis keeps the figure-wide
+            # scale.
+            inner = [not (min(r[k], c[k]) <= 4 if k < 2 else max(r[k], c[k]) >= (w, h)[k - 2] - 4) for k in range(4)]
+            if max((abs(r[k] - c[k]) for k in range(4) if inner[k]), default=0) <= 3:
                 continue
             sb = base.frame.to_source(tuple(map(float, c)))
-            sx, sy = (r[2] - r[0]) / max(sb[2] - sb[0], 1.0), (r[3] - r[1]) / max(sb[3] - sb[1], 1.0)
-            if not all(0.8 <= a / b <= 1.25 for a, b in zip((sx, sy), base.frame.scale)):
+            scale, origin_src, origin_work = [], [], []
+            for lo, hi, k in ((0, 2, 0), (1, 3, 1)):
+                if inner[lo] and inner[hi]:
+                    scale.append((r[hi] - r[lo]) / max(sb[hi] - sb[lo], 1.0))
+                else:
+                    scale.append(base.frame.scale[k])
+                edge = lo if inner[lo] else hi  # an edge that is placed, not cut
+                origin_src.append(sb[edge])
+                origin_work.append(float(r[edge]))
+            if not all(0.7 <= a / b <= 1.4 for a, b in zip(scale, base.frame.scale)):
                 continue
-            pf = Frame(src_origin=(sb[0], sb[1]), scale=(sx, sy), work_origin=(float(r[0]), float(r[1])))
+            pf = Frame(src_origin=(origin_src[0], origin_src[1]), scale=(scale[0], scale[1]),
+                       work_origin=(origin_work[0], origin_work[1]))
             pw, ph = r[2] - r[0], r[3] - r[1]
             grow = [min(0.3 * pw, 70.0), min(0.15 * ph, 30.0), 8.0, min(0.3 * ph, 60.0)]  # left, top, right, bottom
             for j, o in enumerate(rf):
@@ -2003,7 +2018,8 @@ class ChartComparer(Comparer):
             a, b = rk[y0:y1, x0:x1], ck[y0:y1, x0:x1]
             ia, ib = rink[y0:y1, x0:x1], cink[y0:y1, x0:x1]
             matched += 1
-            changed += (a & b).sum() / max((a | b).sum(), 1) < 0.88 and (ia & ib).sum() / max((ia | ib).sum(), 1) < 0.93
+            changed += ((a & b).sum() / max((a | b).sum(), 1) < T["marker_shape_iou"] and
+                        (ia & ib).sum() / max((ia | ib).sum(), 1) < T["marker_shape_ink_iou"])
         return matched >= 3 and matched >= 0.6 * len(rkeep) and changed >= 0.6 * matched
 
     @staticmethod

@@ -104,6 +104,8 @@ THRESHOLDS: dict[str, float] = {
     "text_same": 0.90,              # string similarity at or above which two texts are the same
     "text_minor": 0.75,             # at or above (and below text_same): a minor text change
     "text_resize": 0.2,             # a line that reads the same, set this much narrower (or 1/(1-x) wider): resized
+    "marker_shape_iou": 0.88,       # a marker's outline in its colour mask below this overlap (and ...
+    "marker_shape_ink_iou": 0.93,   # ... in the ink mask below this one): another marker shape, at one resolution
     "text_glyph_ncc": 0.85,         # grey cross-correlation of a text crop (shift allowed) at or above which it is unchanged
     "text_native_ncc": 0.93,        # a line at full size on the same pixel grid is unchanged at or above ('51.4' vs '69.4': 0.81)
     "text_native_grid": 0.98,       # median of those scores at or above which the text is on the same pixel grid
