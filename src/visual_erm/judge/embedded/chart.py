@@ -2156,8 +2156,8 @@ class ChartComparer(Comparer):
         only. They are reported and explained, so the marks under them are not read as changed."""
         for i, b in enumerate(ctx.panels):
             x0, y0, x1, y1 = b[0] + 4, b[1] + 4, b[2] - 4, b[3] - 4
-            if x1 - x0 < 20 or y1 - y0 < 20:
-                continue
+            if x1 - x0 < 20 or y1 - y0 < 20 or ctx.axis_moved(i):
+                continue  # (on a changed axis the grid lines move with the ticks: that is the axis finding)
             for mask, has, img, under in ((ctx.extra, "has", ctx.cn.image, ctx.rn.image),
                                           (ctx.missing, "lacks", ctx.rn.image, ctx.cn.image)):
                 m = mask[y0:y1, x0:x1] & ~ctx.explained[y0:y1, x0:x1]
@@ -2167,8 +2167,8 @@ class ChartComparer(Comparer):
                     return on.size > 0 and on[-1] - on[0] >= 0.9 * line.size
                 rows = [r for r in geo.runs(m.mean(axis=1) >= 0.4) if r[1] - r[0] <= 3 and across(m[r[0]:r[1]].any(axis=0))]
                 cols = [c for c in geo.runs(m.mean(axis=0) >= 0.4) if c[1] - c[0] <= 3 and across(m[:, c[0]:c[1]].any(axis=1))]
-                if len(rows) + len(cols) < 2:
-                    continue
+                if len(rows) + len(cols) < 2 or max(len(rows), len(cols)) > 20:
+                    continue  # (a score of full-height lines are stems or bars of data, not a grid)
                 on = np.zeros_like(m)
                 for a, c in rows:
                     on[a:c] = True
