@@ -468,7 +468,9 @@ class ChartComparer(Comparer):
         """Subplots laid out afresh (a label that got shorter lets tight layout widen one column): no one
         figure-wide fit lays every plot area on the reference's. A plot area still off by more than 3 px is drawn
         through its own frame, together with its tick labels, axis labels and title (the margin around it, up to
-        its share of the gap to the next subplot); text there maps back to the candidate through that frame too."""
+        its share of the gap to the next subplot); text there maps back to the candidate through that frame too.
+        The frames are read again in the fitted image (not mapped through the fit): a tinted plot area's edge at
+        another resolution is read a few px off, and the fitted image shows where it actually landed."""
         cf = geo.axes_frames(base.image)
         if len(cf) != len(rf) or len(rf) < 2:
             return base
@@ -1535,7 +1537,7 @@ class ChartComparer(Comparer):
                         recol = j
                         break
                 if recol is None:  # the colours traded places (another palette): a used colour may hold it now
-                    recol = self._recoloured_to(rk, lab_k, clab, cdata, cp)
+                    recol = self._recoloured_to(rk, clab, cdata, cp)
                 box = geo.box_of(rk)
                 if recol is None and self.enabled("chart_type") and self._drawn_thin(rk, ck, cdata & extra_near):
                     if not type_reported:  # one chart-type change per subplot; the other bar colours follow from it
@@ -1570,7 +1572,7 @@ class ChartComparer(Comparer):
             precision = (ck & near_r).sum() / max(n_ck, 1)
             if recall < 0.5 and precision < 0.5 and i not in ctx.axis_changed:
                 # This colour is drawn elsewhere and another colour draws its marks: the palette changed.
-                j = self._recoloured_to(rk, lab_k, clab, cdata, cp)
+                j = self._recoloured_to(rk, clab, cdata, cp)
                 if j is not None:
                     ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in "
                                               f"{color_name(cp.rgb[j])}.", loc, cbox(geo.box_of(rk))))
@@ -1580,12 +1582,9 @@ class ChartComparer(Comparer):
                 # Part of this colour's lines (a line, its error bars kept) drawn in a colour new to the chart.
                 lost = rk & ~near_c
                 if lost.sum() >= max(line_px, 0.2 * n_rk):
-                    near_lost = geo.dilate(lost, 2)
-                    j = next((j for j in range(len(cp)) if j not in used_c and
-                              rp.nearest(cp.lab[j])[1] >= T["series_color_delta"] and
-                              (lost & geo.dilate(color_mask(clab, cp.lab[j]) & cdata, 2)).sum() >= 0.7 * lost.sum() and
-                              (color_mask(clab, cp.lab[j]) & cdata & near_lost).sum() >=
-                              0.5 * (color_mask(clab, cp.lab[j]) & cdata).sum()), None)
+                    new = [j for j in range(len(cp)) if j not in used_c and
+                           rp.nearest(cp.lab[j])[1] >= T["series_color_delta"]]
+                    j = self._recoloured_to(lost, clab, cdata, cp, among=new)
                     if j is not None:
                         used_c.add(j)
                         ctx.errors.append(finding("chart.series_color", f"Part of the {name} series is drawn in "
@@ -1622,14 +1621,15 @@ class ChartComparer(Comparer):
             if self._report_markers(ctx, rk, ck, miss, extra, name, loc, cbox):
                 found += 1
                 continue
-            # Marks of this colour under new marks of another (a line drawn thicker over it) are hidden, not moved.
-            shown = ~geo.dilate(cdata & ~color_mask(clab, lab_k, tolerance=28.0), 1)
-            far_r = rk & ~geo.dilate(ck, 6) & miss_near & shown  # moved only where the tolerant diff agrees
+            gone_r = rk & ~near_c
+            if gone_r.any():  # marks under new marks of another colour (a line drawn thicker over it) are hidden
+                gone_r &= ~geo.dilate(cdata & ~color_mask(clab, lab_k, tolerance=28.0), 1)
+            far_r = gone_r & ~geo.dilate(ck, 6) & miss_near  # moved only where the tolerant diff agrees
             far_c = ck & ~geo.dilate(rk, 6) & extra_near
             if recall >= T["geometry_iou_same"] and precision >= T["geometry_iou_same"] and \
                     max(far_r.sum(), far_c.sum()) < 8 * T["min_region_px"]:
                 continue  # (a few marks of a large series gone or added far from the rest still count)
-            if ((far_r | far_c | (rk & ~near_c & shown) | (ck & ~near_r)) & geo.dilate(diff, 2)).sum() < 2 * T["min_region_px"]:
+            if ((far_r | far_c | gone_r | (ck & ~near_r)) & geo.dilate(diff, 2)).sum() < 2 * T["min_region_px"]:
                 continue  # colour-mask noise (JPEG, anti-aliasing) without a real pixel difference
             changed = max(far_r.sum(), far_c.sum()) / n_rk
             box = geo.box_of(far_r | far_c) or geo.box_of((rk & ~near_c) | (ck & ~near_r))
@@ -1871,15 +1871,11 @@ class ChartComparer(Comparer):
         separate round dots along it in the candidate (``ck``), or the reverse: a line chart drawn as a scatter
         plot. Dashes are long and thin and dotted lines' dots are tiny; scatter markers are round and a few px
         across, so a dash pattern stays a line style."""
-        import cv2
-
         def pieces(m: np.ndarray) -> tuple[int, float]:
-            n, _, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
-            st = stats[1:]
-            st = st[st[:, cv2.CC_STAT_AREA] >= 4]
+            st = geo.blobs(m, min_area=4)[0]
             if len(st) == 0:
                 return 0, 0.0
-            w, h, a = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
+            w, h, a = st[:, 2], st[:, 3], st[:, 4]
             round_ = (np.minimum(w, h) >= 3) & (np.maximum(w, h) <= 1.6 * np.minimum(w, h)) & (a >= 0.5 * w * h)
             return len(st), float(round_.mean())
 
@@ -1902,13 +1898,9 @@ class ChartComparer(Comparer):
         cross it) keeps only its markers in the candidate (``ck``: two or more round blobs, each where a marker of the line was, together
         far less ink), or the reverse: separate markers joined by a line. Too few points for ``_points_vs_lines``,
         which asks for a dozen."""
-        import cv2
-
         def blobs(m: np.ndarray, least: float = 4.0) -> tuple[int, int]:
-            n, _, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
-            st = stats[1:]
-            st = st[st[:, cv2.CC_STAT_AREA] >= 6]
-            w, h = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT]
+            st = geo.blobs(m, min_area=6)[0]
+            w, h = st[:, 2], st[:, 3]
             round_ = (np.minimum(w, h) >= least) & (np.maximum(w, h) <= 2.0 * np.minimum(w, h))
             return len(st), int(round_.sum())
 
@@ -1928,12 +1920,12 @@ class ChartComparer(Comparer):
         return None
 
     @staticmethod
-    def _recoloured_to(rk: np.ndarray, lab_k: np.ndarray, clab: np.ndarray, cdata: np.ndarray, cp) -> int | None:
-        """Index of the candidate palette colour that draws the marks ``rk`` of reference colour ``lab_k`` (which
-        the candidate no longer draws in that exact colour): it covers them and lies mostly on them."""
+    def _recoloured_to(rk: np.ndarray, clab: np.ndarray, cdata: np.ndarray, cp, among=None) -> int | None:
+        """Index of the candidate palette colour (of ``among``, default all) that draws the marks ``rk`` of a
+        reference colour the candidate no longer draws: it covers them and lies mostly on them."""
         n = max(int(rk.sum()), 1)
         near = geo.dilate(rk, 2)
-        for j in range(len(cp)):
+        for j in (range(len(cp)) if among is None else among):
             cj = color_mask(clab, cp.lab[j]) & cdata
             if (rk & geo.dilate(cj, 2)).sum() >= 0.7 * n and (cj & near).sum() >= 0.5 * max(int(cj.sum()), 1):
                 return j
@@ -1985,55 +1977,46 @@ class ChartComparer(Comparer):
         a diamond and a circle of one size differ by too few px for the 2-px tolerant difference. The outlines
         must differ in the colour masks and in the ink masks ``rink``, ``cink`` too (JPEG shifts colours more
         than ink). Only at one resolution (resampling moves outlines by a pixel)."""
-        import cv2
-
-        if not 0.7 <= ck.sum() / max(int(rk.sum()), 1) <= 1.4:
-            return False  # the line itself came or went: a change of kind, read elsewhere
+        if not (rk != ck).any() or not 0.7 <= ck.sum() / max(int(rk.sum()), 1) <= 1.4:
+            return False  # the same pixels, or the line itself came or went (a change of kind, read elsewhere)
         r = int(np.ceil(max(geo.stroke_thickness(rk), 1.0) / 2)) + 1
 
-        def blobs(m: np.ndarray):
-            core = geo.dilate(geo.erode(m, r), r) & m
-            n, lab, st, cen = cv2.connectedComponentsWithStats(core.astype(np.uint8), connectivity=8)
-            w, h, a = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
-            keep = [i for i in range(1, n) if 20 <= a[i] <= 900 and a[i] >= 0.55 * w[i] * h[i] and
-                    max(w[i], h[i]) <= 1.6 * min(w[i], h[i])]  # compact: no crossing of thick lines
-            return lab, st, cen, keep
-        _, rs, rc, rkeep = blobs(rk)
-        if len(rkeep) < 3 or len(rkeep) > 60:
+        def markers(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # compact: no crossing of thick lines
+            st, cen = geo.blobs(geo.dilate(geo.erode(m, r), r) & m, min_area=20)
+            w, h, a = st[:, 2], st[:, 3], st[:, 4]
+            keep = (a <= 900) & (a >= 0.55 * w * h) & (np.maximum(w, h) <= 1.6 * np.minimum(w, h))
+            return st[keep], cen[keep]
+        rs, rc = markers(rk)
+        if len(rs) < 3 or len(rs) > 60:
             return False
-        _, cs, cc, ckeep = blobs(ck)
-        if len(ckeep) < 3:
+        cs, cc = markers(ck)
+        if len(cs) < 3:
             return False
         changed = matched = 0
-        for i in rkeep:
-            d = [np.hypot(*(cc[j] - rc[i])) for j in ckeep]
-            j = ckeep[int(np.argmin(d))]
-            if min(d) > 1.5:
+        for a_st, a_c in zip(rs, rc):
+            d = np.hypot(*(cc - a_c).T)
+            j = int(np.argmin(d))
+            if d[j] > 1.5:
                 continue  # (a marker that moved at all belongs to a value or layout change, not to its outline)
+            b_st = cs[j]
             # The outlines are compared in full (the opening that found the markers squares them off).
-            x0 = max(0, min(rs[i, 0], cs[j, 0]) - r)
-            y0 = max(0, min(rs[i, 1], cs[j, 1]) - r)
-            x1 = max(rs[i, 0] + rs[i, 2], cs[j, 0] + cs[j, 2]) + r
-            y1 = max(rs[i, 1] + rs[i, 3], cs[j, 1] + cs[j, 3]) + r
+            x0, y0 = max(0, min(a_st[0], b_st[0]) - r), max(0, min(a_st[1], b_st[1]) - r)
+            x1 = max(a_st[0] + a_st[2], b_st[0] + b_st[2]) + r
+            y1 = max(a_st[1] + a_st[3], b_st[1] + b_st[3]) + r
             a, b = rk[y0:y1, x0:x1], ck[y0:y1, x0:x1]
             ia, ib = rink[y0:y1, x0:x1], cink[y0:y1, x0:x1]
             matched += 1
             changed += ((a & b).sum() / max((a | b).sum(), 1) < T["marker_shape_iou"] and
                         (ia & ib).sum() / max((ia | ib).sum(), 1) < T["marker_shape_ink_iou"])
-        return matched >= 3 and matched >= 0.6 * len(rkeep) and changed >= 0.6 * matched
+        return matched >= 3 and matched >= 0.6 * len(rs) and changed >= 0.6 * matched
 
     @staticmethod
     def _marker_change(rk: np.ndarray, ck: np.ndarray, miss: np.ndarray, extra: np.ndarray) -> str | None:
         """'added' / 'lost' when one colour's path is the same in both images
         but several small solid blobs on it are drawn in one only (markers), not thin gaps (dashes) or moved marks."""
-        import cv2
-
         def blobs(m: np.ndarray) -> int:
-            n, _, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
-            st = stats[1:]
-            solid = (st[:, cv2.CC_STAT_AREA] >= 6) & (np.minimum(st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT]) >= 3) \
-                & (np.maximum(st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT]) <= 20)
-            return int(solid.sum())
+            st = geo.blobs(m, min_area=6)[0]
+            return int(((np.minimum(st[:, 2], st[:, 3]) >= 3) & (np.maximum(st[:, 2], st[:, 3]) <= 20)).sum())
         near_r, near_c = geo.dilate(rk, 6), geo.dilate(ck, 6)
         added = ck & extra & near_r
         lost = rk & miss & near_c

@@ -414,6 +414,14 @@ def grid_lines(image: np.ndarray, box: Box, *, background: np.ndarray, min_fract
     return count(h_cov), count(v_cov)
 
 
+def blobs(mask: np.ndarray, *, min_area: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The 8-connected blobs of a bool mask with ``min_area`` px or more: ``(N, 5)`` int rows of x, y, width,
+    height, area and their ``(N, 2)`` centroids."""
+    _, _, stats, cen = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    keep = stats[1:, cv2.CC_STAT_AREA] >= min_area
+    return stats[1:][keep], cen[1:][keep]
+
+
 def stroke_thickness(mask: np.ndarray) -> float:
     """Typical stroke width of a mask in px: twice the mean distance-to-edge along its medial pixels (0 if empty).
     Lines give 1-4 px; bars, areas and pie wedges give tens."""
