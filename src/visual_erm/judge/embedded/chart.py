@@ -357,6 +357,16 @@ def _coloured_glyph(image: np.ndarray, t: TextBox) -> bool:
     return bool(ink.any() and (spread[ink] > 60).mean() >= 0.6)
 
 
+def _lines_or_points(drawn_as_points, rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:
+    """(reference kind, candidate kind) when ``drawn_as_points(path, dots)`` says the reference's path ``rk`` is
+    drawn as separate points ``ck``, or the reverse; None otherwise."""
+    if drawn_as_points(rk, ck):
+        return "lines", "separate points (a scatter plot)"
+    if drawn_as_points(ck, rk):
+        return "separate points", "a connected line"
+    return None
+
+
 def _inside_plot(panels, box) -> bool:
     """True when ``box`` lies within one of the plot areas ``panels`` (2 px of slack)."""
     return any(p[0] - 2 <= box[0] and box[2] <= p[2] + 2 and p[1] - 2 <= box[1] and box[3] <= p[3] + 2 for p in panels)
@@ -1886,17 +1896,13 @@ class ChartComparer(Comparer):
             # the dots must lie on the path's course (same data), covering much of it
             return (dots & geo.dilate(path, 4)).sum() >= 0.7 * dots.sum() and \
                 (path & geo.dilate(dots, 6)).sum() >= 0.6 * path.sum()
-        if dots_along(rk, ck):
-            return "lines", "separate points (a scatter plot)"
-        if dots_along(ck, rk):
-            return "separate points", "a connected line"
-        return None
+        return _lines_or_points(dots_along, rk, ck)
 
     @staticmethod
     def _line_through_markers(rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:
         """('lines', 'separate points') when a line with a few markers (``rk``: up to three pieces, where other lines
-        cross it) keeps only its markers in the candidate (``ck``: two or more round blobs, each where a marker of the line was, together
-        far less ink), or the reverse: separate markers joined by a line. Too few points for ``_points_vs_lines``,
+        cross it) keeps only its markers in the candidate (``ck``: two or more round blobs, each where a marker of
+        the line was, together far less ink), or the reverse: separate markers joined by a line. Too few points for ``_points_vs_lines``,
         which asks for a dozen."""
         def blobs(m: np.ndarray, least: float = 4.0) -> tuple[int, int]:
             st = geo.blobs(m, min_area=6)[0]
@@ -1913,11 +1919,7 @@ class ChartComparer(Comparer):
             (np_, _), (nd, rd) = blobs(path), blobs(dots, max(4.0, 2.0 * geo.stroke_thickness(path)))
             return 1 <= np_ <= 3 and nd >= 2 and rd >= 0.8 * nd and \
                 (dots & geo.dilate(path, 2)).sum() >= 0.9 * n_dots and geo.stroke_thickness(path) <= 4.5
-        if kept_markers(rk, ck):
-            return "lines", "separate points (a scatter plot)"
-        if kept_markers(ck, rk):
-            return "separate points", "a connected line"
-        return None
+        return _lines_or_points(kept_markers, rk, ck)
 
     @staticmethod
     def _recoloured_to(rk: np.ndarray, clab: np.ndarray, cdata: np.ndarray, cp, among=None) -> int | None:
