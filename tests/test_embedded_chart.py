@@ -650,3 +650,128 @@ def test_subplots_laid_out_afresh_are_compared_panel_by_panel(judge):
     # panel, the lost annotation and at most one stray axis reading remain.
     assert any(e.category == "text_error" and "peak 56.1" in e.description for e in v.errors), v.errors
     assert sum(e.severity for e in v.errors) <= 4 and not any(e.category == "structure_error" for e in v.errors), v.errors
+
+
+def _watermarked(lw, *, mark="created with matplotlib"):
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    y = np.random.default_rng(19680801).random(20)
+    ax.plot(np.arange(20), y, color="C0", lw=lw, alpha=0.7)
+    ax.plot(np.arange(20), y, "o", ms=16, color="orange", mec="C0", alpha=0.7)
+    ax.grid(True)
+    fig.text(0.5, 0.5, mark, fontsize=40, color="gray", alpha=0.5, ha="center", va="center", rotation=30)
+    return figure_rgb(fig)
+
+
+def test_thicker_line_over_a_watermark_is_a_style_error_not_changed_text(judge):
+    ref = _watermarked(1.5)
+    v = verdict(judge, ref, _watermarked(8))
+    # The watermark's glyphs are all still drawn, partly under the thicker line: it did not change.
+    assert v.errors and cats(v) == {"style_error"}, v.errors
+    # A watermark that does change is still read as changed text.
+    v = verdict(judge, ref, _watermarked(1.5, mark="made with matplotlib"))
+    assert any(e.category == "text_error" for e in v.errors), v.errors
+
+
+def test_title_set_larger_over_its_neighbours_is_one_minor_text_error(judge):
+    def titled(big):
+        fig, axes = plt.subplots(1, 4, figsize=(10, 3.2), dpi=100)
+        for k, ax in enumerate(axes):
+            ax.violinplot([np.random.default_rng(k).normal(0, 1 + k, 60)], showmeans=True)
+            ax.set_title(f"Custom violinplot {k + 1}", fontsize=22 if big and k == 1 else 10)
+        return figure_rgb(fig)
+    v = verdict(judge, titled(False), titled(True))
+    # Its neighbours' glyphs are all still drawn under it: they did not change, nor grow by joining it.
+    assert [(e.category, e.severity) for e in v.errors] == [("text_error", 1)], v.errors
+    assert "larger" in v.errors[0].description and "Custom violinplot 2" in v.errors[0].description, v.errors
+
+
+def test_see_through_marks_over_a_new_background_are_one_background_finding(judge):
+    def bands(face):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        x = np.linspace(0, 10, 200)
+        ax.fill_between(x, np.sin(x) - 1, np.sin(x) + 1, color="tab:blue", alpha=0.3)
+        ax.plot(x, np.sin(x), color="tab:blue", lw=2)
+        ax.set_facecolor(face)
+        ax.set_title("Band around a sine")
+        return figure_rgb(fig)
+    v = verdict(judge, bands("white"), bands("#fff3b0"))
+    assert v.errors and cats(v) == {"style_error"}, v.errors
+    assert all("background" in e.description for e in v.errors), v.errors
+
+
+def test_heat_map_with_a_narrower_axis_is_an_axis_change_not_a_chart_type(judge):
+    def heat(top):  # the gallery's pcolormesh example
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        ax.pcolormesh(np.arange(-0.5, 10, 1), np.arange(4.5, 11, 1), np.random.RandomState(19680801).rand(6, 10))
+        if top:
+            ax.set_ylim(4.5, top)
+        return figure_rgb(fig)
+    v = verdict(judge, heat(None), heat(8.7))
+    assert v.errors and v.errors[0].category == "data_error", v.errors
+    assert not any(e.category == "structure_error" for e in v.errors), v.errors
+
+
+def test_square_bars_laid_on_their_side_are_a_chart_type_change(judge):
+    def records(horizontal):
+        fig, ax = plt.subplots(figsize=(8, 4.4), dpi=100)
+        names, counts = ["Homicide", "Officer-involved", "Not riot-related", "Death"], [36, 10, 9, 8]
+        (ax.barh if horizontal else ax.bar)(names, counts, color="#e69f00")
+        ax.set_title("LA riots: records by type")
+        return figure_rgb(fig)
+    v = verdict(judge, records(False), records(True))
+    assert v.errors and v.errors[0].category == "structure_error", v.errors
+    assert "horizontal bars" in v.errors[0].description, v.errors
+
+
+def test_marks_mirrored_in_a_plot_without_tick_labels_are_one_data_error(judge):
+    def field(inverted, kind):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        if kind == "image":
+            x, y = np.meshgrid(np.linspace(-3, 3, 60), np.linspace(-2, 2, 40))
+            z = np.exp(-(x - 1) ** 2 - (y - 0.8) ** 2) + 0.5 * np.exp(-(x + 1.5) ** 2 - (y + 1) ** 2)
+            ax.imshow(z, origin="upper" if inverted else "lower", cmap="viridis")
+        else:
+            t = np.linspace(0, 10, 200)
+            ax.plot(t, np.exp(-t / 4) * np.sin(2 * t), color="tab:red", lw=2)
+            ax.fill_between(t, 0, np.exp(-t / 3), color="tab:blue", alpha=0.4)
+            if inverted:
+                ax.invert_yaxis()
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return figure_rgb(fig)
+    for kind in ("image", "line"):
+        v = verdict(judge, field(False, kind), field(True, kind))
+        # Without tick labels the inverted axis shows only in the marks: one finding, not every series moved.
+        assert [e.category for e in v.errors] == ["data_error"] and "upside down" in v.errors[0].description, v.errors
+
+
+def test_frameless_subplots_swapped_or_gone_are_one_structure_error(judge):
+    import matplotlib.patches as mpatches
+
+    def shapes(order):
+        fig, axes = plt.subplots(2, 3, figsize=(6, 4), dpi=100)
+        made = {"Circle": lambda: mpatches.Circle((0.5, 0.5), 0.3, color="red"),
+                "Rectangle": lambda: mpatches.Rectangle((0.3, 0.2), 0.4, 0.6, color="orange"),
+                "Wedge": lambda: mpatches.Wedge((0.5, 0.5), 0.35, 30, 300, color="yellowgreen"),
+                "Polygon": lambda: mpatches.RegularPolygon((0.5, 0.5), 5, radius=0.35, color="lime"),
+                "Ellipse": lambda: mpatches.Ellipse((0.5, 0.5), 0.7, 0.35, color="mediumspringgreen"),
+                "Arrow": lambda: mpatches.FancyArrow(0.2, 0.2, 0.5, 0.5, width=0.08, color="deepskyblue")}
+        for ax, name in zip(axes.flat, order):
+            if name is None:
+                fig.delaxes(ax)
+                continue
+            ax.add_patch(made[name]())
+            ax.set_title(name)
+            ax.set_aspect("equal")
+            ax.axis("off")
+        return figure_rgb(fig)
+    names = ["Circle", "Rectangle", "Wedge", "Polygon", "Ellipse", "Arrow"]
+    swapped = ["Circle", "Rectangle", "Polygon", "Wedge", "Ellipse", "Arrow"]
+    v = verdict(judge, shapes(names), shapes(swapped))
+    assert v.errors and v.errors[0].category == "structure_error", v.errors
+    assert "Wedge" in v.errors[0].description and "Polygon" in v.errors[0].description, v.errors
+    assert v.severity_sum <= 3, v.errors  # the swapped shapes are not listed again as changed series
+    # A part gone with its title is a missing subplot, not a missing text.
+    v = verdict(judge, shapes(names), shapes(["Circle", "Rectangle", None, "Polygon", "Ellipse", "Arrow"]))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+    assert "Wedge" in v.errors[0].description, v.errors

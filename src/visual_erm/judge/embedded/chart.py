@@ -63,6 +63,7 @@ class _Ctx:
     errors: list[Discrepancy] = field(default_factory=list)
     axis_changed: set = field(default_factory=set)
     follows_data: list = field(default_factory=list)  # (text finding, panel): dropped when the panel's data changed
+    follows_axis: list = field(default_factory=list)  # (text finding, panel): dropped when the panel's axis changed
     other_resolution: bool = False  # one image was resampled to the other's detail (see _match_resolution)
     rescaled: bool = False  # drawn at another scale at all (another dpi or figure size)
     native_text: dict = field(default_factory=dict)  # reference line index -> share of its ink changed at full size
@@ -70,6 +71,10 @@ class _Ctx:
     cand_frames: list | None = None  # the candidate's plot areas (see ChartComparer._cand_frames)
     virtual_panels: bool = False  # the reference's plot areas were read from its tick labels (no frames drawn)
     grid_done: set = field(default_factory=set)  # panels whose grid change is already reported
+    resized: list = field(default_factory=list)  # work boxes of lines found drawn at another size
+    readings: list = field(default_factory=list)  # (line, its reading, role, finding) of lines read otherwise
+    gone_labels: list = field(default_factory=list)  # (line, finding) of titles and frameless labels gone
+    overdrawn: list = field(default_factory=list)  # (box, report): lines read otherwise with every glyph kept
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -252,6 +257,17 @@ def _mark_kind(data: np.ndarray) -> str | None:
                     return "vbars"
                 if lying >= 0.8:
                     return "hbars"
+                # Bars as wide as tall: told by the edge they share (their baseline) and the axis they line up on.
+                x, y = blobs[rect, cv2.CC_STAT_LEFT], blobs[rect, cv2.CC_STAT_TOP]
+                x1, y1 = x + w[rect], y + h[rect]
+                if len(x) >= 3:
+                    def side_by_side(lo, hi):  # no two overlap along this axis
+                        o = np.argsort(lo)
+                        return bool((lo[o][1:] >= hi[o][:-1] - 1).all())
+                    if (np.ptp(y1) <= 2 or np.ptp(y) <= 2) and side_by_side(x, x1):
+                        return "vbars"
+                    if (np.ptp(x) <= 2 or np.ptp(x1) <= 2) and side_by_side(y, y1):
+                        return "hbars"
         # Areas and wedges are few large shapes; thick text or a stamp drawn over the plot is not.
         st2 = tst[1:]
         compact = st2[:, cv2.CC_STAT_AREA] >= 0.3 * st2[:, cv2.CC_STAT_WIDTH] * st2[:, cv2.CC_STAT_HEIGHT]  # no thick line
@@ -301,7 +317,8 @@ _CAUSE_ORDER = ("structure_error", "data_error", "style_error", "text_error")
 
 def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     """The findings with consequences removed: value labels and annotations that moved or changed with their data
-    in a subplot whose data or axis change is already reported, and more than ``max_same_findings`` findings of one
+    in a subplot whose data or axis change is already reported, other plot-area text gone from a subplot whose
+    axis changed (placed in data units, it left the new range), and more than ``max_same_findings`` findings of one
     kind in one place (each more adds nothing a reader or the reward needs)."""
     changed = {i for i in ctx.axis_changed}
     for e in ctx.errors:
@@ -309,6 +326,8 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             changed.add(_location_panel(e.location))
     drop = {id(e) for e, panel in ctx.follows_data
             if panel in changed or (len(ctx.panels) <= 1 and changed)}
+    drop |= {id(e) for e, panel in ctx.follows_axis
+             if panel in ctx.axis_changed or (len(ctx.panels) <= 1 and ctx.axis_changed)}
     out: list[Discrepancy] = []
     seen: dict[tuple, int] = {}
     for e in ctx.errors:
@@ -330,6 +349,44 @@ def _drop_findings(ctx: _Ctx, i: int, roles, categories) -> None:
     ctx.errors[:] = [e for e in ctx.errors if not (e.location in where and e.category in categories)]
 
 
+def _bare(text: str) -> str:
+    """A reading's letters and digits only, lower case."""
+    return "".join(ch for ch in normalize_text(text).lower() if ch.isalnum())
+
+
+def _line_crops(ctx: _Ctx, box) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A text line's work box in the reference and the candidate (moved by the whole-pixel shift, up to 2 px,
+    that lays it best: a figure whose content box changed is fitted a pixel off) and their ink masks, each against
+    the box's own commonest colour (a label in a tinted plot area is ink on the tint, which the image-wide mask
+    counts as ink)."""
+    x0, y0, x1, y1 = box
+    h, w = ctx.missing.shape
+    dx, dy, gain = geo.best_shift(ctx.rn.image, ctx.cn.image, box, max_shift=2)
+    if gain > 0.9 or not (0 <= x0 + dx and x1 + dx <= w and 0 <= y0 + dy and y1 + dy <= h):
+        dx = dy = 0
+    r, c = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0 + dy:y1 + dy, x0 + dx:x1 + dx]
+    rbg = mode_color(r)
+    cink = far_from(c, rbg) > T["ink_tolerance"]
+    if cink.mean() > 0.8:  # the candidate's box has another background (else a thick mark over it is ink)
+        cink = far_from(c, mode_color(c)) > T["ink_tolerance"]
+    return r, c, far_from(r, rbg) > T["ink_tolerance"], cink
+
+
+def _seen_through(R: np.ndarray, C: np.ndarray, mask: np.ndarray, rbg, cbg) -> bool:
+    """True when the reference's marks under ``mask`` are see-through and drawn over another background in the
+    candidate: where a mark of opacity a shows colour r over background b, over b' it shows r + (1 - a)(b' - b),
+    so each pixel moved along the change of background, by no more than all of it."""
+    d = np.asarray(cbg, float) - np.asarray(rbg, float)
+    n = float(d @ d)
+    if n < 900 or not mask.any():
+        return False
+    delta = C[mask].astype(float) - R[mask].astype(float)
+    a = np.clip(delta @ d / n, 0.0, 1.0)
+    off = np.abs(delta - a[:, None] * d[None, :]).max(axis=1)
+    moved = a >= 0.1  # (an opaque mark does not move: then its colour is simply kept)
+    return float(((off <= 14) & moved).mean()) >= 0.6
+
+
 def _blend_of(color, base, background, *, tol: float = 12.0) -> bool:
     """True when ``color`` is ``base`` seen through a see-through layer of ``background`` (a legend box over a
     bar): on the line between the two in RGB, 15-95% of the way to the background."""
@@ -343,10 +400,12 @@ def _blend_of(color, base, background, *, tol: float = 12.0) -> bool:
 
 
 def _coloured_glyph(image: np.ndarray, t: TextBox) -> bool:
-    """True when an OCR line of one or two marker-like characters is drawn in a strong colour: a marker or a bar's
-    end read as '1' or 'o', not text (labels are mostly grey or black; a coloured 'G' stays text)."""
-    if len(t.text.strip()) > 2 or not set(t.text.strip()) <= set("oO0QDlI1|!-_.,·•*+xX<>^vV"):
-        return False  # (only glyphs a marker or a bar's end looks like)
+    """True when a short OCR line is a coloured mark, not text: one or two marker-like characters drawn in a strong
+    colour (a marker or a bar's end read as '1' or 'o'; labels are mostly grey or black, and a coloured 'G' stays
+    text), or up to three characters whose coloured ink runs on out of their box (a sine curve read as 'NV')."""
+    text = t.text.strip()
+    if len(text) > 3:
+        return False
     x0, y0, x1, y1 = (int(round(v)) for v in t.box)
     crop = image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
     if crop.size == 0:
@@ -354,7 +413,34 @@ def _coloured_glyph(image: np.ndarray, t: TextBox) -> bool:
     px = crop.reshape(-1, 3).astype(np.int16)
     spread = px.max(axis=1) - px.min(axis=1)
     ink = np.abs(px - np.median(px, axis=0)).max(axis=1) > 40
-    return bool(ink.any() and (spread[ink] > 60).mean() >= 0.6)
+    if not (ink.any() and (spread[ink] > 60).mean() >= 0.6):
+        return False  # not drawn in a strong colour
+    if len(text) <= 2 and set(text) <= set("oO0QDlI1|!-_.,·•*+xX<>^vV"):
+        return True  # (only glyphs a marker or a bar's end looks like)
+    m = max(4, (y1 - y0) // 2)  # the coloured ink around the box, joined: a curve continues past it, glyphs do not
+    h, w = image.shape[:2]
+    gx0, gy0, gx1, gy1 = max(0, x0 - m), max(0, y0 - m), min(w, x1 + m), min(h, y1 + m)
+    win = image[gy0:gy1, gx0:gx1].astype(np.int16)
+    strong = (win.max(axis=2) - win.min(axis=2)) > 60
+    labels = geo.regions(strong)[1]
+    n = int(labels.max()) + 1
+    inside = np.zeros(strong.shape, bool)
+    inside[max(0, y0) - gy0:max(0, y1) - gy0, max(0, x0) - gx0:max(0, x1) - gx0] = True
+    outside = np.bincount(labels[strong & ~geo.dilate(inside, 2)], minlength=n) > 0
+    in_box = labels[strong & inside]
+    return in_box.size > 0 and float(outside[in_box].mean()) >= 0.5
+
+
+def _hollow_line(image: np.ndarray, t: TextBox) -> bool:
+    """True when a tall OCR box holds too little ink for glyphs of its height (a curve across a subplot read as
+    'NV'): letters T['text_hollow_px'] px tall or more are drawn with strokes that fill a good part of their box."""
+    x0, y0, x1, y1 = (int(round(v)) for v in t.box)
+    if y1 - y0 < T["text_hollow_px"] or t.vertical:
+        return False
+    crop = image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if crop.size == 0:
+        return False
+    return float((far_from(crop, mode_color(crop)) > 40).mean()) < T["text_hollow_ink"]
 
 
 def _lines_or_points(drawn_as_points, rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:
@@ -580,7 +666,7 @@ class ChartComparer(Comparer):
             lines = get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(a.image)
             fr = a["norm"].frame
             return [TextBox(t.text, fr.to_work(t.box), t.score, t.vertical) for t in lines
-                    if not _coloured_glyph(a.image, t)]
+                    if not _coloured_glyph(a.image, t) and not _hollow_line(a.image, t)]
         return a.lazy("texts", compute)
 
     # ---------------- comparison ----------------
@@ -633,6 +719,8 @@ class ChartComparer(Comparer):
                 self._grid(ctx, *sharp)
             return ctx.errors
         if self.enabled("layout") and self._layout(ctx):
+            if len(self._cand_frames(ctx)) != len(panels):  # the content box lost or gained a subplot's share:
+                ctx.errors[:] = [e for e in ctx.errors if not e.description.startswith("The chart is stretched")]
             kept = self._panels_in_place(ctx)
             if not kept:
                 if self.enabled("text"):
@@ -648,12 +736,18 @@ class ChartComparer(Comparer):
             return _consolidated(ctx)
         if self.enabled("text"):
             self._text(ctx)
+            if self.enabled("layout"):
+                self._swapped_by_labels(ctx)
+                self._labelled_part_gone(ctx)
         if self.enabled("grid"):
             self._grid_over_marks(ctx)
         if self.enabled("series"):
             for i in range(max(1, len(panels))):
                 pm = self._panel_masks(ctx, i)
                 if not (self.enabled("overplot") and self._overplotted(pm.rdata, pm.cdata)):  # (_series says so)
+                    if self.enabled("axes") and not ctx.axis_moved(i) and self._marks_flipped(ctx, i, pm):
+                        ctx.axis_changed.add(i)
+                        continue  # every mark moved with the inverted axis: one finding
                     if self.enabled("axes") and not ctx.axis_moved(i) and self._marks_rescaled(ctx, i, pm):
                         ctx.axis_changed.add(i)  # every mark follows one stretch of the y-axis: its range changed
                     if self.enabled("chart_type") and (self._kind_of_marks_changed(ctx, i, pm) or
@@ -703,6 +797,73 @@ class ChartComparer(Comparer):
                                           "other's places.", f"subplots {i + 1} and {j + 1}", ctx.cand_box(box)))
                 return True
         return False
+
+    def _swapped_by_labels(self, ctx: _Ctx) -> None:
+        """Two labelled parts of the figure in each other's places (subplots without frames, or ones the frame
+        check cannot tell apart): two titles or labels each read the other's text. One structure finding replaces
+        both readings, and the parts under them (their subplots, or down to the next row of labels) are explained,
+        so their marks are not listed as changed series."""
+        def holds(reading: str, text: str) -> bool:  # (a long label cut off by the shorter one's box reads in part)
+            a, b = _bare(reading), _bare(text)
+            return len(a) >= 3 and len(a) >= 0.5 * len(b) and fuzz.partial_ratio(a, b) >= 100 * T["text_same"]
+        lines = [r for r in ctx.readings if r[2] in ("title", "text")]  # (swapped axis labels or legend entries
+        # are text errors: they name no part)
+        pairs = [(a, b) for k, a in enumerate(lines) for b in lines[k + 1:]
+                 if holds(a[1], b[0].text) and holds(b[1], a[0].text)]
+        if len(pairs) != 1:
+            return  # (several pairs: the whole order reversed, an inverted axis of labelled rows)
+        (ta, _, _, fa), (tb, _, _, fb) = pairs[0]
+        parts = [self._part_under(ctx, t) for t in (ta, tb)]
+        if None in parts:
+            return
+        for x0, y0, x1, y1 in parts:
+            ctx.explained[y0:y1, x0:x1] = True
+        where = [ctx.cand_box(p) for p in parts]
+
+        def inside(e) -> bool:  # a text finding in either part (a label cut off there, read as new text)
+            cx, cy = (e.bbox[0] + e.bbox[2]) / 2, (e.bbox[1] + e.bbox[3]) / 2
+            return e.category == "text_error" and any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in where)
+        ctx.errors[:] = [e for e in ctx.errors if e is not fa and e is not fb and not inside(e)]
+        box = (min(ta.box[0], tb.box[0]), min(ta.box[1], tb.box[1]), max(ta.box[2], tb.box[2]), max(ta.box[3], tb.box[3]))
+        ctx.errors.append(finding("chart.subplot_arrangement", f"The parts of the figure labelled '{ta.text}' and "
+                                  f"'{tb.text}' are in each other's places.", "figure layout", ctx.cand_box(box)))
+
+    def _labelled_part_gone(self, ctx: _Ctx) -> None:
+        """A part of a figure without frames gone with its label (a subplot of shapes with its title): the label is
+        missing and the part under it lost most of its ink. One structure finding replaces the missing label, and
+        the part is explained (its marks are not listed again)."""
+        if ctx.panels:
+            return  # (with frames, the subplot count says it)
+        for t, found in ctx.gone_labels:
+            part = self._part_under(ctx, t)
+            if part is None:
+                continue
+            x0, y0, x1, y1 = part
+            below = np.s_[min(y1, int(t.box[3]) + 2):y1, x0:x1]
+            r_ink, c_ink = int(ctx.ink("r")[below].sum()), int(ctx.ink("c")[below].sum())
+            if r_ink < 200 or c_ink > T["part_gone_ink"] * r_ink:
+                continue
+            ctx.explained[y0:y1, x0:x1] = True
+            ctx.errors[:] = [e for e in ctx.errors if e is not found]
+            ctx.errors.append(finding("chart.subplot_count", f"The part of the figure labelled '{t.text}' is missing.",
+                                      "figure layout", ctx.cand_box((x0, y0, x1, y1))))
+
+    def _part_under(self, ctx: _Ctx, t: TextBox) -> tuple[int, int, int, int] | None:
+        """The part of the figure a label names, as a work box: its subplot when frames exist, else the columns
+        halfway to the nearest label beside it and the rows down to the next row of labels (None without a label
+        beside it: a label of a row, not of a part in a grid of parts)."""
+        h, w = ctx.missing.shape
+        if ctx.panels:
+            x0, y0, x1, y1 = ctx.panels[_panel_of(ctx.panels, t.box)]
+            return max(0, x0 - 4), max(0, min(y0, int(t.box[1])) - 4), min(w, x1 + 4), min(h, y1 + 4)
+        others = [o for o in self._texts(ctx.ref) if o is not t and "tick" not in _text_role([], o)[1]]
+        cx, top, bottom = (t.box[0] + t.box[2]) / 2, t.box[1], t.box[3]
+        beside = [abs((o.box[0] + o.box[2]) / 2 - cx) for o in others if abs(o.box[1] - top) < bottom - top]
+        if not beside:
+            return None
+        half = min(beside) / 2
+        below = [o.box[1] for o in others if o.box[1] > bottom + 2 and o.box[0] < cx + half and o.box[2] > cx - half]
+        return (int(max(0, cx - half)), int(max(0, top - 2)), int(min(w, cx + half)), int(min(h, min(below, default=h))))
 
     def _panels_in_place(self, ctx: _Ctx) -> list[int]:
         """After a change of the subplot count: the reference panels drawn in the same place in the candidate; the
@@ -836,9 +997,7 @@ class ChartComparer(Comparer):
                 ref_lines.add(id(t))
                 continue
             if d / ink < 0.12:  # only the full-size check saw it: a glyph or two changed, else read the whole line
-                n_errors = len(ctx.errors)
-                self._one_glyph_changed(ctx, t, panel, role, diff[y0:y1, x0:x1], 1.0)
-                if len(ctx.errors) > n_errors:
+                if self._one_glyph_changed(ctx, t, panel, role, diff[y0:y1, x0:x1], 1.0):
                     continue
             self._read_line(ctx, t, panel, role, missing_texts, trust_pixels=not native)
         extra_found = self._extra_text(ctx)
@@ -891,6 +1050,10 @@ class ChartComparer(Comparer):
                 ctx.errors.append(finding("chart.axis_range", f"The {axis} tick values differ from the reference "
                                           f"({len(changed)} of {total} labels), so the {axis} range or scale is different.",
                                           ctx.panel_name(panel) + role, ctx.cand_box(box)))
+        for box, report in ctx.overdrawn:
+            if not any(geo.box_overlap(box, b) > 0 for b in ctx.resized):  # else a line set larger covers it
+                report()
+        extra_found = [e for e in extra_found if not any(geo.box_overlap(e[1], b) >= 0.5 for b in ctx.resized)]
         # A text that vanished from its place but appears elsewhere was moved, not lost; with its swatch, a legend.
         legend_moved: dict[int | None, list] = {}
         groups: list[list[tuple[TextBox, int | None, str]]] = []
@@ -947,8 +1110,12 @@ class ChartComparer(Comparer):
                 ctx.errors.append(finding("chart.text_missing", f"The {_singular(role) if len(g) == 1 else role} {words} "
                                           f"{'is' if len(g) == 1 else 'are'} missing.",
                                           ctx.panel_name(g[0][1]) + role, ctx.cand_box(box)))
+                if len(g) == 1 and role in ("title", "text"):
+                    ctx.gone_labels.append((g[0][0], ctx.errors[-1]))
                 if "plot area" in role and all(_is_number(t.text) for t, _, _ in g):
                     ctx.follows_data.append((ctx.errors[-1], g[0][1]))  # bar labels moved off with their bars
+                elif "plot area" in role:
+                    ctx.follows_axis.append((ctx.errors[-1], g[0][1]))  # placed in data units, off the new range
         for text, box, panel in extra_found:
             ctx.errors.append(finding("chart.text_extra", f"The chart shows text '{text}' that the reference does not have.",
                                       ctx.panel_name(panel) + ("plot area" if panel is not None else "figure"),
@@ -1060,15 +1227,178 @@ class ChartComparer(Comparer):
                 return  # one glyph misread in small text of another resolution, laid out a little wider
         if text and self._text_resized(ctx, t, loc, read=True):
             return
+        if self._occluded(ctx, t.box) or self._scaled_copy(ctx, t, loc):
+            return
+        if self._glyphs_kept(ctx, t.box):
+            # Every glyph is still drawn, with ink of its own colour over it: another line set larger over this
+            # one, or new text. Decided once every line is read (see _text).
+            ctx.overdrawn.append((t.box, lambda: self._report_reading(ctx, t, panel, role, text, sim, missing_texts)))
+            return
+        self._report_reading(ctx, t, panel, role, text, sim, missing_texts)
+
+    @staticmethod
+    def _report_reading(ctx: _Ctx, t: TextBox, panel: int | None, role: str, text: str, sim: float,
+                        missing_texts: list) -> None:
+        """A reference line read as ``text`` in the candidate (empty: gone) is changed, or gone for now."""
         if not text:
             missing_texts.append((t, panel, role))
-        else:
-            minor = sim >= T["text_minor"] and _digits(text) == _digits(t.text)  # a changed number is no typo
-            rule = "chart.text_changed_minor" if minor else "chart.text_changed"
-            ctx.errors.append(finding(rule, f"The {_singular(role)} reads '{text}' instead of '{t.text}'.", loc,
-                                      ctx.cand_box(t.box)))
-            if "plot area" in role and _is_number(t.text) and _is_number(text):
-                ctx.follows_data.append((ctx.errors[-1], panel))  # a bar label or value annotation
+            return
+        minor = sim >= T["text_minor"] and _digits(text) == _digits(t.text)  # a changed number is no typo
+        rule = "chart.text_changed_minor" if minor else "chart.text_changed"
+        ctx.errors.append(finding(rule, f"The {_singular(role)} reads '{text}' instead of '{t.text}'.",
+                                  ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
+        ctx.readings.append((t, text, role, ctx.errors[-1]))
+        if "plot area" in role and _is_number(t.text) and _is_number(text):
+            ctx.follows_data.append((ctx.errors[-1], panel))  # a bar label or value annotation
+        elif "plot area" in role and (ChartComparer._glyphs_lost(ctx, t.box) or 0.0) >= 0.5:
+            ctx.follows_axis.append((ctx.errors[-1], panel))  # an annotation that left its place, read over others
+
+    @staticmethod
+    def _glyphs_lost(ctx: _Ctx, box) -> float | None:
+        """The share of a line's glyph ink gone to background in the candidate (None: too little ink to say)."""
+        h, w = ctx.missing.shape
+        x0, y0, x1, y1 = int(max(0, box[0] - 1)), int(max(0, box[1] - 1)), int(min(w, box[2] + 2)), int(min(h, box[3] + 2))
+        if x1 - x0 < 3 or y1 - y0 < 3:
+            return None
+        _, _, rink, cink = _line_crops(ctx, (x0, y0, x1, y1))
+        n = int(rink.sum())
+        if n < 20 or (rink.mean() > T["line_ink_max"] and x1 - x0 > 2 * (y1 - y0)):
+            return None
+        return int((rink & ~geo.dilate(cink, 1)).sum()) / n  # (a line drifts a px along)
+
+    def _glyphs_kept(self, ctx: _Ctx, box) -> bool:
+        """True when (almost) none of a line's glyph ink went to background in the candidate."""
+        lost = self._glyphs_lost(ctx, box)
+        return lost is not None and lost <= T["occlusion_lost"]
+
+    def _scaled_copy(self, ctx: _Ctx, t: TextBox, loc: str) -> bool:
+        """A line set larger in its place (a title running over its neighbours, which the ink-extent check of
+        ``_text_resized`` cannot separate from it): the reference's glyphs, scaled up, match the candidate there
+        far better than unscaled. Reported (True) with the candidate's box. (Only larger: a shrunken template
+        matches any small text nearby.)"""
+        import cv2
+
+        H, W = ctx.missing.shape
+        x0, y0, x1, y1 = (int(round(v)) for v in t.box)
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(W, x1), min(H, y1)
+        bw, bh = x1 - x0, y1 - y0
+        if bw < 2 * bh or bh < 6 or ctx.rescaled and ctx.other_resolution or self._glyphs_kept(ctx, t.box):
+            return False
+        gray_r = cv2.cvtColor(np.ascontiguousarray(ctx.rn.image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+        if gray_r.std() < 8:
+            return False
+        ax0, ax1 = max(0, int(x0 - 0.8 * bw)), min(W, int(x1 + 0.8 * bw))
+        ay0, ay1 = max(0, int(y0 - 2 * bh)), min(H, int(y1 + 2 * bh))
+        area = cv2.cvtColor(np.ascontiguousarray(ctx.cn.image[ay0:ay1, ax0:ax1]), cv2.COLOR_RGB2GRAY)
+        sigma = max(1.0, 0.08 * bh)  # blurred strokes forgive a scale a few per cent off along a long line
+        area = cv2.GaussianBlur(area, (0, 0), sigma)
+        slack = 0.1 * bw + 3
+
+        def match(scale: float) -> tuple[float, tuple[int, int], tuple[int, int], float]:
+            """Best correlation at ``scale`` with the line anchored as text is: by its left or right end or its
+            middle (a scaled copy elsewhere is a neighbour reading alike, not this line), its rows overlapping
+            when scaled."""
+            tw, th = max(4, int(round(bw * scale))), max(4, int(round(bh * scale)))
+            if th > area.shape[0] or tw > area.shape[1] or th < 8:
+                return -1.0, (0, 0), (tw, th), scale
+            tpl = cv2.resize(gray_r, (tw, th), interpolation=cv2.INTER_CUBIC)
+            res = cv2.matchTemplate(area, cv2.GaussianBlur(tpl, (0, 0), sigma), cv2.TM_CCOEFF_NORMED)
+            xs = np.arange(res.shape[1]) + ax0
+            ys = np.arange(res.shape[0]) + ay0
+            anchored = (np.abs(xs - x0) <= slack) | (np.abs(xs + tw - x1) <= slack) | \
+                (np.abs(xs + tw / 2 - (x0 + x1) / 2) <= slack)
+            # (unscaled, anywhere above or below: a line that only moved is no resized one)
+            rows = (ys < y1) & (ys + th > y0) if scale != 1.0 else np.ones(len(ys), bool)
+            if not anchored.any() or not rows.any():
+                return -1.0, (0, 0), (tw, th), scale
+            sub = np.where(rows[:, None] & anchored[None, :], res, -1.0)
+            iy, ix = np.unravel_index(int(np.argmax(sub)), sub.shape)
+            return float(sub[iy, ix]), (int(ix), int(iy)), (tw, th), scale
+
+        same = match(1.0)[0]
+        lo, hi = T["text_scales"]
+        coarse = np.exp(np.arange(np.log(lo), np.log(hi), np.log(1.04)))
+        best = max((match(x) for x in coarse), key=lambda m: m[0])
+        best = max((match(best[3] * f) for f in (0.98, 0.99, 1.0, 1.01, 1.02)), key=lambda m: m[0])
+        if best[0] < T["text_scaled_ncc"] or best[0] < same + T["text_scaled_gain"]:
+            return False
+        _, (px, py), (tw, th), scale = best
+        box = (ax0 + px, ay0 + py, ax0 + px + tw, ay0 + py + th)
+        # The candidate's line of ink there must be as much taller (a line moved aside matches a scaled copy too).
+        def height(ink: np.ndarray, b) -> int:
+            top = max(0, int(b[1]) - 2)
+            flags = ink[top:int(b[3]) + 2, int(b[0]):int(b[2])].any(axis=1)
+            mid = (b[1] + b[3]) / 2 - top
+            run = min(geo.runs(flags), default=(0, 0), key=lambda r: 0 if r[0] <= mid < r[1] else
+                      min(abs(r[0] - mid), abs(r[1] - mid)))
+            return run[1] - run[0]
+        if height(ctx.ink("c"), box) < (1 + 0.6 * (scale - 1)) * height(ctx.ink("r"), (x0, y0, x1, y1)):
+            return False
+        # Blurred, a scaled line can match another of like shape: it must read there (neighbours it runs over may
+        # add a glyph or two at its ends).
+        read = self._recognize(ctx, box)[0]
+        want, got = _bare(t.text), _bare(read)
+        if text_similarity(t.text, read) < T["text_same"] and (
+                len(want) < 8 or len(got) < 0.8 * len(want) or fuzz.partial_ratio(want, got) < 100 * T["text_scaled_read"]):
+            return False  # (a short line is found inside a longer reading too easily)
+        ctx.resized.append(box)
+        ctx.errors.append(finding("chart.text_style", f"The text '{t.text}' is drawn larger than in the "
+                                  "reference.", loc, ctx.cand_box(box)))
+        return True
+
+    @staticmethod
+    def _occluded(ctx: _Ctx, box) -> bool:
+        """True when a line's glyphs are all still drawn, only partly covered by new ink of another colour or by
+        ink running in from outside the line (a thicker line or markers over a label or watermark): the text did not
+        change, and what covers it is for the mark checks to report. A changed line loses glyph ink to the
+        background or gains glyphs of its own colour inside its box."""
+        h, w = ctx.missing.shape
+        x0, y0, x1, y1 = int(max(0, box[0] - 1)), int(max(0, box[1] - 1)), int(min(w, box[2] + 2)), int(min(h, box[3] + 2))
+        if x1 - x0 < 3 or y1 - y0 < 3:
+            return False
+        r, c, rink, cink = _line_crops(ctx, (x0, y0, x1, y1))
+        n = int(rink.sum())
+        if n < 20 or (rink.mean() > T["line_ink_max"] and x1 - x0 > 2 * (y1 - y0)):
+            return False  # (a line's box mostly inked is no text on its background: a label over a bar's edge)
+        r, c = r.astype(np.int16), c.astype(np.int16)
+        kept = rink & (np.abs(r - c).max(axis=2) <= T["occlusion_same"])
+        new = cink & ~rink
+        if int((rink & ~geo.dilate(cink, 1)).sum()) > T["occlusion_lost"] * n or int(kept.sum()) < T["occlusion_kept"] * n or \
+                int((rink & ~kept).sum() + new.sum()) == 0:
+            return False  # (glyphs mostly under other ink: a legend taken away shows the lines it hid)
+        # The text's colour and its anti-aliased blends with the background: a segment in RGB.
+        bg = mode_color(r.astype(np.uint8)).astype(float)
+        grey = kept & ((r.max(axis=2) - r.min(axis=2)) < 30)  # text is mostly grey or black; a bar beside it is not
+        sample = r[grey] if grey.sum() >= 0.3 * kept.sum() else r[kept]
+        far = np.abs(sample - bg).max(axis=1)  # its full colour: the glyph pixels farthest from the background
+        color = np.median(sample[far >= np.percentile(far, 80)], axis=0)
+        d = bg - color
+        a = np.clip(((c - color) @ d) / max(float(d @ d), 1.0), 0.0, 1.0)
+        ownish = np.abs(c - (color + a[..., None] * d)).max(axis=2) <= T["occlusion_same"]
+        own_new = new & ownish & (a <= 0.6)  # (a pale fringe of any colour lies near the background's end)
+        if int(own_new.sum()) <= T["occlusion_own"] * n:
+            # Covered by ink of another colour, enough of it to misread the line (a glyph redrawn in place, or a
+            # line set a fraction of a pixel aside, changes only its own colour's pixels and their blends).
+            return int((((rink & ~kept) | new) & ~ownish).sum()) >= T["occlusion_cover"] * n
+        # Ink of the text's own colour: only a mark that runs on past the line's box (its series drawn thicker).
+        bh = max(y1 - y0, 4)
+        gy0, gy1, gx0, gx1 = max(0, y0 - bh), min(h, y1 + bh), max(0, x0 - bh), min(w, x1 + bh)
+        _, _, gr, gc = _line_crops(ctx, (gx0, gy0, gx1, gy1))
+        grown = gc & ~gr
+        stats, _ = geo.blobs(grown)
+        if not len(stats):
+            return False
+        ix0, iy0, ix1, iy1 = x0 - gx0, y0 - gy0, x1 - gx0, y1 - gy0
+        through = inner = 0
+        for bx, by, bw, bh_, area in stats[:, :5]:
+            if bx >= ix1 or bx + bw <= ix0 or by >= iy1 or by + bh_ <= iy0:
+                continue  # not in the line's box
+            reach = 0.8 * bh  # (a glyph appended to the line ends within a glyph's width of the box)
+            if bx < ix0 - reach or by < iy0 - reach or bx + bw > ix1 + reach or by + bh_ > iy1 + reach:
+                through += int(area)
+            else:
+                inner += int(area)
+        return through > 0 and through >= 4 * inner
 
     def _text_resized(self, ctx: _Ctx, t: TextBox, loc: str, *, read: bool = False) -> bool:
         """A line set in another size (a title at 9 pt instead of 15): its ink is measured in both work images, the
@@ -1101,8 +1431,8 @@ class ChartComparer(Comparer):
 
         r = extent(ctx.ink("r"), 2, 2)
         c = extent(ctx.ink("c"), bh, 0.5 * bw)
-        if r is None or c is None:
-            return False
+        if r is None or c is None or self._glyphs_kept(ctx, t.box):
+            return False  # (every glyph still in its place: a larger neighbour joined to the line, not this line)
         hr = (c[3] - c[1]) / max(r[3] - r[1], 1)
         wr = (c[2] - c[0]) / max(r[2] - r[0], 1)
         lo, hi = 1 - T["text_resize"], 1 / (1 - T["text_resize"])
@@ -1112,11 +1442,12 @@ class ChartComparer(Comparer):
             text = self._recognize(ctx, c)[0]
             if max(text_similarity(t.text, text), text_similarity(self._ref_reading(ctx, t), text)) < T["text_same"]:
                 return False
+        ctx.resized.append(c)
         ctx.errors.append(finding("chart.text_style", f"The text '{t.text}' is drawn {'larger' if wr > 1 else 'smaller'}"
                                   " than in the reference.", loc, ctx.cand_box(c)))
         return True
 
-    def _one_glyph_changed(self, ctx: _Ctx, t: TextBox, panel, role: str, diff: np.ndarray, ratio: float) -> None:
+    def _one_glyph_changed(self, ctx: _Ctx, t: TextBox, panel, role: str, diff: np.ndarray, ratio: float) -> bool:
         """A character or two changed in a long line (a typo in a title): too little of the whole line's ink differs
         to be read as changed (a swapped glyph of like shape differs by a few px, no more than resampling), so a
         long line with any difference is read (candidate and reference crops alike), and only a reading that differs
@@ -1126,32 +1457,38 @@ class ChartComparer(Comparer):
         win = max(3, int(round(bh)))
         short = diff.shape[1] < 3 * win
         if short and ratio < 0.015:
-            return  # a short line barely touched: the ratio test already speaks for it
+            return False  # a short line barely touched: the ratio test already speaks for it
         sr = (ctx.rn.frame.scale[0] * ctx.rn.frame.scale[1]) ** 0.5
         sc = (ctx.cn.frame.scale[0] * ctx.cn.frame.scale[1]) ** 0.5
         if abs(sr / max(sc, 1e-9) - 1.0) > 0.1 or ctx.cn.frame_at(t.box) is not ctx.cn.frame:
-            return  # drawn at another resolution (finer too, or a subplot laid out afresh): crop readings differ
+            return False  # drawn at another resolution (finer too, or a subplot laid out afresh): crop readings differ
             # by a character anyway
         text, _ = self._recognize(ctx, t.box)
         ref_text = self._ref_reading(ctx, t)
-        def bare(x: str) -> str:
-            return "".join(ch for ch in normalize_text(x) if ch.isalnum())
-        if bare(ref_text) != bare(t.text):
-            return  # the reference line itself reads differently in a crop: its readings are not to be trusted
-        if not text or bare(text) == bare(t.text):
-            return  # the same letters and digits (a space or a comma read or not between them is no typo)
+        if _bare(ref_text) != _bare(t.text):
+            return False  # the reference line itself reads differently in a crop: its readings are not to be trusted
+        if not text or _bare(text) == _bare(t.text):
+            return False  # the same letters and digits (a space or a comma read or not between them is no typo)
         sim = max(text_similarity(t.text, text), text_similarity(ref_text, text))
-        if short and len(bare(text)) == len(bare(t.text)) and sim < T["text_minor"]:
+        if short and len(_bare(text)) == len(_bare(t.text)) and sim < T["text_minor"]:
             # A short label ('ax5' -> 'ax6', 'III' -> 'IV'): one glyph is much of it; the same number of glyphs read
             # from crops at the same resolution is a changed label, not a misreading.
-            ctx.errors.append(finding("chart.text_changed", f"The {_singular(role)} reads '{text}' instead of '{t.text}'.",
+            rule = "chart.text_changed"
+        elif sim < T["text_minor"]:
+            return False  # a misreading of the crop, not one changed glyph
+        else:
+            rule = "chart.text_changed_minor" if _digits(text) == _digits(t.text) else "chart.text_changed"
+        if self._occluded(ctx, t.box):
+            return True  # the line is unchanged, only partly covered
+
+        def report() -> None:
+            ctx.errors.append(finding(rule, f"The {_singular(role)} reads '{text}' instead of '{t.text}'.",
                                       ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
-            return
-        if sim < T["text_minor"]:
-            return  # a misreading of the crop, not one changed glyph
-        rule = "chart.text_changed_minor" if _digits(text) == _digits(t.text) else "chart.text_changed"
-        ctx.errors.append(finding(rule, f"The {_singular(role)} reads '{text}' instead of '{t.text}'.",
-                                  ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
+        if self._glyphs_kept(ctx, t.box):
+            ctx.overdrawn.append((t.box, report))  # (see _read_line)
+        else:
+            report()
+        return True
 
     def _axis_inverted(self, ctx: _Ctx, ticks: list[TextBox], axis: str) -> bool:
         """True when the candidate's tick labels of one axis (read in the band where the reference has them) are
@@ -1439,7 +1776,8 @@ class ChartComparer(Comparer):
 
         n_r, n_c = int(rdata.sum()), int(cdata.sum())
         area = R.shape[0] * R.shape[1]
-        if not quiet and self._same_image_other_colormap(R, C):
+        if not quiet and not ctx.axis_moved(i) and self._same_image_other_colormap(R, C):  # (an image moved with
+            # its axis maps its colours anew pixel by pixel)
             ctx.errors[:] = [e for e in ctx.errors if not (e.location == loc and e.description.startswith("The plot "
                                                                                                       "background"))]
             ctx.errors.append(finding("chart.series_color", "The image is drawn with another colour map than the "
@@ -1536,6 +1874,8 @@ class ChartComparer(Comparer):
                 # The colour is gone: recoloured (same geometry in a new colour) or the series is missing.
                 if any(_blend_of(rp.rgb[k], q, rbg) for q in gone):
                     continue  # a see-through legend over a recoloured bar (a tint of it): it follows that change
+                if _seen_through(R, C, rk, rbg, cbg):
+                    continue  # see-through marks over a new plot background: that change is reported
                 gone.append(rp.rgb[k])
                 recol = None
                 for j in range(len(cp)):
@@ -1709,6 +2049,33 @@ class ChartComparer(Comparer):
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
 
+    def _marks_flipped(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
+        """Report marks mirrored in their panel (an inverted axis in a plot without tick labels, or every value
+        reversed): the candidate's data ink is the reference's upside down or left to right, far better than
+        unmirrored. Only while the tick labels stay (else the axis finding speaks). True when reported."""
+        rd, cd = pm.rdata, pm.cdata
+        n = max(int(rd.sum()), int(cd.sum()))
+        if n < 200 or min(rd.sum(), cd.sum()) < 0.7 * n:
+            return False
+        near_c = geo.dilate(cd, 2)
+
+        def overlap(m: np.ndarray) -> float:  # share of the (moved) reference ink found in the candidate and back
+            return min(float((m & near_c).sum()) / max(int(m.sum()), 1),
+                       float((cd & geo.dilate(m, 2)).sum()) / max(int(cd.sum()), 1))
+        unmoved = overlap(rd)
+        if unmoved >= T["flip_overlap"]:
+            return False
+        score, axis = max((overlap(rd[::-1]), "y-axis"), (overlap(rd[:, ::-1]), "x-axis"))
+        if score < T["flip_overlap"] or score < unmoved + T["flip_gain"]:
+            return False
+        x0, y0, x1, y1 = pm.box
+        how = ("upside down (the y-axis inverted or the values negated)" if axis == "y-axis" else
+               "mirrored left to right (the x-axis inverted or the values in reverse order)")
+        ctx.errors.append(finding("chart.axis_scale", f"The marks are drawn {how}.",
+                                  ctx.panel_name(i if ctx.panels else None) + "plot area",
+                                  ctx.cand_box((x0, y0, x1, y1))))
+        return True
+
     def _marks_rescaled(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
         """Report a change of the y-axis range in a plot without y tick labels: the candidate's marks are the
         reference's under one stretch of that axis (their upper and lower edges in every column map by one linear
@@ -1871,9 +2238,16 @@ class ChartComparer(Comparer):
 
     @staticmethod
     def _kind_changed(rk: np.ndarray, ck: np.ndarray) -> bool:
-        """True when one colour's marks are thin strokes in one image and filled marks (bars, areas) in the other."""
+        """True when one colour's marks are thin strokes in one image and filled marks (bars, areas) in the other.
+        The typical stroke says it, and the share of ink in parts 9 px thick or more agrees: a colour that also
+        draws a few thin lines (a heat map's cell edges, a black line's anti-aliased fringe in a grey band's
+        colour) has a thin typical stroke while most of its ink is filled."""
         tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
-        return (tr <= 4.5 and tc >= 9) or (tc <= 4.5 and tr >= 9)
+        if not ((tr <= 4.5 and tc >= 9) or (tc <= 4.5 and tr >= 9)):
+            return False
+        thin = rk if tr < tc else ck
+        solid = geo.dilate(geo.erode(thin, 4), 4) & thin
+        return int(solid.sum()) <= T["kind_thin_solid"] * max(int(thin.sum()), 1)
 
     @staticmethod
     def _points_vs_lines(rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:

@@ -102,6 +102,22 @@ THRESHOLDS: dict[str, float] = {
     "line_width_ratio": 1.6,        # stroke thickness ratio at or above which the same path has another width
     "overplot_ratio": 2.6,          # candidate data ink / reference data ink above which it is over-plotted
     "text_same": 0.90,              # string similarity at or above which two texts are the same
+    "kind_thin_solid": 0.35,        # share of a colour's ink 9+ px thick above which it is no thin stroke
+    "text_hollow_px": 60,           # an OCR box this tall or taller must be inked ...
+    "text_hollow_ink": 0.04,        # ... at least this much to be text (else a curve read as letters)
+    "text_scales": (1.15, 2.6),     # the range of sizes a line set larger is looked for at
+    "text_scaled_read": 0.85,       # partial string similarity with which a line set larger must read there
+    "text_scaled_ncc": 0.75,        # grey correlation of a line's glyphs, scaled, with the candidate there: resized
+    "text_scaled_gain": 0.15,       # ... and by this much more than unscaled
+    "flip_overlap": 0.8,            # data ink mirrored in its panel found both ways at least this much: inverted
+    "flip_gain": 0.3,               # ... and by this much more than unmirrored
+    "part_gone_ink": 0.2,           # a labelled part of a frameless figure keeping less of its ink than this is gone
+    "line_ink_max": 0.4,            # a line's box (wider than two heights) inked more is no text on a background
+    "occlusion_same": 40,           # max channel difference of a glyph pixel still drawn in its colour
+    "occlusion_lost": 0.03,         # share of a line's glyph ink gone to background that an occluded line may lose
+    "occlusion_kept": 0.6,          # share of a line's glyph ink an occluded line still shows in its own colour
+    "occlusion_cover": 0.1,         # share of a line's glyph ink that ink of another colour must cover or border
+    "occlusion_own": 0.05,          # new ink of the text's colour (per glyph px) an occluded line may gain in its box
     "text_minor": 0.75,             # at or above (and below text_same): a minor text change
     "text_resize": 0.2,             # a line that reads the same, set this much narrower (or 1/(1-x) wider): resized
     "marker_shape_iou": 0.88,       # a marker's outline in its colour mask below this overlap (and ...
