@@ -354,6 +354,26 @@ def _bare(text: str) -> str:
     return "".join(ch for ch in normalize_text(text).lower() if ch.isalnum())
 
 
+def _contents_traded(ctx: _Ctx, a, b) -> bool:
+    """True when what the reference draws in work box ``a`` the candidate draws in ``b`` and the reverse, told by
+    a description that a few pixels of drift do not change: the share of ink, its mean colour, and its row and
+    column profiles in 16 bins."""
+    def describe(img: np.ndarray, bg, box) -> np.ndarray:
+        x0, y0, x1, y1 = box
+        crop = img[y0:y1, x0:x1]
+        ink = far_from(crop, bg) > T["ink_tolerance"]
+        n = max(int(ink.sum()), 1)
+        colour = crop[ink].mean(axis=0) / 255.0 if ink.any() else np.zeros(3)
+        rows = np.interp(np.linspace(0, 1, 16), np.linspace(0, 1, ink.shape[0]), ink.sum(axis=1) / n)
+        cols = np.interp(np.linspace(0, 1, 16), np.linspace(0, 1, ink.shape[1]), ink.sum(axis=0) / n)
+        return np.concatenate([[4 * ink.mean()], colour, 4 * rows, 4 * cols])
+    ra, rb = describe(ctx.rn.image, ctx.rn.background, a), describe(ctx.rn.image, ctx.rn.background, b)
+    ca, cb = describe(ctx.cn.image, ctx.cn.background, a), describe(ctx.cn.image, ctx.cn.background, b)
+    same = np.abs(ra - ca).sum() + np.abs(rb - cb).sum()
+    cross = np.abs(ra - cb).sum() + np.abs(rb - ca).sum()
+    return bool(np.abs(ra - rb).sum() > 0.2 and cross < T["parts_traded"] * same)
+
+
 def _line_crops(ctx: _Ctx, box) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A text line's work box in the reference and the candidate (moved by the whole-pixel shift, up to 2 px,
     that lays it best: a figure whose content box changed is fitted a pixel off) and their ink masks, each against
@@ -800,7 +820,8 @@ class ChartComparer(Comparer):
 
     def _swapped_by_labels(self, ctx: _Ctx) -> None:
         """Two labelled parts of the figure in each other's places (subplots without frames, or ones the frame
-        check cannot tell apart): two titles or labels each read the other's text. One structure finding replaces
+        check cannot tell apart): two titles or labels each read the other's text, and what lies under each now
+        looks like what lay under the other. One structure finding replaces
         both readings, and the parts under them (their subplots, or down to the next row of labels) are explained,
         so their marks are not listed as changed series."""
         def holds(reading: str, text: str) -> bool:  # (a long label cut off by the shorter one's box reads in part)
@@ -816,6 +837,9 @@ class ChartComparer(Comparer):
         parts = [self._part_under(ctx, t) for t in (ta, tb)]
         if None in parts:
             return
+        under = [(p[0], min(p[3] - 1, int(t.box[3]) + 2), p[2], p[3]) for p, t in zip(parts, (ta, tb))]
+        if min(b[3] - b[1] for b in under) < 8 or not _contents_traded(ctx, *under):
+            return  # what lies under the labels stayed: swapped tick or category names, a text change
         for x0, y0, x1, y1 in parts:
             ctx.explained[y0:y1, x0:x1] = True
         where = [ctx.cand_box(p) for p in parts]
