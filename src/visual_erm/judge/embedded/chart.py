@@ -374,6 +374,21 @@ def _contents_traded(ctx: _Ctx, a, b) -> bool:
     return bool(np.abs(ra - rb).sum() > 0.2 and cross < T["parts_traded"] * same)
 
 
+def _glyph_crops(ctx: _Ctx, box):
+    """A text line's box with a pixel of margin, clipped to the image, and its crops and ink masks there (see
+    ``_line_crops``); None where there is too little glyph ink to judge: a tiny box, or one mostly inked, which is no
+    text on its background (a label over a bar's edge)."""
+    h, w = ctx.missing.shape
+    x0, y0, x1, y1 = int(max(0, box[0] - 1)), int(max(0, box[1] - 1)), int(min(w, box[2] + 2)), int(min(h, box[3] + 2))
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return None
+    crops = _line_crops(ctx, (x0, y0, x1, y1))
+    rink = crops[2]
+    if int(rink.sum()) < 20 or (rink.mean() > T["line_ink_max"] and x1 - x0 > 2 * (y1 - y0)):
+        return None
+    return (x0, y0, x1, y1), crops
+
+
 def _line_crops(ctx: _Ctx, box) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A text line's work box in the reference and the candidate (moved by the whole-pixel shift, up to 2 px,
     that lays it best: a figure whose content box changed is fitted a pixel off) and their ink masks, each against
@@ -1280,15 +1295,11 @@ class ChartComparer(Comparer):
     @staticmethod
     def _glyphs_lost(ctx: _Ctx, box) -> float | None:
         """The share of a line's glyph ink gone to background in the candidate (None: too little ink to say)."""
-        h, w = ctx.missing.shape
-        x0, y0, x1, y1 = int(max(0, box[0] - 1)), int(max(0, box[1] - 1)), int(min(w, box[2] + 2)), int(min(h, box[3] + 2))
-        if x1 - x0 < 3 or y1 - y0 < 3:
+        crops = _glyph_crops(ctx, box)
+        if crops is None:
             return None
-        _, _, rink, cink = _line_crops(ctx, (x0, y0, x1, y1))
-        n = int(rink.sum())
-        if n < 20 or (rink.mean() > T["line_ink_max"] and x1 - x0 > 2 * (y1 - y0)):
-            return None
-        return int((rink & ~geo.dilate(cink, 1)).sum()) / n  # (a line drifts a px along)
+        _, (_, _, rink, cink) = crops
+        return int((rink & ~geo.dilate(cink, 1)).sum()) / int(rink.sum())  # (a line drifts a px along)
 
     def _glyphs_kept(self, ctx: _Ctx, box) -> bool:
         """True when (almost) none of a line's glyph ink went to background in the candidate."""
@@ -1376,14 +1387,12 @@ class ChartComparer(Comparer):
         ink running in from outside the line (a thicker line or markers over a label or watermark): the text did not
         change, and what covers it is for the mark checks to report. A changed line loses glyph ink to the
         background or gains glyphs of its own colour inside its box."""
-        h, w = ctx.missing.shape
-        x0, y0, x1, y1 = int(max(0, box[0] - 1)), int(max(0, box[1] - 1)), int(min(w, box[2] + 2)), int(min(h, box[3] + 2))
-        if x1 - x0 < 3 or y1 - y0 < 3:
+        crops = _glyph_crops(ctx, box)
+        if crops is None:
             return False
-        r, c, rink, cink = _line_crops(ctx, (x0, y0, x1, y1))
+        (x0, y0, x1, y1), (r, c, rink, cink) = crops
+        h, w = ctx.missing.shape
         n = int(rink.sum())
-        if n < 20 or (rink.mean() > T["line_ink_max"] and x1 - x0 > 2 * (y1 - y0)):
-            return False  # (a line's box mostly inked is no text on its background: a label over a bar's edge)
         r, c = r.astype(np.int16), c.astype(np.int16)
         kept = rink & (np.abs(r - c).max(axis=2) <= T["occlusion_same"])
         new = cink & ~rink
