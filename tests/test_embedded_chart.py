@@ -775,3 +775,65 @@ def test_frameless_subplots_swapped_or_gone_are_one_structure_error(judge):
     v = verdict(judge, shapes(names), shapes(["Circle", "Rectangle", None, "Polygon", "Ellipse", "Arrow"]))
     assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
     assert "Wedge" in v.errors[0].description, v.errors
+
+
+def test_dashed_line_with_markers_left_as_markers_is_a_chart_type_change(judge):
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    values = [74, 67, 86, 68, 119, 35, 33, 60, 51, 85, 76, 39]
+
+    def chart(line):
+        with plt.style.context("dark_background"):
+            fig, ax = plt.subplots(figsize=(5.6, 3.5), dpi=100)
+            ax.plot(months, values, color="#66c2a5", ls="--" if line else "none", lw=2, marker="s", ms=6)
+            ax.set_title("US employment: mean nonfarm change by month")
+            return figure_rgb(fig)
+    v = verdict(judge, chart(True), chart(False))
+    assert v.errors and v.errors[0].category == "structure_error", v.errors
+    assert "separate points" in v.errors[0].description, v.errors
+
+
+def test_thin_line_recoloured_under_rotated_labels_is_a_colour_change(judge):
+    def chart(color):
+        fig, ax = plt.subplots(dpi=100)
+        ax.plot(range(10), color=color)
+        ax.set_xlim(-10, 20)
+        ax.text(5, 5, "text rotated correctly", rotation=45, fontsize=16, rotation_mode="anchor",
+                transform_rotates_text=True)
+        ax.text(1, 1, "text not rotated correctly", rotation=45, fontsize=16, rotation_mode="anchor")
+        return figure_rgb(fig)
+    v = verdict(judge, chart("#1f77b4"), chart("#f58231"))
+    assert [e.category for e in v.errors] == ["style_error"], v.errors
+    assert "orange" in v.errors[0].description, v.errors
+
+
+
+@pytest.mark.parametrize("dpi", [72, 150])
+def test_heat_maps_at_another_dpi_have_no_background_change(judge, dpi):
+    def images(d):
+        rng = np.random.RandomState(19680801)
+        fig, axs = plt.subplots(3, 2)
+        fig.suptitle("Multiple images")
+        shown = [axs[i, k].imshow((1 + i + k) / 10 * rng.rand(10, 20), vmin=0, vmax=0.4)
+                 for i in range(3) for k in range(2)]
+        for ax in axs.flat:
+            ax.label_outer()
+        fig.colorbar(shown[0], ax=axs, orientation="horizontal", fraction=0.1)
+        return figure_rgb(fig, dpi=d)
+    v = verdict(judge, images(100), images(dpi))
+    assert v.errors == [], v.errors  # (the ring inside each frame is the image's cells, not a background)
+
+
+def test_lines_with_dense_markers_at_72_dpi_stay_solid(judge):
+    def masked(dpi):
+        x = np.linspace(-np.pi / 2, np.pi / 2, 31)
+        y = np.cos(x) ** 3
+        fig, ax = plt.subplots()
+        ax.plot(x, y, "o-", color="lightgrey", label="No mask")
+        ax.plot(x[y <= 0.7], y[y <= 0.7] + 0.4, "o-", label="Points removed")
+        ax.plot(x, np.ma.masked_where(y > 0.7, y) + 0.8, "o-", label="Masked values")
+        ax.plot(x * 1.2, np.where(y > 0.7, np.nan, y) + 1.2, "o-", label="NaN values")
+        ax.set_title("Masked and NaN data")
+        ax.legend()
+        return figure_rgb(fig, dpi=dpi)
+    v = verdict(judge, masked(100), masked(72))
+    assert v.errors == [], v.errors  # (the resampled line between markers pales; it is not dashed)

@@ -41,6 +41,16 @@ def test_fit_frame_recovers_scale_and_offset():
     assert np.allclose(fr.to_work((10, 20, 110, 220)), work[0])
 
 
+def test_fit_frame_is_not_pulled_off_by_one_resized_plot():
+    src = [(100, 50, 300, 150), (400, 50, 600, 150), (100, 200, 300, 300), (400, 200, 600, 300)]
+    work = [(round(0.8 * a + 10), round(0.8 * b + 5), round(0.8 * c + 10), round(0.8 * d + 5)) for a, b, c, d in src]
+    work[2] = (work[2][0] - 30, work[2][1], work[2][2] + 30, work[2][3])  # one subplot drawn wider
+    fr = fit_frame(src, work)
+    assert np.allclose(fr.scale, (0.8, 0.8), atol=1e-3)
+    for k in (0, 1, 3):
+        assert np.allclose(fr.to_work(src[k]), work[k], atol=0.6)
+
+
 def test_tolerant_diff_ignores_small_shift_but_sees_new_stroke():
     a = canvas()
     a[30, 10:70] = 0

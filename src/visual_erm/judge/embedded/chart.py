@@ -75,6 +75,7 @@ class _Ctx:
     readings: list = field(default_factory=list)  # (line, its reading, role, finding) of lines read otherwise
     gone_labels: list = field(default_factory=list)  # (line, finding) of titles and frameless labels gone
     overdrawn: list = field(default_factory=list)  # (box, report): lines read otherwise with every glyph kept
+    swapped: tuple = ()  # two subplots found in each other's places
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -570,6 +571,13 @@ class ChartComparer(Comparer):
             src = self._source_frames(ctx.cand, ctx.cn)
             if len(src) == len(ctx.panels):  # spines lost to resampling
                 cf = src
+        if not ctx.virtual_panels and len(ctx.panels) > len(cf):
+            # A frame whose spine the fit left half a pixel off (two grey columns, none dark) while another subplot
+            # changed: the reference's plot area is still drawn there, nearly unchanged.
+            diff = ctx.missing | ctx.extra
+            lost = [r for r in ctx.panels if all(box_iou(r, c) < 0.5 for c in cf)]
+            if lost and all(diff[r[1]:r[3], r[0]:r[2]].mean() < 0.02 for r in lost):
+                cf = geo.sort_reading_order(list(cf) + lost)
         ctx.cand_frames = cf
         return cf
 
@@ -826,7 +834,7 @@ class ChartComparer(Comparer):
         if len(rf) >= 2:
             swapped = self._swapped_panels(ctx, rf)
             if swapped:
-                i, j = swapped
+                i, j = ctx.swapped = swapped
                 box = (min(rf[i][0], rf[j][0]), min(rf[i][1], rf[j][1]), max(rf[i][2], rf[j][2]), max(rf[i][3], rf[j][3]))
                 ctx.errors.append(finding("chart.subplot_arrangement", f"Subplots {i + 1} and {j + 1} are in each "
                                           "other's places.", f"subplots {i + 1} and {j + 1}", ctx.cand_box(box)))
@@ -874,6 +882,8 @@ class ChartComparer(Comparer):
         if ctx.panels:
             return  # (with frames, the subplot count says it)
         for t, found in ctx.gone_labels:
+            if sum(ch.isalpha() for ch in t.text) < 2:
+                continue  # (a number labels a value, a bar's or a point's, not a part)
             part = self._part_under(ctx, t)
             if part is None:
                 continue
@@ -905,18 +915,20 @@ class ChartComparer(Comparer):
         return (int(max(0, cx - half)), int(max(0, top - 2)), int(min(w, cx + half)), int(min(h, min(below, default=h))))
 
     def _panels_in_place(self, ctx: _Ctx) -> list[int]:
-        """After a change of the subplot count: the reference panels drawn in the same place in the candidate; the
-        other panels (and any new one), grown by their labels' margin, are marked explained and skipped."""
+        """After a change of the subplot count, or two subplots swapped: the other reference panels, drawn in the
+        same place in the candidate; the panels the layout finding covers (and any new one), grown by their labels'
+        margin, are marked explained and skipped."""
         rf, cf = ctx.panels, self._cand_frames(ctx)
-        if len(rf) == len(cf) or len(rf) < 2:
+        if (len(rf) == len(cf) and not ctx.swapped) or len(rf) < 2:
             return []
-        kept = [i for i, b in enumerate(rf) if any(box_iou(b, c) >= 0.9 for c in cf)]
+        need = 0.5 if len(rf) == len(cf) else 0.9  # (with the count kept, a plot resized in place is still itself)
+        kept = [i for i, b in enumerate(rf) if any(box_iou(b, c) >= need for c in cf) and i not in ctx.swapped]
         if not kept:
             return []
         h, w = ctx.missing.shape
         zone = np.zeros((h, w), bool)
         gone = [rf[i] for i in range(len(rf)) if i not in kept]
-        new = [c for c in cf if all(box_iou(c, rf[i]) < 0.9 for i in kept)]
+        new = [c for c in cf if all(box_iou(c, rf[i]) < need for i in kept) and c not in gone]
         for b in gone + new:
             x0, y0, x1, y1 = b
             inset = any(rf[i][0] <= x0 and rf[i][1] <= y0 and x1 <= rf[i][2] and y1 <= rf[i][3] for i in kept)
@@ -1028,8 +1040,10 @@ class ChartComparer(Comparer):
                     self._one_glyph_changed(ctx, t, panel, role, diff[y0:y1, x0:x1], d / ink)
                 continue
             if "tick" in role:
-                if (d / ink < 0.12 or slanted) and self._reads_same(ctx, t):
-                    continue  # only the full-size glyph check (or marks beside slanted glyphs) flagged it
+                if (d / ink < 0.12 or slanted or ctx.rescaled) and (self._reads_same(ctx, t) or (
+                        ctx.rescaled and self._drifted_reading(ctx, t, t.text)[1] >= T["text_same"])):
+                    continue  # only the full-size glyph check (or marks beside slanted glyphs, or glyphs hinted
+                    # at another scale) flagged it
                 if ctx.other_resolution and self._tiny_in_cand(ctx, t) and self._same_glyphs(ctx, t.box):
                     continue  # glyphs a few px tall, blurred by resampling: the pixels, not OCR, say they match
                 changed_ticks.setdefault((panel, role), []).append(t)
@@ -1764,11 +1778,14 @@ class ChartComparer(Comparer):
             what = f"{cn_} instead of {rn_}" if rn_ != cn_ else f"another shade of {rn_} than in the reference"
             ctx.errors.append(finding("chart.background", f"The figure background is {what}.", "figure background",
                                       [0.0, 0.0, *map(float, ctx.cand.size)]))
+        def plain(area: np.ndarray, color) -> bool:  # one colour holds the ring: a background, not an image's cells
+            ring = geo.ring(area, (0, 0, area.shape[1], area.shape[0]))
+            return float((far_from(ring[None], color) <= 12).mean()) >= T["background_ring_share"]
         for i, _ in enumerate(ctx.panels):
             x0, y0, x1, y1 = self._plot_area(ctx, i)
-            r = self._ring_color(ctx.rn.image[y0:y1, x0:x1])
-            c = self._ring_color(ctx.cn.image[y0:y1, x0:x1])
-            if float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0:
+            ra, ca = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
+            r, c = self._ring_color(ra), self._ring_color(ca)
+            if float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0 and plain(ra, r) and plain(ca, c):
                 ctx.errors.append(finding("chart.background", f"The plot background is {color_name(c)} instead of "
                                           f"{color_name(r)}.", ctx.panel_name(i) + "plot area",
                                           ctx.cand_box((x0, y0, x1, y1))))
@@ -1799,8 +1816,8 @@ class ChartComparer(Comparer):
         diff = miss | extra
         quiet = bool(diff.sum() < T["min_region_px"])  # then only dash patterns, which the tolerant diff cannot see
         miss_near, extra_near = geo.dilate(miss, 2), geo.dilate(extra, 2)
-        rink = far_from(R, rbg) > T["ink_tolerance"]
-        cink = far_from(C, cbg) > T["ink_tolerance"]
+        rfar, cfar = far_from(R, rbg), far_from(C, cbg)
+        rink, cink = rfar > T["ink_tolerance"], cfar > T["ink_tolerance"]
         loc = ctx.panel_name(i if ctx.panels else None) + "plot area"
         off = np.array([x0, y0, x0, y0], float)
 
@@ -1822,8 +1839,10 @@ class ChartComparer(Comparer):
             return
         min_px = max(25, int(T["series_min_fraction"] * area))
         line_px = max(25, min(min_px, int(0.8 * R.shape[1])))  # a thin line across the plot holds fewer
-        rp = palette(R, mask=rdata, max_colors=10, min_fraction=0.01, min_pixels=line_px, merge_delta=14.0)
-        cp = palette(C, mask=cdata, max_colors=10, min_fraction=0.01, min_pixels=line_px, merge_delta=14.0)
+        steep_px = max(25, min(line_px, int(0.8 * R.shape[0])))  # ... a coloured one up it fewer still (grey ones
+        # that short are grid lines or ticks)
+        rp = palette(R, mask=rdata, max_colors=10, min_fraction=0.01, min_pixels=steep_px, merge_delta=14.0)
+        cp = palette(C, mask=cdata, max_colors=10, min_fraction=0.01, min_pixels=steep_px, merge_delta=14.0)
         used_c: set[int] = set()
         for k in range(len(rp)):
             j, d = cp.nearest(rp.lab[k])
@@ -1849,14 +1868,15 @@ class ChartComparer(Comparer):
             lab_k = rp.lab[k]
             rk, ck = colour_masks(k)
             n_rk, n_ck = int(rk.sum()), int(ck.sum())
-            if n_rk < line_px or (n_rk < min_px and geo.stroke_thickness(rk) >= 4):
+            if n_rk < steep_px or (n_rk < line_px and float(chroma(lab_k)) < NEUTRAL_CHROMA) or \
+                    (n_rk < min_px and geo.stroke_thickness(rk) >= 4):
                 continue  # (below min_px only a thin line counts: few pixels of a fill are a fringe or a tint)
-            if any((rk & geo.dilate(masks[q], 1)).sum() >= 0.8 * n_rk for q in masks):
-                continue  # the anti-aliased fringe of a stronger colour already looked at, not a series
+            if any((rk & geo.dilate(masks[q], 2)).sum() >= 0.8 * n_rk for q in masks):
+                continue  # the anti-aliased fringe (1-2 px) of a stronger colour already looked at, not a series
             masks[k] = rk
             name = color_name(rp.rgb[k])
             dash = self._dash_change(rk, ck, rink, cink, rlab, clab, lab_k,
-                                     0.3 if ctx.other_resolution else 0.12) if n_ck else None
+                                     contrast=(rfar, cfar) if ctx.other_resolution else None) if n_ck else None
             if dash is not None:
                 ctx.errors.append(finding("chart.line_style", f"The {name} line is drawn {dash} in the reference.", loc,
                                           cbox(geo.box_of(rk | ck))))
@@ -1895,7 +1915,7 @@ class ChartComparer(Comparer):
             if n_ck < 0.15 * n_rk and (rk & miss_near).sum() < 0.25 * n_rk:
                 continue  # the colour's pixels are still drawn within tolerance (a shade moved by JPEG or blending)
             if self.enabled("chart_type") and n_ck:
-                kinds = self._line_through_markers(rk, ck)
+                kinds = self._line_through_markers(rk, ck, rink, cink)
                 if kinds is not None:
                     if not type_reported:  # one chart-type change per subplot; the other series follow from it
                         ctx.errors.append(finding("chart.chart_type", f"The {name} data is drawn as {kinds[1]} instead "
@@ -2306,11 +2326,14 @@ class ChartComparer(Comparer):
         return _lines_or_points(dots_along, rk, ck)
 
     @staticmethod
-    def _line_through_markers(rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:
+    def _line_through_markers(rk: np.ndarray, ck: np.ndarray, rink: np.ndarray,
+                              cink: np.ndarray) -> tuple[str, str] | None:
         """('lines', 'separate points') when a line with a few markers (``rk``: up to three pieces, where other lines
-        cross it) keeps only its markers in the candidate (``ck``: two or more round blobs, each where a marker of
-        the line was, together far less ink), or the reverse: separate markers joined by a line. Too few points for ``_points_vs_lines``,
-        which asks for a dozen."""
+        cross it, once a dash pattern's gaps are closed) keeps only its markers in the candidate (``ck``: two or more
+        round blobs, each where a marker of the line was, together far less ink), or the reverse: separate markers
+        joined by a line. Too few points for ``_points_vs_lines``, which asks for a dozen. The line between the
+        markers must be gone from the other image's ink (``rink``, ``cink``), not just from its colour (JPEG moves a
+        thin line's colour, not a filled marker's)."""
         def blobs(m: np.ndarray, least: float = 4.0) -> tuple[int, int]:
             st = geo.blobs(m, min_area=6)[0]
             w, h = st[:, 2], st[:, 3]
@@ -2321,9 +2344,12 @@ class ChartComparer(Comparer):
             n_path, n_dots = int(path.sum()), int(dots.sum())
             if not n_dots or n_dots > 0.6 * n_path:
                 return False
-            # (markers are twice as wide as the line at least: pieces of a line cut by something drawn over it
-            # are as thin as the line)
-            (np_, _), (nd, rd) = blobs(path), blobs(dots, max(4.0, 2.0 * geo.stroke_thickness(path)))
+            line = path & ~geo.dilate(dots, 2)
+            if int((line & (cink if dots is ck else rink)).sum()) > 0.5 * max(int(line.sum()), 1):
+                return False  # the line is still drawn there, in another shade
+            # (a dashed line is one piece once its gaps, a few px, are closed; markers are twice as wide as the
+            # line at least: pieces of a line cut by something drawn over it are as thin as the line)
+            (np_, _), (nd, rd) = blobs(geo.dilate(path, 4)), blobs(dots, max(4.0, 2.0 * geo.stroke_thickness(path)))
             return 1 <= np_ <= 3 and nd >= 2 and rd >= 0.8 * nd and \
                 (dots & geo.dilate(path, 2)).sum() >= 0.9 * n_dots and geo.stroke_thickness(path) <= 4.5
         return _lines_or_points(kept_markers, rk, ck)
@@ -2342,10 +2368,13 @@ class ChartComparer(Comparer):
 
     @staticmethod
     def _dash_change(rk: np.ndarray, ck: np.ndarray, rink: np.ndarray, cink: np.ndarray, rlab: np.ndarray,
-                     clab: np.ndarray, lab_k: np.ndarray, min_bare: float) -> str | None:
+                     clab: np.ndarray, lab_k: np.ndarray, *, contrast=None) -> str | None:
         """'dashed or dotted where it is solid' (or the reverse) when one colour's thin path is the same in both
         images but one leaves many short stretches of it bare (background, not just another shade: JPEG and
-        resampling shift colours but leave ink): gaps of 2-5 px, which a 2-px tolerant difference bridges."""
+        resampling shift colours but leave ink): gaps of 2-5 px, which a 2-px tolerant difference bridges. At
+        another resolution, with ``contrast`` (each image's difference from its background), a thin line pales
+        into blends with the background in both images alike, so a pixel is bare where it keeps under half the
+        other image's contrast, and more of the path must be bare."""
         tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
         if max(tr, tc) > 4.5:
             return None
@@ -2356,15 +2385,19 @@ class ChartComparer(Comparer):
         if not same_path:
             return None
         pr, pc = pieces(rk), pieces(ck)
-        for path, other_ink, other_lab, broken, says in (
-                (rk, cink, clab, pc >= max(10, 3 * pr) and tc < 1.5 * tr, "dashed or dotted where it is solid"),
-                (ck, rink, rlab, pr >= max(10, 3 * pc) and tr < 1.5 * tc, "solid where it is dashed or dotted")):
+        rfar, cfar = contrast if contrast is not None else (None, None)
+        for path, other_ink, other_lab, own, other, broken, says in (
+                (rk, cink, clab, rfar, cfar, pc >= max(10, 3 * pr) and tc < 1.5 * tr, "dashed or dotted where it is solid"),
+                (ck, rink, rlab, cfar, rfar, pr >= max(10, 3 * pc) and tr < 1.5 * tc, "solid where it is dashed or dotted")):
             # (dashes and dots are no wider than the line; pieces wider than it are points: a scatter)
             if not broken:
                 continue
             # Bare: no ink there, or only ink far from the line's colour (a filled area under a dashed line).
-            bare = path & ~(other_ink & color_mask(other_lab, lab_k, tolerance=28.0))
-            if bare.sum() >= min_bare * path.sum() and pieces(bare) >= 8:
+            if contrast is None:
+                bare = path & ~(other_ink & color_mask(other_lab, lab_k, tolerance=28.0))
+            else:
+                bare = path & (2 * other.astype(np.int16) < own)
+            if bare.sum() >= (0.12 if contrast is None else 0.3) * path.sum() and pieces(bare) >= 8:
                 return says
         return None
 

@@ -219,7 +219,9 @@ def warp(image: np.ndarray, frame: Frame, out_size: tuple[int, int], background:
 
 def fit_frame(src_boxes: list[Box], work_boxes: list[Box]) -> Frame | None:
     """The per-axis scale + offset that best maps ``src_boxes`` onto ``work_boxes`` (least squares over their
-    edges), as a Frame; None when there are no boxes or the fit is degenerate."""
+    edges; where leaving out a few edges, worst first, while over half remain, lets every other edge agree within
+    3 px, without those: one resized plot must not pull the others off), as a Frame; None when there are no boxes
+    or the fit is degenerate."""
     if not src_boxes or len(src_boxes) != len(work_boxes):
         return None
     fits = []
@@ -228,7 +230,19 @@ def fit_frame(src_boxes: list[Box], work_boxes: list[Box]) -> Frame | None:
         w = np.array([[b[lo], b[hi]] for b in work_boxes], float).ravel()
         if np.ptp(s) < 4:
             return None
-        a, c = np.polyfit(s, w, 1)
+        a, c = fit = np.polyfit(s, w, 1)
+        keep = np.ones(len(s), bool)
+        while True:
+            res = np.where(keep, np.abs(fit[0] * s + fit[1] - w), -1.0)
+            if res.max() <= 3.0:
+                a, c = fit  # the edges left agree: the ones left out moved on their own
+                break
+            if keep.sum() - 1 <= len(s) / 2:
+                break
+            keep[int(res.argmax())] = False
+            if np.ptp(s[keep]) < 4:
+                break
+            fit = np.polyfit(s[keep], w[keep], 1)
         if a <= 0:
             return None
         fits.append((a, c))
