@@ -837,3 +837,21 @@ def test_lines_with_dense_markers_at_72_dpi_stay_solid(judge):
         return figure_rgb(fig, dpi=dpi)
     v = verdict(judge, masked(100), masked(72))
     assert v.errors == [], v.errors  # (the resampled line between markers pales; it is not dashed)
+
+
+def test_annotation_over_bars_changed_in_place_is_read(judge):
+    def bars(note):
+        with plt.style.context("seaborn-v0_8-ticks"):
+            fig, ax = plt.subplots(figsize=(4.2, 4.4), dpi=100)
+            months = ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            y = np.arange(len(months))
+            ax.barh(y + 0.18, [70.4, 72.3, 72.3, 70.7, 64.9, 57.4], 0.36, color="#009e73", label="Max temp")
+            ax.barh(y - 0.18, [61.9, 62.3, 62.5, 60.2, 55.2, 50.6], 0.36, color="#56b4e9", label="Mean temp")
+            ax.set_yticks(y, months)
+            ax.annotate(note, xy=(62.5, 2 - 0.18), xytext=(48, 1.55), arrowprops=dict(arrowstyle="->"))
+            ax.set_title("Mean temp and max temp by month")
+            ax.legend(loc="upper right")
+            return figure_rgb(fig)
+    v = verdict(judge, bars("peak 62.5"), bars("low 62.5"))
+    assert [e.category for e in v.errors] == ["text_error"], v.errors
+    assert "peak" in v.errors[0].description, v.errors

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
@@ -799,6 +800,8 @@ class ChartComparer(Comparer):
                 self._series(ctx, i, pm)
         if self.enabled("grid"):
             self._grid(ctx, *sharp)
+        if self.enabled("text") and not ctx.errors:
+            self._unread_text(ctx)
         if self.enabled("residual"):
             self._residual(ctx)
         return _consolidated(ctx)
@@ -1476,15 +1479,17 @@ class ChartComparer(Comparer):
                 return None  # (a row inked across the whole line is a rule or spine joined to it, not text)
             return x0 + hold[0], y0 + band[0], x0 + hold[1], y0 + band[1]
 
-        r = extent(ctx.ink("r"), 2, 2)
+        r = extent(ctx.ink("r"), bh, 0.5 * bw)  # (measured alike: a neighbour joined in both says nothing)
         c = extent(ctx.ink("c"), bh, 0.5 * bw)
         if r is None or c is None or self._glyphs_kept(ctx, t.box):
             return False  # (every glyph still in its place: a larger neighbour joined to the line, not this line)
         hr = (c[3] - c[1]) / max(r[3] - r[1], 1)
         wr = (c[2] - c[0]) / max(r[2] - r[0], 1)
         lo, hi = 1 - T["text_resize"], 1 / (1 - T["text_resize"])
-        if not ((wr < lo and hr < 1) or (wr > hi and hr > 1)) or not 0.75 <= wr / max(hr, 1e-6) <= 1.33:
-            return False  # (a resized line grows as much in height as in width; a line joined to a rule does not)
+        hlo, hhi = 1 - T["text_resize"] / 2, 1 / (1 - T["text_resize"] / 2)
+        if not ((wr < lo and hr < hlo) or (wr > hi and hr > hhi)) or not 0.75 <= wr / max(hr, 1e-6) <= 1.33:
+            return False  # (a resized line grows in height too, about as much as in width; a line joined to a rule
+            # or a legend swatch grows in width only)
         if read:
             text = self._recognize(ctx, c)[0]
             if max(text_similarity(t.text, text), text_similarity(self._ref_reading(ctx, t), text)) < T["text_same"]:
@@ -1871,8 +1876,10 @@ class ChartComparer(Comparer):
             if n_rk < steep_px or (n_rk < line_px and float(chroma(lab_k)) < NEUTRAL_CHROMA) or \
                     (n_rk < min_px and geo.stroke_thickness(rk) >= 4):
                 continue  # (below min_px only a thin line counts: few pixels of a fill are a fringe or a tint)
-            if any((rk & geo.dilate(masks[q], 2)).sum() >= 0.8 * n_rk for q in masks):
-                continue  # the anti-aliased fringe (1-2 px) of a stronger colour already looked at, not a series
+            if any((rk & geo.dilate(masks[q], 2 if _blend_of(rp.rgb[k], rp.rgb[q], rbg, tol=20.0) else 1)).sum()
+                   >= 0.8 * n_rk for q in masks):
+                continue  # the anti-aliased fringe of a stronger colour already looked at, not a series (its paler
+                # blends with the background reach 2 px out; a line over a fill of its own hue is no fringe of it)
             masks[k] = rk
             name = color_name(rp.rgb[k])
             dash = self._dash_change(rk, ck, rink, cink, rlab, clab, lab_k,
@@ -2373,8 +2380,8 @@ class ChartComparer(Comparer):
         images but one leaves many short stretches of it bare (background, not just another shade: JPEG and
         resampling shift colours but leave ink): gaps of 2-5 px, which a 2-px tolerant difference bridges. At
         another resolution, with ``contrast`` (each image's difference from its background), a thin line pales
-        into blends with the background in both images alike, so a pixel is bare where it keeps under half the
-        other image's contrast, and more of the path must be bare."""
+        into blends with the background in both images alike, so a pixel is bare only where it also keeps under
+        half the other image's contrast, and more of the path must be bare."""
         tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
         if max(tr, tc) > 4.5:
             return None
@@ -2393,10 +2400,9 @@ class ChartComparer(Comparer):
             if not broken:
                 continue
             # Bare: no ink there, or only ink far from the line's colour (a filled area under a dashed line).
-            if contrast is None:
-                bare = path & ~(other_ink & color_mask(other_lab, lab_k, tolerance=28.0))
-            else:
-                bare = path & (2 * other.astype(np.int16) < own)
+            bare = path & ~(other_ink & color_mask(other_lab, lab_k, tolerance=28.0))
+            if contrast is not None:
+                bare &= 2 * other.astype(np.int16) < own
             if bare.sum() >= (0.12 if contrast is None else 0.3) * path.sum() and pieces(bare) >= 8:
                 return says
         return None
@@ -2448,8 +2454,11 @@ class ChartComparer(Comparer):
             a, b = rk[y0:y1, x0:x1], ck[y0:y1, x0:x1]
             ia, ib = rink[y0:y1, x0:x1], cink[y0:y1, x0:x1]
             matched += 1
-            changed += ((a & b).sum() / max((a | b).sum(), 1) < T["marker_shape_iou"] and
-                        (ia & ib).sum() / max((ia | ib).sum(), 1) < T["marker_shape_ink_iou"])
+            # (JPEG moves a few px of a small marker's outline, a large share of it: small markers must differ more;
+            # a circle and a diamond 7 px across still overlap by only ~0.65)
+            small = 0.1 if max(a_st[2], a_st[3]) < 10 else 0.0
+            changed += ((a & b).sum() / max((a | b).sum(), 1) < T["marker_shape_iou"] - small and
+                        (ia & ib).sum() / max((ia | ib).sum(), 1) < T["marker_shape_ink_iou"] - small)
         return matched >= 3 and matched >= 0.6 * len(rs) and changed >= 0.6 * matched
 
     @staticmethod
@@ -2660,6 +2669,51 @@ class ChartComparer(Comparer):
                 continue
             rule, desc = self._along_path(ctx, here)
             ctx.errors.append(finding(rule, desc, where, ctx.cand_box(r.box)))
+
+    def _unread_text(self, ctx: _Ctx, *, max_reads: int = 3) -> None:
+        """Text the reference's OCR did not isolate (drawn over bars, or beside an arrow) that changed in place,
+        when nothing else was found: glyphs replaced by others of like density leave the 2-px tolerant difference
+        empty, so the plain pixel difference is searched for text-sized runs; each run's rows of ink are cut into
+        lines, and each line is read in both images. Only at one scale (at another, hinting alone moves glyph
+        pixels), and only clear, confident readings count."""
+        if ctx.rescaled:
+            return
+        raw = geo.channel_max(cv2.absdiff(ctx.rn.image, ctx.cn.image)) > T["diff_threshold"]
+        regs, _ = geo.regions(raw, min_area=int(T["min_region_px"]) * 2, join=3)
+        ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
+        h, w = raw.shape
+        reads = 0
+        for r in regs[:4]:
+            if not (6 <= r.height <= 90 and r.width >= 12) or r.area > 0.6 * r.width * r.height:
+                continue  # not glyphs (a filled block, a long line)
+            x0, y0, x1, y1 = r.box
+            for a, b in geo.runs(raw[y0:y1, x0:x1].any(axis=1)):
+                if not 6 <= b - a <= 40 or reads >= max_reads:
+                    continue
+                ly0, ly1 = y0 + a, y0 + b
+                # The changed part of the line: differing columns of its rows joined across gaps under a glyph's
+                # height, and a glyph's height more on each side (a word of the line may be unchanged).
+                cols = geo.dilate(raw[ly0:ly1].any(axis=0)[None, :], int(0.6 * (b - a)) + 1)[0]
+                mid = (x0 + x1) // 2
+                run = next(((c0, c1) for c0, c1 in geo.runs(cols) if c0 <= mid < c1), None)
+                if run is None or run[1] - run[0] < 1.5 * (b - a) or run[1] - run[0] > 0.6 * w:
+                    continue
+                m = max(2, (b - a) // 3)
+                box = (max(0, run[0] - (b - a)), max(0, ly0 - m), min(w, run[1] + (b - a)), min(h, ly1 + m))
+                reads += 1
+                rx0, ry0, rx1, ry1 = ctx.rn.to_source(tuple(map(float, box)), clip_to=ctx.ref.size)
+                was, was_score = ocr.recognize(ctx.ref.image[int(ry0):int(np.ceil(ry1)), int(rx0):int(np.ceil(rx1))])
+                now, now_score = self._recognize(ctx, box, margin=0.0)
+                if min(was_score, now_score) < 0.8 or min(sum(ch.isalnum() for ch in was),
+                                                          sum(ch.isalnum() for ch in now)) < 3:
+                    continue
+                if text_similarity(was, now) >= T["text_minor"]:
+                    continue  # (the same words read a little otherwise)
+                panel = _panel_of(ctx.panels, box) if ctx.panels else None
+                where = "plot area" if ctx.panels and _inside_plot(ctx.panels, box) else "figure"
+                ctx.errors.append(finding("chart.text_changed", f"The text '{was}' reads '{now}' in the candidate.",
+                                          ctx.panel_name(panel) + where, ctx.cand_box(box)))
+                ctx.explained[box[1]:box[3], box[0]:box[2]] = True
 
     def _over_text(self, ctx: _Ctx, here: np.ndarray) -> TextBox | None:
         """The reference text line under most of the differing pixels ``here`` (its box grown by most of its height,
