@@ -19,6 +19,7 @@ from visual_erm.judge.embedded import geometry as geo
 from visual_erm.judge.embedded.base import Analysis, Comparer, register_comparer
 from visual_erm.judge.embedded.color import (
     NEUTRAL_CHROMA,
+    Palette,
     chroma,
     color_mask,
     color_name,
@@ -1846,8 +1847,8 @@ class ChartComparer(Comparer):
         line_px = max(25, min(min_px, int(0.8 * R.shape[1])))  # a thin line across the plot holds fewer
         steep_px = max(25, min(line_px, int(0.8 * R.shape[0])))  # ... a coloured one up it fewer still (grey ones
         # that short are grid lines or ticks)
-        rp = palette(R, mask=rdata, max_colors=10, min_fraction=0.01, min_pixels=steep_px, merge_delta=14.0)
-        cp = palette(C, mask=cdata, max_colors=10, min_fraction=0.01, min_pixels=steep_px, merge_delta=14.0)
+        rp = self._series_palette(R, rdata, line_px, steep_px)
+        cp = self._series_palette(C, cdata, line_px, steep_px)
         used_c: set[int] = set()
         for k in range(len(rp)):
             j, d = cp.nearest(rp.lab[k])
@@ -1873,7 +1874,7 @@ class ChartComparer(Comparer):
             lab_k = rp.lab[k]
             rk, ck = colour_masks(k)
             n_rk, n_ck = int(rk.sum()), int(ck.sum())
-            if n_rk < steep_px or (n_rk < line_px and float(chroma(lab_k)) < NEUTRAL_CHROMA) or \
+            if n_rk < (line_px if float(chroma(lab_k)) < NEUTRAL_CHROMA else steep_px) or \
                     (n_rk < min_px and geo.stroke_thickness(rk) >= 4):
                 continue  # (below min_px only a thin line counts: few pixels of a fill are a fringe or a tint)
             if any((rk & geo.dilate(masks[q], 2 if _blend_of(rp.rgb[k], rp.rgb[q], rbg, tol=20.0) else 1)).sum()
@@ -2108,6 +2109,22 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
+
+    @staticmethod
+    def _series_palette(img: np.ndarray, data: np.ndarray, line_px: int, steep_px: int) -> Palette:
+        """A panel's series colours: those with a thin line's ink across the plot, then coloured ones with a line's
+        ink up it (a steep line in a wide plot) that none of the first stands for."""
+        main = palette(img, mask=data, max_colors=10, min_fraction=0.01, min_pixels=line_px, merge_delta=14.0)
+        if steep_px >= line_px:
+            return main
+        more = palette(img, mask=data, max_colors=10, min_fraction=0.01, min_pixels=steep_px, merge_delta=14.0,
+                       chromatic_only=True)
+        new = [k for k in range(len(more)) if main.nearest(more.lab[k])[1] >= T["series_color_delta"]]
+        if not new:
+            return main
+        return Palette(lab=np.concatenate([main.lab, more.lab[new]]), rgb=np.concatenate([main.rgb, more.rgb[new]]),
+                       fraction=np.concatenate([main.fraction, more.fraction[new]]),
+                       count=np.concatenate([main.count, more.count[new]]))
 
     def _marks_flipped(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
         """Report marks mirrored in their panel (an inverted axis in a plot without tick labels, or every value
