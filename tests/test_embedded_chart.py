@@ -855,3 +855,20 @@ def test_annotation_over_bars_changed_in_place_is_read(judge):
     v = verdict(judge, bars("peak 62.5"), bars("low 62.5"))
     assert [e.category for e in v.errors] == ["text_error"], v.errors
     assert "peak" in v.errors[0].description, v.errors
+
+
+def test_a_label_read_longer_explains_its_own_glyphs(judge):
+    def corners(word):
+        import matplotlib.patches as mpatches
+        fig, ax = plt.subplots(dpi=100)
+        left, bottom, width, height = 0.25, 0.25, 0.5, 0.5
+        ax.add_patch(mpatches.Rectangle((left, bottom), width, height, fill=False, transform=ax.transAxes,
+                                        clip_on=False))
+        ax.text(left, bottom, f"{word} bottom", ha="left", va="bottom", transform=ax.transAxes)
+        ax.text(left, bottom, "left top", ha="left", va="top", transform=ax.transAxes)
+        ax.text(left + width, bottom + height, "right top", ha="right", va="top", transform=ax.transAxes)
+        ax.text(0.5, 0.5, "middle", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return figure_rgb(fig)
+    v = verdict(judge, corners("left"), corners("right"))
+    assert [e.category for e in v.errors] == ["text_error"], v.errors

@@ -78,6 +78,7 @@ class _Ctx:
     gone_labels: list = field(default_factory=list)  # (line, finding) of titles and frameless labels gone
     overdrawn: list = field(default_factory=list)  # (box, report): lines read otherwise with every glyph kept
     swapped: tuple = ()  # two subplots found in each other's places
+    text_runs: np.ndarray | None = None  # the glyph runs of lines read otherwise (see _explain_line)
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -375,6 +376,26 @@ def _contents_traded(ctx: _Ctx, a, b) -> bool:
     same = np.abs(ra - ca).sum() + np.abs(rb - cb).sum()
     cross = np.abs(ra - cb).sum() + np.abs(rb - ca).sum()
     return bool(np.abs(ra - rb).sum() > 0.2 and cross < T["parts_traded"] * same)
+
+
+def _explain_line(ctx: _Ctx, box) -> None:
+    """Mark a changed text line explained over the whole run of glyphs on its rows in either image (a longer or
+    shorter reading reaches past the reference's box), so its glyphs are not read as marks."""
+    h, w = ctx.missing.shape
+    y0, y1 = int(max(0, box[1] - 1)), int(min(h, box[3] + 1))
+    bh = max(y1 - y0, 1)
+    if box[2] - box[0] < bh:
+        return  # (an upright line: its rows cross the plot)
+    rows = (ctx.ink("r") | ctx.ink("c"))[y0:y1]
+    rows = rows[[max((b - a for a, b in geo.runs(r)), default=0) <= 2 * bh for r in rows]]  # (no spine or rule)
+    cols = geo.dilate(rows.any(axis=0)[None, :], int(0.6 * bh) + 1)[0]
+    mid = int((box[0] + box[2]) / 2)
+    run = next(((a, b) for a, b in geo.runs(cols) if a <= mid < b), None)
+    if run is not None and run[1] - run[0] <= 3 * (box[2] - box[0]) + 4 * bh:  # (not a spine or rule joined)
+        if ctx.text_runs is None:
+            ctx.text_runs = np.zeros_like(ctx.explained)
+        ctx.text_runs[y0:y1, run[0]:run[1]] = True
+        ctx.explained[y0:y1, run[0]:run[1]] = True
 
 
 def _glyph_crops(ctx: _Ctx, box):
@@ -1208,6 +1229,8 @@ class ChartComparer(Comparer):
         sub = diff & ctx.explained
         if ctx.skip is not None:
             sub &= ~ctx.skip  # covered by a layout finding, not by a text
+        if ctx.text_runs is not None:
+            sub &= ~ctx.text_runs  # glyphs of a line read otherwise, past its reference box
         regs, labels = geo.regions(sub, min_area=int(T["min_region_px"]), join=1)
         if not regs:
             return
@@ -1304,6 +1327,7 @@ class ChartComparer(Comparer):
         rule = "chart.text_changed_minor" if minor else "chart.text_changed"
         ctx.errors.append(finding(rule, f"The {_singular(role)} reads '{text}' instead of '{t.text}'.",
                                   ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
+        _explain_line(ctx, t.box)
         ctx.readings.append((t, text, role, ctx.errors[-1]))
         if "plot area" in role and _is_number(t.text) and _is_number(text):
             ctx.follows_data.append((ctx.errors[-1], panel))  # a bar label or value annotation
