@@ -384,14 +384,16 @@ def _explain_line(ctx: _Ctx, box) -> None:
     h, w = ctx.missing.shape
     y0, y1 = int(max(0, box[1] - 1)), int(min(h, box[3] + 1))
     bh = max(y1 - y0, 1)
-    if box[2] - box[0] < bh:
-        return  # (an upright line: its rows cross the plot)
+    if box[2] - box[0] < bh or bh > 80:
+        return  # (an upright line: its rows cross the plot; a watermark's rows hold the marks under it)
     rows = (ctx.ink("r") | ctx.ink("c"))[y0:y1]
     rows = rows[[max((b - a for a, b in geo.runs(r)), default=0) <= 2 * bh for r in rows]]  # (no spine or rule)
     cols = geo.dilate(rows.any(axis=0)[None, :], int(0.6 * bh) + 1)[0]
     mid = int((box[0] + box[2]) / 2)
     run = next(((a, b) for a, b in geo.runs(cols) if a <= mid < b), None)
     if run is not None and run[1] - run[0] <= 3 * (box[2] - box[0]) + 4 * bh:  # (not a spine or rule joined)
+        grow = 1.5 * min(bh, 30)  # (a word longer at most)
+        run = (max(run[0], int(box[0] - grow)), min(run[1], int(box[2] + grow)))
         if ctx.text_runs is None:
             ctx.text_runs = np.zeros_like(ctx.explained)
         ctx.text_runs[y0:y1, run[0]:run[1]] = True
