@@ -872,3 +872,19 @@ def test_a_label_read_longer_explains_its_own_glyphs(judge):
         return figure_rgb(fig)
     v = verdict(judge, corners("left"), corners("right"))
     assert [e.category for e in v.errors] == ["text_error"], v.errors
+
+
+def test_jpeg_of_markers_on_error_bars_is_no_marker_change(judge):
+    def chart(jpeg):
+        with plt.style.context("seaborn-v0_8-ticks"):
+            fig, ax = plt.subplots(figsize=(4.4, 3.6), dpi=100)
+            ax.errorbar(range(10), [52, 54, 55.6, 58, 60.5, 61.8, 62.4, 62.5, 60.2, 55.2], yerr=3, color="#e69f00",
+                        marker="D", ms=6, lw=2.5, capsize=3)
+            ax.set_title("Mean temp by month")
+            img = figure_rgb(fig)
+        if jpeg:  # (the outlines' colour fades while their ink rings: no other shape)
+            out = io.BytesIO()
+            Image.fromarray(img).save(out, format="JPEG", quality=85)
+            img = load_image(out.getvalue())
+        return img
+    assert verdict(judge, chart(False), chart(True)).errors == []

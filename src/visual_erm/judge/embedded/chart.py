@@ -2467,7 +2467,8 @@ class ChartComparer(Comparer):
         line's width) stand in the same places in both images, at least three, and most have another outline:
         a diamond and a circle of one size differ by too few px for the 2-px tolerant difference. The outlines
         must differ in the colour masks and in the ink masks ``rink``, ``cink`` too (JPEG shifts colours more
-        than ink). Only at one resolution (resampling moves outlines by a pixel)."""
+        than ink; a small marker's colour and ink must grow or shrink together). Only at one resolution
+        (resampling moves outlines by a pixel)."""
         if not (rk != ck).any() or not 0.7 <= ck.sum() / max(int(rk.sum()), 1) <= 1.4:
             return False  # the same pixels, or the line itself came or went (a change of kind, read elsewhere)
         r = int(np.ceil(max(geo.stroke_thickness(rk), 1.0) / 2)) + 1
@@ -2497,11 +2498,14 @@ class ChartComparer(Comparer):
             a, b = rk[y0:y1, x0:x1], ck[y0:y1, x0:x1]
             ia, ib = rink[y0:y1, x0:x1], cink[y0:y1, x0:x1]
             matched += 1
-            # (JPEG moves a few px of a small marker's outline, a large share of it: small markers must differ more;
-            # a circle and a diamond 7 px across still overlap by only ~0.65)
-            small = 0.1 if max(a_st[2], a_st[3]) < 10 else 0.0
-            changed += ((a & b).sum() / max((a | b).sum(), 1) < T["marker_shape_iou"] - small and
-                        (ia & ib).sum() / max((ia | ib).sum(), 1) < T["marker_shape_ink_iou"] - small)
+            # JPEG fades a marker's colour at its edge (fewer colour px) while ringing there (more ink px); another
+            # shape gains or loses both. A small marker (JPEG moves a large share of its outline) is told by that
+            # alone, a larger one by its ink's outline too.
+            grows = (int(b.sum()) - int(a.sum())) * (int(ib.sum()) - int(ia.sum())) > 0
+            other = grows and (a & b).sum() / max((a | b).sum(), 1) < T["marker_shape_iou"]
+            if max(a_st[2], a_st[3]) >= 10:
+                other = other and (ia & ib).sum() / max((ia | ib).sum(), 1) < T["marker_shape_ink_iou"]
+            changed += bool(other)
         return matched >= 3 and matched >= 0.6 * len(rs) and changed >= 0.6 * matched
 
     @staticmethod
