@@ -888,18 +888,3 @@ def test_jpeg_of_markers_on_error_bars_is_no_marker_change(judge):
             img = load_image(out.getvalue())
         return img
     assert verdict(judge, chart(False), chart(True)).errors == []
-
-
-def test_legend_gone_with_an_axis_change_is_still_reported(judge):
-    def chart(legend, top):
-        fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
-        ax.plot(X, SALES, color="tab:green", lw=2, label="Sales")
-        ax.set_ylim(0, top)
-        ax.set_title("Quarterly sales")
-        if legend:
-            ax.legend(loc="upper left")
-        return figure_rgb(fig)
-    v = verdict(judge, chart(True, 10), chart(False, 20))
-    # (an annotation in data units leaves with the range; a legend entry goes with its swatch)
-    assert [e.category for e in v.errors] == ["data_error", "text_error"], v.errors
-    assert "Sales" in v.errors[1].description, v.errors

@@ -400,21 +400,6 @@ def _explain_line(ctx: _Ctx, box) -> None:
         ctx.explained[y0:y1, run[0]:run[1]] = True
 
 
-def _swatch_gone(ctx: _Ctx, box) -> bool:
-    """True when a line's legend swatch went with it: coloured ink just left of it in the reference (up to four
-    glyph heights), mostly gone from the candidate. An annotation placed in data units has none."""
-    h, w = ctx.missing.shape
-    bh = box[3] - box[1]
-    x0, x1 = int(max(0, box[0] - 4 * bh)), int(max(0, box[0] - 1))
-    y0, y1 = int(max(0, box[1])), int(min(h, box[3]))
-    if x1 - x0 < 4 or y1 - y0 < 3:
-        return False
-    lab = rgb_to_lab(ctx.rn.image[y0:y1, x0:x1])
-    swatch = ctx.ink("r")[y0:y1, x0:x1] & (chroma(lab) >= NEUTRAL_CHROMA)
-    n = int(swatch.sum())
-    return n >= 6 and int((swatch & ctx.ink("c")[y0:y1, x0:x1]).sum()) < 0.3 * n
-
-
 def _glyph_crops(ctx: _Ctx, box):
     """A text line's box with a pixel of margin, clipped to the image, and its crops and ink masks there (see
     ``_line_crops``); None where there is too little glyph ink to judge: a tiny box, or one mostly inked, which is no
@@ -1209,7 +1194,7 @@ class ChartComparer(Comparer):
                     ctx.gone_labels.append((g[0][0], ctx.errors[-1]))
                 if "plot area" in role and all(_is_number(t.text) for t, _, _ in g):
                     ctx.follows_data.append((ctx.errors[-1], g[0][1]))  # bar labels moved off with their bars
-                elif "plot area" in role and not _swatch_gone(ctx, box):
+                elif "plot area" in role:
                     ctx.follows_axis.append((ctx.errors[-1], g[0][1]))  # placed in data units, off the new range
         for text, box, panel in extra_found:
             ctx.errors.append(finding("chart.text_extra", f"The chart shows text '{text}' that the reference does not have.",
