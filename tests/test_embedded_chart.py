@@ -82,6 +82,11 @@ def verdict(judge, ref, cand):
     return v
 
 
+def assert_line_left_as_points(v):
+    assert v.errors and v.errors[0].category == "structure_error", v.errors
+    assert "separate points" in v.errors[0].description, v.errors
+
+
 def cats(v):
     return {e.category for e in v.errors}
 
@@ -159,6 +164,27 @@ def test_subplot_count(judge, ref):
     axs[1].plot(X, COSTS)
     v = verdict(judge, ref, figure_rgb(fig))
     assert any(e.category == "structure_error" and e.severity == 3 for e in v.errors), v.errors
+
+
+def test_a_removed_subplot_is_boxed_where_the_reference_drew_it(judge):
+    def chart(both):
+        fig, axs = plt.subplots(1, 2, figsize=(8, 4), dpi=100)
+        axs[0].plot(X, SALES, color="tab:blue")
+        axs[0].set_title("Sales")
+        axs[1].bar(X, COSTS, color="tab:orange")
+        axs[1].set_title("Costs")
+        if not both:
+            fig.delaxes(axs[1])  # the left subplot stays where it was; the right half is left blank
+        return fig, [ax.get_window_extent() for ax in axs]
+    fig, extents = chart(True)
+    ref = figure_rgb(fig)
+    fig, _ = chart(False)
+    v = verdict(judge, ref, figure_rgb(fig))
+    assert v.errors and v.errors[0].category == "structure_error", v.errors
+    lost = extents[1]  # display pixels, y up
+    x0, y0, x1, y1 = lost.x0, ref.shape[0] - lost.y1, lost.x1, ref.shape[0] - lost.y0
+    b = v.errors[0].bbox
+    assert b[0] >= x0 - 20 and b[2] <= x1 + 20 and b[1] >= y0 - 20 and b[3] <= y1 + 20, (b, (x0, y0, x1, y1))
 
 
 # ---------------- hard to fool ----------------
@@ -558,9 +584,7 @@ def test_line_with_markers_drawn_as_markers_only_is_a_chart_type_change(judge):
         ax.set_xticks([0, 1, 2], ["Fossil Fuels", "Nuclear Energy", "Renewables"])
         ax.set_title("Iowa electricity: mean net generation by source")
         return figure_rgb(fig)
-    v = verdict(judge, step(True), step(False))
-    assert v.errors and v.errors[0].category == "structure_error", v.errors
-    assert "separate points" in v.errors[0].description, v.errors
+    assert_line_left_as_points(verdict(judge, step(True), step(False)))
 
 
 def test_one_shorter_bar_among_many_is_a_data_error(judge):
@@ -787,9 +811,7 @@ def test_dashed_line_with_markers_left_as_markers_is_a_chart_type_change(judge):
             ax.plot(months, values, color="#66c2a5", ls="--" if line else "none", lw=2, marker="s", ms=6)
             ax.set_title("US employment: mean nonfarm change by month")
             return figure_rgb(fig)
-    v = verdict(judge, chart(True), chart(False))
-    assert v.errors and v.errors[0].category == "structure_error", v.errors
-    assert "separate points" in v.errors[0].description, v.errors
+    assert_line_left_as_points(verdict(judge, chart(True), chart(False)))
 
 
 def test_thin_line_recoloured_under_rotated_labels_is_a_colour_change(judge):

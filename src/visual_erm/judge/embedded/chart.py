@@ -28,7 +28,7 @@ from visual_erm.judge.embedded.color import (
     rgb_to_lab,
 )
 from visual_erm.judge.embedded.normalize import (Frame, Normalized, box_iou, far_from, fit_frame, mode_color, normalize,
-                                                 resize, warp)
+                                                 resize, union_box, warp)
 from visual_erm.judge.embedded.ocr import TextBox, get_ocr, normalize_text, text_similarity
 from visual_erm.judge.embedded.severity import THRESHOLDS as T
 from visual_erm.judge.embedded.severity import finding
@@ -100,6 +100,21 @@ class _Ctx:
         if i is None or len(self.panels) <= 1:
             return ""
         return f"subplot {i + 1}, "
+
+
+def _lone_panels_box(ctx: _Ctx, rf: list, cf: list) -> list[float] | None:
+    """Where the subplots without a counterpart lie, in candidate pixels: a lost one where the reference drew it (its
+    place scaled to the candidate's image), an added one where the candidate draws it. The work frames cannot say:
+    each is fitted to its own content box, which a lost subplot shrinks. None unless every other subplot stayed."""
+    (rw, rh), (cw, ch) = ctx.ref.size, ctx.cand.size
+    scale = (cw / rw, ch / rh, cw / rw, ch / rh)
+    rs = [[v * k for v, k in zip(ctx.rn.to_source(b, clip_to=(rw, rh)), scale)] for b in rf]
+    cs = [ctx.cand_box(b) for b in cf]
+    many, few = (rs, cs) if len(rs) > len(cs) else (cs, rs)
+    lone = [b for b in many if all(box_iou(b, o) < 0.5 for o in few)]
+    if len(lone) != len(many) - len(few):
+        return None  # re-laid out as well: no one place holds the change
+    return [float(v) for v in union_box(lone)]
 
 
 def _panel_of(panels, box) -> int | None:
@@ -845,7 +860,8 @@ class ChartComparer(Comparer):
         if len(rf) != len(cf):
             box = geo.box_of(ctx.missing | ctx.extra) or (0, 0, ctx.cn.image.shape[1], ctx.cn.image.shape[0])
             ctx.errors.append(finding("chart.subplot_count", f"The chart has {len(cf)} subplot(s) where the reference "
-                                      f"has {len(rf)}.", "figure layout", ctx.cand_box(box)))
+                                      f"has {len(rf)}.", "figure layout",
+                                      _lone_panels_box(ctx, rf, cf) or ctx.cand_box(box)))
             return True
         if len(rf) == 0:
             return False
