@@ -187,6 +187,28 @@ def test_a_removed_subplot_is_boxed_where_the_reference_drew_it(judge):
     assert b[0] >= x0 - 20 and b[2] <= x1 + 20 and b[1] >= y0 - 20 and b[3] <= y1 + 20, (b, (x0, y0, x1, y1))
 
 
+@pytest.mark.parametrize("part", ["title", "ylabel"])
+def test_text_lost_at_the_figure_edge_is_boxed_where_it_was(judge, part):
+    def chart(keep):
+        fig, ax = plt.subplots(figsize=(6.4, 4), dpi=100)
+        ax.bar(["CA", "OK", "FL"], [205, 102, 100], color="#4c72b0")
+        ax.set_title("Airports: records by state" if keep or part != "title" else "")
+        ax.set_ylabel("Temp max" if keep or part != "ylabel" else "")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.02)  # cropped to the content: the text sat at the edge
+        plt.close(fig)
+        return load_image(buf.getvalue())
+    cand = chart(False)
+    v = verdict(judge, chart(True), cand)
+    assert [e.category for e in v.errors] == ["text_error"], v.errors
+    x0, y0, x1, y1 = v.errors[0].bbox
+    assert x1 - x0 >= 8 and y1 - y0 >= 8, v.errors[0].bbox  # never a line along the border
+    if part == "title":
+        assert y1 <= 0.15 * cand.shape[0] and x0 > 0.2 * cand.shape[1], v.errors[0].bbox
+    else:
+        assert x1 <= 0.15 * cand.shape[1] and y0 > 0.2 * cand.shape[0], v.errors[0].bbox
+
+
 # ---------------- hard to fool ----------------
 
 def test_blank_canvas_is_worst(judge, ref):

@@ -31,6 +31,9 @@ def test_normalize_maps_boxes_back_to_source():
     assert n.image.shape == (10 + 10, 50 + 10, 3)
     back = n.to_source((5, 5, 55, 15))
     assert np.allclose(back, [50, 20, 150, 40])
+    # A box beyond the image (where a lost title stood) is slid inside whole; one that overhangs a little is clipped.
+    assert np.allclose(n.to_source((5, -15, 55, -5), clip_to=(200, 100)), [50, 0, 150, 20])
+    assert np.allclose(n.to_source((5, -7.5, 55, 2.5), clip_to=(200, 100)), [50, 0, 150, 15])
 
 
 def test_fit_frame_recovers_scale_and_offset():

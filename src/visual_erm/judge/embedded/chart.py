@@ -544,7 +544,7 @@ def _holds_words(line: str, words: str) -> bool:
 
 def _singular(role: str) -> str:
     """'x-axis tick label' for one line of the 'x-axis tick labels' role, in sentences about that line."""
-    return role.replace("tick labels", "tick label")
+    return role.replace("tick labels", "tick label").replace("side labels", "side label")
 
 
 def _location_panel(location: str) -> int | None:

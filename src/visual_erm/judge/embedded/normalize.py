@@ -125,13 +125,26 @@ class Normalized:
         return self.frame
 
     def to_source(self, box: Box, *, clip_to: tuple[int, int] | None = None) -> list[float]:
-        """A work-frame box in source pixels, clipped to ``clip_to=(W, H)`` when given."""
+        """A work-frame box in source pixels, clipped to ``clip_to=(W, H)`` when given. A box that falls mostly
+        outside (the place of something missing, beyond a content box that shrank without it) is slid inside
+        with its size kept, so it never collapses to a line on the border."""
         x0, y0, x1, y1 = self.frame_at(box).to_source(box)
         if clip_to is not None:
             w, h = clip_to
-            x0, x1 = min(max(x0, 0.0), w), min(max(x1, 0.0), w)
-            y0, y1 = min(max(y0, 0.0), h), min(max(y1, 0.0), h)
+            x0, x1 = _slid_in(x0, x1, w)
+            y0, y1 = _slid_in(y0, y1, h)
         return [float(x0), float(y0), float(x1), float(y1)]
+
+
+def _slid_in(a: float, b: float, size: float) -> tuple[float, float]:
+    """``[a, b]`` clipped to ``[0, size]``; first moved inside when more than half of it lies out."""
+    span = b - a
+    if 0 < span < size:
+        if a < 0 and -a > span / 2:
+            a, b = 0.0, span
+        elif b > size and b - size > span / 2:
+            a, b = size - span, size
+    return min(max(a, 0.0), size), min(max(b, 0.0), size)
 
 
 def work_size(box: tuple[int, int, int, int], work_side: int) -> tuple[int, int]:
