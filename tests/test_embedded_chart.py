@@ -297,7 +297,10 @@ def draw_symmetric(*, inverted=False, dpi=100):
 def test_inverted_axis_with_symmetric_ticks(judge):
     ref = draw_symmetric()
     v = verdict(judge, ref, draw_symmetric(inverted=True))
-    assert any(e.category == "data_error" and e.severity == 3 and "inverted" in e.description for e in v.errors), v.errors
+    inverted = [e for e in v.errors if e.category == "data_error" and e.severity == 3 and "inverted" in e.description]
+    assert inverted, v.errors
+    x0, y0, x1, y1 = inverted[0].bbox  # the tick labels and the plot area whose marks they place
+    assert x0 < 60 and x1 - x0 > 0.6 * ref.shape[1] and y1 - y0 > 0.6 * ref.shape[0], inverted[0].bbox
     assert verdict(judge, ref, draw_symmetric(dpi=150)).severity_sum <= 1
 
 

@@ -117,6 +117,14 @@ def _lone_panels_box(ctx: _Ctx, rf: list, cf: list) -> list[float] | None:
     return [float(v) for v in union_box(lone)]
 
 
+def _axis_box(ctx: _Ctx, panel: int | None, ticks) -> list[float]:
+    """An axis finding's box in candidate pixels: its tick labels and the plot area whose every mark the axis
+    places (the change shows there, not in the labels alone)."""
+    if panel is not None and 0 <= panel < len(ctx.panels):
+        ticks = union_box([ticks, ctx.panels[panel]])
+    return ctx.cand_box(ticks)
+
+
 def _panel_of(panels, box) -> int | None:
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     best, best_d = None, 1e18
@@ -1115,7 +1123,7 @@ class ChartComparer(Comparer):
                     ctx.axis_changed.update(_sharing_panels(ctx.panels, panel, axis, all_ticks))
                     ctx.errors.append(finding("chart.axis_scale", f"The {axis} is inverted: its tick values run the "
                                               "other way than in the reference.", ctx.panel_name(panel) + role,
-                                              ctx.cand_box(box)))
+                                              _axis_box(ctx, panel, box)))
             for (panel, role), changed in changed_ticks.items():
                 total = len(all_ticks[(panel, role)])
                 names = not any(_is_number(t.text) for t in changed)
@@ -1141,11 +1149,11 @@ class ChartComparer(Comparer):
                         self._axis_runs_backwards(ctx, all_ticks[(panel, role)], axis, panel):
                     ctx.errors.append(finding("chart.axis_scale", f"The {axis} is inverted: its tick values run the "
                                               "other way than in the reference.", ctx.panel_name(panel) + role,
-                                              ctx.cand_box(box)))
+                                              _axis_box(ctx, panel, box)))
                     continue
                 ctx.errors.append(finding("chart.axis_range", f"The {axis} tick values differ from the reference "
                                           f"({len(changed)} of {total} labels), so the {axis} range or scale is different.",
-                                          ctx.panel_name(panel) + role, ctx.cand_box(box)))
+                                          ctx.panel_name(panel) + role, _axis_box(ctx, panel, box)))
         for box, report in ctx.overdrawn:
             if not any(geo.box_overlap(box, b) > 0 for b in ctx.resized):  # else a line set larger covers it
                 report()
