@@ -513,6 +513,15 @@ def test_two_line_legend_moved_over_the_bars_is_one_style_error(judge):
     assert [e.category for e in v.errors] == ["style_error"] and "legend" in v.errors[0].description, v.errors
 
 
+@pytest.mark.parametrize("style", ["Solarize_Light2", "seaborn-v0_8-whitegrid"])
+def test_legend_moved_onto_the_bars_it_half_hides_is_one_style_error(judge, style):
+    # Bars show through the new legend's frame, so neither its words nor its swatches read as new text there.
+    v = verdict(judge, _two_series_bars(style=style, legend_loc="upper right"),
+                _two_series_bars(style=style, legend_loc="lower left"))
+    assert [e.category for e in v.errors] == ["style_error"] and "legend" in v.errors[0].description, v.errors
+    assert v.errors[0].bbox[3] > 240 and v.errors[0].bbox[0] < 200, v.errors  # where it is drawn now
+
+
 def test_grid_lines_hidden_behind_bars_but_removed_are_seen(judge):
     v = verdict(judge, _two_series_bars(), _two_series_bars(grid=False))
     assert [e.category for e in v.errors] == ["style_error"] and "grid" in v.errors[0].description, v.errors

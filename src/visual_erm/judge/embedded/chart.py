@@ -117,6 +117,30 @@ def _lone_panels_box(ctx: _Ctx, rf: list, cf: list) -> list[float] | None:
     return [float(v) for v in union_box(lone)]
 
 
+def _swatch_zone(img: np.ndarray, box, right: float) -> np.ndarray:
+    """Lab pixels left of a text line's ``box`` (up to ``right``), where a legend draws the entry's swatch."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    hh = max(y1 - y0, 6)
+    return rgb_to_lab(img[max(0, int(y0 - 0.3 * hh)):int(y1 + 0.3 * hh),
+                          max(0, int(x0 - 3.5 * hh)):max(0, int(right))]).reshape(-1, 3)
+
+
+def _swatch_left_of(img: np.ndarray, box):
+    """(Lab colour, its ink pixels) of a legend swatch left of a text line: coloured ink off the line's background
+    within three line heights; None when there is none."""
+    rz = _swatch_zone(img, box, box[0] + 0.3 * (box[3] - box[1]))
+    if len(rz) == 0:
+        return None
+    bg = rgb_to_lab(mode_color(img[int(box[1]):int(box[3]), int(box[0]):int(box[2])])[None, None])
+    ink = rz[np.linalg.norm(rz - bg.reshape(3), axis=1) > 25]
+    ink = ink[np.hypot(ink[:, 1], ink[:, 2]) > 12]  # coloured: a swatch, not the words' grey or a grid line
+    if len(ink) < 6:
+        return None
+    q = np.round(ink / 8.0).astype(np.int32)  # the commonest colour: a bar behind the legend may show too
+    _, inv, counts = np.unique(q, axis=0, return_inverse=True, return_counts=True)
+    return np.median(ink[inv.reshape(-1) == int(np.argmax(counts))], axis=0), ink
+
+
 def _axis_box(ctx: _Ctx, panel: int | None, ticks) -> list[float]:
     """An axis finding's box in candidate pixels: its tick labels and the plot area whose every mark the axis
     places (the change shows there, not in the labels alone)."""
@@ -826,6 +850,8 @@ class ChartComparer(Comparer):
                     self._series(ctx, i)
             return _consolidated(ctx)
         if self.enabled("text"):
+            if self.enabled("legend"):
+                self._legend_moved(ctx)
             self._text(ctx)
             if self.enabled("layout"):
                 self._swapped_by_labels(ctx)
@@ -1225,25 +1251,103 @@ class ChartComparer(Comparer):
                                       ctx.panel_name(panel) + ("plot area" if panel is not None else "figure"),
                                       ctx.cand_box(box)))
 
+    def _legend_moved(self, ctx: _Ctx) -> None:
+        """A legend drawn in another place: its entries (plot-area lines with a coloured swatch to their left) left
+        their place, and the whole block (words, swatches, padding) is found elsewhere in the candidate by matching
+        its ink and the pixels beside it. One style finding; both places are explained (the marks it covered or
+        now covers are no changed series) and its lines are not read again."""
+        import cv2
+
+        texts = self._texts(ctx.ref)
+        roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))
+        entries = sorted(((t, p) for t, (p, r) in zip(texts, roles) if "plot area" in r and len(t.text) >= 2
+                          and _swatch_left_of(ctx.rn.image, t.box) is not None), key=lambda e: e[0].box[1])
+        groups: list[list] = []
+        for t, p in entries:  # a legend: entries of one panel, left edges aligned, one under the other
+            hh = t.box[3] - t.box[1]
+            g = next((g for g in groups if g[-1][1] == p and abs(g[-1][0].box[0] - t.box[0]) <= 1.5 * hh and
+                      0 <= t.box[1] - g[-1][0].box[3] <= 1.5 * hh), None)
+            if g is None:
+                groups.append([(t, p)])
+            else:
+                g.append((t, p))
+        diff = ctx.missing | ctx.extra
+        rink = ctx.ink("r")
+        h, w = diff.shape
+        grey_c = None
+        tried: list = []  # (entries, their work box, line height, match scores)
+        shifts: list = []  # (panel, dx, dy, line height) of blocks found well elsewhere
+        moved: dict = {}
+        for g in groups:
+            def stayed(t) -> bool:
+                x0, y0, x1, y1 = (int(v) for v in t.box)
+                return diff[y0:y1, x0:x1].sum() < 0.12 * max(int(rink[y0:y1, x0:x1].sum()), 1)
+            if any(stayed(t) for t, _ in g):
+                continue
+            hh = max(t.box[3] - t.box[1] for t, _ in g)
+            mask = np.zeros((h, w), bool)  # each entry's glyphs and the swatch just left of them
+            rlab = None
+            for t, _ in g:
+                tx0, ty0, tx1, ty1 = (int(v) for v in t.box)
+                th = max(ty1 - ty0, 6)
+                mask[ty0:ty1, tx0:tx1] = rink[ty0:ty1, tx0:tx1]
+                sx0 = max(0, int(tx0 - 3.2 * th))
+                color, _ = _swatch_left_of(ctx.rn.image, t.box)
+                if rlab is None:
+                    rlab = rgb_to_lab(ctx.rn.image)
+                band = np.linalg.norm(rlab[ty0:ty1, sx0:tx0] - color, axis=2) < 20
+                cols = geo.runs(band.any(axis=0))
+                if cols:
+                    a, b = cols[-1]  # the run nearest the words: a bar further left may share its colour
+                    mask[ty0:ty1, sx0 + a:sx0 + b] |= band[:, a:b]
+            ys, xs = np.nonzero(mask)
+            if len(ys) < 30:
+                continue
+            x0, y0, x1, y1 = max(0, xs.min() - 2), max(0, ys.min() - 2), min(w, xs.max() + 3), min(h, ys.max() + 3)
+            if grey_c is None:
+                grey_c = cv2.cvtColor(np.ascontiguousarray(ctx.cn.image), cv2.COLOR_RGB2GRAY)
+            if y1 - y0 >= grey_c.shape[0] or x1 - x0 >= grey_c.shape[1]:
+                continue
+            block = ctx.rn.image[y0:y1, x0:x1]
+            tpl = cv2.cvtColor(np.ascontiguousarray(block), cv2.COLOR_RGB2GRAY)
+            mask = geo.dilate(mask[y0:y1, x0:x1], 1).astype(np.uint8)  # with the edge pixels beside the ink
+            res = np.nan_to_num(cv2.matchTemplate(grey_c, tpl, cv2.TM_CCOEFF_NORMED, mask=mask), nan=-1.0,
+                                posinf=-1.0, neginf=-1.0)
+            _, best, _, (bx, by) = cv2.minMaxLoc(res)
+            here = res[min(y0, res.shape[0] - 1), min(x0, res.shape[1] - 1)]
+            tried.append((g, (x0, y0, x1, y1), hh, res))
+            if best >= T["legend_match"] and (abs(bx - x0) > hh or abs(by - y0) > hh) and here <= best - 0.15:
+                shifts.append((g[0][1], bx - x0, by - y0, hh))
+        for g, (x0, y0, x1, y1), hh, res in tried:  # entries moved by one shift are one legend (one seen over
+            # bars that show through it matches less well)
+            shift = next(((dx, dy) for p, dx, dy, _ in shifts if p == g[0][1] and
+                          0 <= y0 + dy < res.shape[0] and 0 <= x0 + dx < res.shape[1] and
+                          res[y0 + dy, x0 + dx] >= min(T["legend_match"], res.max()) - 0.35), None)
+            if shift is None:
+                continue
+            pad = int(0.6 * hh)  # the legend's frame
+            old = (max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad))
+            new = (max(0, old[0] + shift[0]), max(0, old[1] + shift[1]), min(w, old[2] + shift[0]),
+                   min(h, old[3] + shift[1]))
+            if ctx.skip is None:
+                ctx.skip = np.zeros_like(diff)
+            for a0, b0, a1, b1 in (old, new):
+                ctx.explained[b0:b1, a0:a1] = True
+                ctx.skip[b0:b1, a0:a1] = True
+            moved.setdefault((g[0][1], shift), []).append(new)
+        for (panel, _), boxes in moved.items():
+            ctx.errors.append(finding("chart.legend_moved", "The legend is drawn in another place than in the reference.",
+                                      ctx.panel_name(panel) + "legend", ctx.cand_box(union_box(boxes))))
+
     def _swatch_moved(self, ctx: _Ctx, old, new) -> bool:
         """True when a word that moved (``old`` box in the reference, ``new`` in the candidate) has a legend swatch
         left of it in both places: ink of one colour, not the background, within three line heights."""
         def zone(img: np.ndarray, box, right: float) -> np.ndarray:
-            x0, y0, x1, y1 = (int(v) for v in box)
-            hh = max(y1 - y0, 6)
-            return rgb_to_lab(img[max(0, int(y0 - 0.3 * hh)):int(y1 + 0.3 * hh),
-                                  max(0, int(x0 - 3.5 * hh)):max(0, int(right))]).reshape(-1, 3)
-        rz = zone(ctx.rn.image, old, old[0] + 0.3 * (old[3] - old[1]))
-        if len(rz) == 0:
+            return _swatch_zone(img, box, right)
+        found = _swatch_left_of(ctx.rn.image, old)
+        if found is None:
             return False
-        bg = rgb_to_lab(mode_color(ctx.rn.image[int(old[1]):int(old[3]), int(old[0]):int(old[2])])[None, None])
-        ink = rz[np.linalg.norm(rz - bg.reshape(3), axis=1) > 25]
-        ink = ink[np.hypot(ink[:, 1], ink[:, 2]) > 12]  # coloured: a swatch, not the words' grey or a grid line
-        if len(ink) < 6:
-            return False
-        q = np.round(ink / 8.0).astype(np.int32)  # the commonest colour: a bar behind the legend may show too
-        _, inv, counts = np.unique(q, axis=0, return_inverse=True, return_counts=True)
-        color = np.median(ink[inv.reshape(-1) == int(np.argmax(counts))], axis=0)
+        color, ink = found
         cz = zone(ctx.cn.image, new, new[2])  # a box found as new ink may hold the swatch already
         swatch = 1.4 * max(old[3] - old[1], 6) ** 2  # about two line heights by one (a bar behind may fill the zone)
         return int((np.linalg.norm(cz - color, axis=1) < 20).sum()) >= max(6, 0.3 * min(len(ink), swatch))
