@@ -1260,8 +1260,9 @@ class ChartComparer(Comparer):
 
         texts = self._texts(ctx.ref)
         roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))
-        entries = sorted(((t, p) for t, (p, r) in zip(texts, roles) if "plot area" in r and len(t.text) >= 2
-                          and _swatch_left_of(ctx.rn.image, t.box) is not None), key=lambda e: e[0].box[1])
+        entries = sorted(((t, p) for t, (p, r) in zip(texts, roles) if "plot area" in r and len(t.text) >= 2 and
+                          not _is_number(t.text) and _swatch_left_of(ctx.rn.image, t.box) is not None),
+                         key=lambda e: e[0].box[1])  # (a number beside its bar's end labels the bar)
         groups: list[list] = []
         for t, p in entries:  # a legend: entries of one panel, left edges aligned, one under the other
             hh = t.box[3] - t.box[1]
@@ -1316,7 +1317,10 @@ class ChartComparer(Comparer):
             _, best, _, (bx, by) = cv2.minMaxLoc(res)
             here = res[min(y0, res.shape[0] - 1), min(x0, res.shape[1] - 1)]
             tried.append((g, (x0, y0, x1, y1), hh, res))
-            if best >= T["legend_match"] and (abs(bx - x0) > hh or abs(by - y0) > hh) and here <= best - 0.15:
+            # (where it lands the picture changed: a match on another entry of the same legend, left as it was, is
+            # a renamed entry)
+            if best >= T["legend_match"] and (abs(bx - x0) > hh or abs(by - y0) > hh) and here <= best - 0.15 and \
+                    diff[by:by + y1 - y0, bx:bx + x1 - x0][mask > 0].mean() >= 0.3:
                 shifts.append((g[0][1], bx - x0, by - y0, hh))
         for g, (x0, y0, x1, y1), hh, res in tried:  # entries moved by one shift are one legend (one seen over
             # bars that show through it matches less well)
