@@ -522,6 +522,25 @@ def test_legend_moved_onto_the_bars_it_half_hides_is_one_style_error(judge, styl
     assert v.errors[0].bbox[3] > 240 and v.errors[0].bbox[0] < 200, v.errors  # where it is drawn now
 
 
+@pytest.mark.parametrize("change", ["removed", "renamed"])
+def test_legend_removed_or_renamed_is_a_text_error_not_a_moved_legend(judge, change):
+    def chart(legend, label="Count"):
+        with plt.style.context("classic"):
+            fig, ax = plt.subplots(figsize=(6.4, 4), dpi=100)
+            states = ["AK", "TX", "CA", "OK", "FL", "OH", "NY", "GA", "MI", "MN"]
+            ax.bar(states, [263, 209, 205, 102, 100, 100, 97, 97, 94, 89], 0.7, color="#4c72b0", label=label)
+            ax.grid(True)
+            ax.set_title("Airports: records by state")
+            ax.set_ylabel("Count")
+            if legend:
+                ax.legend(loc="lower right", fontsize=9)
+            return figure_rgb(fig)
+    cand = chart(False) if change == "removed" else chart(True, "Total")
+    v = verdict(judge, chart(True), cand)
+    assert v.errors and v.errors[0].category == "text_error", v.errors
+    assert not any("legend is drawn" in e.description for e in v.errors), v.errors
+
+
 def test_grid_lines_hidden_behind_bars_but_removed_are_seen(judge):
     v = verdict(judge, _two_series_bars(), _two_series_bars(grid=False))
     assert [e.category for e in v.errors] == ["style_error"] and "grid" in v.errors[0].description, v.errors
