@@ -1288,6 +1288,7 @@ class ChartComparer(Comparer):
             hh = max(t.box[3] - t.box[1] for t, _ in g)
             mask = np.zeros((h, w), bool)  # each entry's glyphs and the swatch just left of them
             rlab = None
+            swatches = True
             for t, _ in g:
                 tx0, ty0, tx1, ty1 = (int(v) for v in t.box)
                 th = max(ty1 - ty0, 6)
@@ -1298,9 +1299,16 @@ class ChartComparer(Comparer):
                     rlab = rgb_to_lab(ctx.rn.image)
                 band = np.linalg.norm(rlab[ty0:ty1, sx0:tx0] - color, axis=2) < 20
                 cols = geo.runs(band.any(axis=0))
-                if cols:
-                    a, b = cols[-1]  # the run nearest the words: a bar further left may share its colour
-                    mask[ty0:ty1, sx0 + a:sx0 + b] |= band[:, a:b]
+                if not cols:
+                    swatches = False
+                    continue
+                a, b = cols[-1]  # the run nearest the words: a bar further left may share its colour
+                sub = band[:, a:b]
+                rows = (sub * np.arange(sub.shape[0])[:, None]).sum(axis=0) / np.maximum(sub.sum(axis=0), 1)
+                if b - a < th or rows[sub.any(axis=0)].std() > 1.5:
+                    swatches = False  # not a level patch or line two em long: a data line passing an annotation
+                    # (or a bar of the swatch's colour beside it: such an entry may follow a legend found)
+                mask[ty0:ty1, sx0 + a:sx0 + b] |= sub
             ys, xs = np.nonzero(mask)
             if len(ys) < 30:
                 continue
@@ -1319,7 +1327,8 @@ class ChartComparer(Comparer):
             tried.append((g, (x0, y0, x1, y1), hh, res))
             # (where it lands the picture changed: a match on another entry of the same legend, left as it was, is
             # a renamed entry)
-            if best >= T["legend_match"] and (abs(bx - x0) > hh or abs(by - y0) > hh) and here <= best - 0.15 and \
+            if swatches and best >= T["legend_match"] and (abs(bx - x0) > hh or abs(by - y0) > hh) and \
+                    here <= best - 0.15 and \
                     diff[by:by + y1 - y0, bx:bx + x1 - x0][mask > 0].mean() >= 0.3:
                 shifts.append((g[0][1], bx - x0, by - y0, hh))
         for g, (x0, y0, x1, y1), hh, res in tried:  # entries moved by one shift are one legend (one seen over
