@@ -561,6 +561,23 @@ def test_annotation_beside_a_line_moved_by_a_new_series_is_no_moved_legend(judge
     assert not any("legend is drawn" in e.description for e in v.errors), v.errors
 
 
+def test_y_label_pushed_aside_by_wider_tick_labels_is_not_missing(judge):
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    mean = [50.0, 52.2, 53.9, 55.6, 58.0, 60.5, 61.8, 62.4, 62.5, 60.2, 55.2, 50.5]
+
+    def chart(extra):
+        fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=100)
+        ax.plot(months, mean, color="#1b9e77", lw=2, marker="^")
+        if extra:  # the new range ticks at 52.5, 55.0, ...: wider labels push the y label left, past the old edge
+            ax.plot(months, [v + 6 + 4 * np.sin(i / 2) for i, v in enumerate(mean)], color="#d95f02", lw=2)
+        ax.set_title("SF temps: mean temp by month")
+        ax.set_ylabel("Mean temp")
+        return figure_rgb(fig)
+    v = verdict(judge, chart(False), chart(True))
+    assert v.errors and v.errors[0].category == "data_error", v.errors
+    assert not any(e.category == "text_error" for e in v.errors), v.errors
+
+
 def test_grid_lines_hidden_behind_bars_but_removed_are_seen(judge):
     v = verdict(judge, _two_series_bars(), _two_series_bars(grid=False))
     assert [e.category for e in v.errors] == ["style_error"] and "grid" in v.errors[0].description, v.errors

@@ -141,6 +141,29 @@ def _swatch_left_of(img: np.ndarray, box):
     return np.median(ink[inv.reshape(-1) == int(np.argmax(counts))], axis=0), ink
 
 
+def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float) -> bool:
+    """True when the candidate's own image draws the reference's line at work ``box`` up to ``slack_x`` source px
+    sideways (grey correlation at or above ``T['text_glyph_ncc']``). Read in the source images: a label pushed
+    out past the reference's content box falls outside the work frame."""
+    import cv2
+
+    rb = [int(round(v)) for v in ctx.rn.to_source(box, clip_to=ctx.ref.size)]
+    cb = ctx.cand_box(box)
+    if rb[2] - rb[0] < 4 or rb[3] - rb[1] < 4:
+        return False
+    k = (cb[3] - cb[1]) / (rb[3] - rb[1])
+    tpl = cv2.cvtColor(np.ascontiguousarray(ctx.ref.image[rb[1]:rb[3], rb[0]:rb[2]]), cv2.COLOR_RGB2GRAY)
+    if abs(k - 1.0) > 0.02:
+        tpl = cv2.resize(tpl, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    ch, cw = ctx.cand.image.shape[:2]
+    s, sx = int(3 + 0.1 * tpl.shape[0]), int(3 + slack_x * k)
+    area = ctx.cand.image[max(0, int(cb[1]) - s):min(ch, int(cb[3]) + s), max(0, int(cb[0]) - sx):min(cw, int(cb[2]) + sx)]
+    if tpl.std() < 8 or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
+        return False
+    grey = cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY)
+    return float(cv2.matchTemplate(grey, tpl, cv2.TM_CCOEFF_NORMED).max()) >= T["text_glyph_ncc"]
+
+
 def _axis_box(ctx: _Ctx, panel: int | None, ticks) -> list[float]:
     """An axis finding's box in candidate pixels: its tick labels and the plot area whose every mark the axis
     places (the change shows there, not in the labels alone)."""
@@ -1450,6 +1473,8 @@ class ChartComparer(Comparer):
                 return  # one glyph misread in small text of another resolution, laid out a little wider
         if text and self._text_resized(ctx, t, loc, read=True):
             return
+        if role == "y-axis label" and _shifted_in_source(ctx, t.box, slack_x=max(24.0, 2.0 * (t.box[2] - t.box[0]))):
+            return  # laid out beside tick labels that grew or shrank: moved sideways with them, unchanged
         if self._occluded(ctx, t.box) or self._scaled_copy(ctx, t, loc):
             return
         if self._glyphs_kept(ctx, t.box):
