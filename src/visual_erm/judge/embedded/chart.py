@@ -1473,7 +1473,8 @@ class ChartComparer(Comparer):
                 return  # one glyph misread in small text of another resolution, laid out a little wider
         if text and self._text_resized(ctx, t, loc, read=True):
             return
-        if role == "y-axis label" and _shifted_in_source(ctx, t.box, slack_x=max(24.0, 2.0 * (t.box[2] - t.box[0]))):
+        if role == "y-axis label" and t.vertical and \
+                _shifted_in_source(ctx, t.box, slack_x=max(24.0, 2.0 * (t.box[2] - t.box[0]))):
             return  # laid out beside tick labels that grew or shrank: moved sideways with them, unchanged
         if self._occluded(ctx, t.box) or self._scaled_copy(ctx, t, loc):
             return
