@@ -541,39 +541,32 @@ def test_legend_removed_or_renamed_is_a_text_error_not_a_moved_legend(judge, cha
     assert not any("legend is drawn" in e.description for e in v.errors), v.errors
 
 
-def test_annotation_beside_a_line_moved_by_a_new_series_is_no_moved_legend(judge):
+def _sf_mean_temps(extra: bool, *, annotate: bool = False):
+    """A line of monthly means; ``extra`` adds a higher series, so the y-axis rescales to wider tick labels."""
     months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     mean = [50.0, 52.2, 53.9, 55.6, 58.0, 60.5, 61.8, 62.4, 62.5, 60.2, 55.2, 50.5]
-
-    def chart(extra):
-        fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=100)
-        ax.plot(months, mean, color="#1b9e77", lw=2, marker="^", label="Mean temp")
-        if extra:
-            ax.plot(months, [v + 6 + 4 * np.sin(i / 2) for i, v in enumerate(mean)], color="#d95f02", lw=2,
-                    marker="^", label="Max temp")
+    fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=100)
+    ax.plot(months, mean, color="#1b9e77", lw=2, marker="^")
+    if extra:
+        ax.plot(months, [v + 6 + 4 * np.sin(i / 2) for i, v in enumerate(mean)], color="#d95f02", lw=2,
+                marker="^" if annotate else None)
+    if annotate:
         ax.annotate("max 62.5", xy=(8, 62.5), xytext=(9.3, 59.0),  # the line runs on just left of the words
                     arrowprops=dict(arrowstyle="->"), fontsize=8)
-        ax.set_title("SF temps: mean temp by month")
-        ax.set_ylabel("Mean temp")
-        return figure_rgb(fig)
-    v = verdict(judge, chart(False), chart(True))
+    ax.set_title("SF temps: mean temp by month")
+    ax.set_ylabel("Mean temp")
+    return figure_rgb(fig)
+
+
+def test_annotation_beside_a_line_moved_by_a_new_series_is_no_moved_legend(judge):
+    v = verdict(judge, _sf_mean_temps(False, annotate=True), _sf_mean_temps(True, annotate=True))
     assert v.errors and v.errors[0].category == "data_error", v.errors
     assert not any("legend is drawn" in e.description for e in v.errors), v.errors
 
 
 def test_y_label_pushed_aside_by_wider_tick_labels_is_not_missing(judge):
-    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    mean = [50.0, 52.2, 53.9, 55.6, 58.0, 60.5, 61.8, 62.4, 62.5, 60.2, 55.2, 50.5]
-
-    def chart(extra):
-        fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=100)
-        ax.plot(months, mean, color="#1b9e77", lw=2, marker="^")
-        if extra:  # the new range ticks at 52.5, 55.0, ...: wider labels push the y label left, past the old edge
-            ax.plot(months, [v + 6 + 4 * np.sin(i / 2) for i, v in enumerate(mean)], color="#d95f02", lw=2)
-        ax.set_title("SF temps: mean temp by month")
-        ax.set_ylabel("Mean temp")
-        return figure_rgb(fig)
-    v = verdict(judge, chart(False), chart(True))
+    # The new range ticks at 52.5, 55.0, ...: wider labels push the y label left, past the old content edge.
+    v = verdict(judge, _sf_mean_temps(False), _sf_mean_temps(True))
     assert v.errors and v.errors[0].category == "data_error", v.errors
     assert not any(e.category == "text_error" for e in v.errors), v.errors
 
