@@ -571,6 +571,25 @@ def test_y_label_pushed_aside_by_wider_tick_labels_is_not_missing(judge):
     assert not any(e.category == "text_error" for e in v.errors), v.errors
 
 
+def test_legend_moved_in_a_tinted_plot_is_no_axis_change(judge):
+    # seaborn's grey plot area, cut into cells by white grid lines, is content up to its right edge in both images,
+    # so a legend moved there does not widen one content box and squeeze every label against the other.
+    def chart(loc):
+        with plt.style.context("seaborn-v0_8-darkgrid"):
+            fig, ax = plt.subplots(figsize=(7, 4.8), dpi=100)
+            x = np.arange(4)
+            ax.bar(x - 0.2, [23, 18, 13, 2], 0.4, color="#e69f00", label="Male")
+            ax.bar(x + 0.2, [5, 1, 1, 0], 0.4, color="#56b4e9", label="Female")
+            ax.set_xticks(x, ["Black", "Latino", "White", "Asian"])
+            ax.set_title("LA riots: records by race and gender")
+            ax.set_ylabel("Count")
+            ax.legend(loc=loc)
+            return figure_rgb(fig)
+    v = verdict(judge, chart("upper left"), chart("upper right"))
+    assert not any("tick values" in e.description or "range" in e.description for e in v.errors), v.errors
+    assert v.severity_sum <= 7, v.errors
+
+
 def test_grid_lines_hidden_behind_bars_but_removed_are_seen(judge):
     v = verdict(judge, _two_series_bars(), _two_series_bars(grid=False))
     assert [e.category for e in v.errors] == ["style_error"] and "grid" in v.errors[0].description, v.errors

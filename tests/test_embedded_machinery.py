@@ -271,6 +271,12 @@ def test_content_box_holds_a_faint_tinted_plot_area():
     noisy[::7, ::5] = (245, 245, 245)  # faint specks (JPEG) are no tint
     noisy[40:60, 30:80] = 0
     assert content_box(noisy) == (30, 40, 80, 60)
+    gridded = canvas(100, 220)
+    gridded[10:90, 20:200] = (234, 234, 242)
+    gridded[10:90, 70:72] = gridded[10:90, 120:122] = gridded[10:90, 185:187] = 255  # white grid lines: cells
+    gridded[20:90:12, 20:200] = 255  # too small alone, the right ones most
+    gridded[40:60, 30:80] = 0
+    assert content_box(gridded) == (20, 10, 200, 90)
     framed = canvas(100, 220)
     framed[3:97, 3:217] = (240, 240, 240)  # a grey figure inside a white margin is no plot area
     framed[40:60, 30:80] = 0

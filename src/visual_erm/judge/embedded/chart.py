@@ -1348,11 +1348,11 @@ class ChartComparer(Comparer):
             _, best, _, (bx, by) = cv2.minMaxLoc(res)
             here = res[min(y0, res.shape[0] - 1), min(x0, res.shape[1] - 1)]
             tried.append((g, (x0, y0, x1, y1), hh, res))
-            # (where it lands the picture changed: a match on another entry of the same legend, left as it was, is
-            # a renamed entry)
-            if swatches and best >= T["legend_match"] and (abs(bx - x0) > hh or abs(by - y0) > hh) and \
-                    here <= best - 0.15 and \
-                    diff[by:by + y1 - y0, bx:bx + x1 - x0][mask > 0].mean() >= 0.3:
+            # (clear of its old block, where the picture changed: a match on another entry of the same legend, or
+            # on the entry itself a little aside, is a renamed entry)
+            if swatches and best >= T["legend_match"] and here <= best - 0.15 and \
+                    geo.box_overlap((bx, by, bx + x1 - x0, by + y1 - y0), (x0, y0, x1, y1)) < 0.3 and \
+                    diff[by:by + y1 - y0, bx:bx + x1 - x0][mask > 0].mean() >= 0.2:
                 shifts.append((g[0][1], bx - x0, by - y0, hh))
         for g, (x0, y0, x1, y1), hh, res in tried:  # entries moved by one shift are one legend (one seen over
             # bars that show through it matches less well)

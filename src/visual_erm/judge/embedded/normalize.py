@@ -58,6 +58,8 @@ def content_box(image: np.ndarray, *, background: np.ndarray | None = None, tole
     h, w = mask.shape
     faint = (near > 6).astype(np.uint8)
     if faint.any():
+        # White grid lines cut a tinted plot area into cells, the last of them narrow: joined first.
+        faint = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
         faint = cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((7, 7), np.uint8))  # no text, no noise
         n, _, stats, _ = cv2.connectedComponentsWithStats(faint, connectivity=4)
         for x, y, bw, bh, area in stats[1:]:
