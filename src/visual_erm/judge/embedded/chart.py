@@ -157,7 +157,15 @@ def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float) -> bool:
         tpl = cv2.resize(tpl, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
     ch, cw = ctx.cand.image.shape[:2]
     s, sx = int(3 + 0.1 * tpl.shape[0]), int(3 + slack_x * k)
-    area = ctx.cand.image[max(0, int(cb[1]) - s):min(ch, int(cb[3]) + s), max(0, int(cb[0]) - sx):min(cw, int(cb[2]) + sx)]
+    return _glyphs_found(tpl, ctx.cand.image[max(0, int(cb[1]) - s):min(ch, int(cb[3]) + s),
+                                             max(0, int(cb[0]) - sx):min(cw, int(cb[2]) + sx)])
+
+
+def _glyphs_found(tpl: np.ndarray, area: np.ndarray) -> bool:
+    """True when the grey crop ``tpl`` of a line is drawn somewhere in the RGB ``area`` (normalised
+    cross-correlation at or above ``T['text_glyph_ncc']``); a crop without contrast is found nowhere."""
+    import cv2
+
     if tpl.std() < 8 or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
         return False
     grey = cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY)
@@ -1276,48 +1284,53 @@ class ChartComparer(Comparer):
 
     def _legend_moved(self, ctx: _Ctx) -> None:
         """A legend drawn in another place: its entries (plot-area lines with a coloured swatch to their left) left
-        their place, and the whole block (words, swatches, padding) is found elsewhere in the candidate by matching
-        its ink and the pixels beside it. One style finding; both places are explained (the marks it covered or
-        now covers are no changed series) and its lines are not read again."""
+        their place, and their glyphs and swatches, with the pixels beside them, are found elsewhere in the candidate.
+        One style finding; both places are explained (the marks it covered or now covers are no changed series) and
+        its lines are not read again."""
         import cv2
 
         texts = self._texts(ctx.ref)
         roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))
-        entries = sorted(((t, p) for t, (p, r) in zip(texts, roles) if "plot area" in r and len(t.text) >= 2 and
-                          not _is_number(t.text) and _swatch_left_of(ctx.rn.image, t.box) is not None),
-                         key=lambda e: e[0].box[1])  # (a number beside its bar's end labels the bar)
+        diff = ctx.missing | ctx.extra
+        rink = ctx.ink("r")
+        h, w = diff.shape
+
+        def stayed(t) -> bool:
+            x0, y0, x1, y1 = (int(v) for v in t.box)
+            return diff[y0:y1, x0:x1].sum() < 0.12 * max(int(rink[y0:y1, x0:x1].sum()), 1)
+        lines = [(t, p) for t, (p, r) in zip(texts, roles) if "plot area" in r and len(t.text) >= 2 and
+                 not _is_number(t.text)]  # (a number beside its bar's end labels the bar)
+        if all(stayed(t) for t, _ in lines):
+            return  # (the usual case: no swatch is looked for)
+        entries = []  # (line, panel, swatch colour), top to bottom
+        for t, p in sorted(lines, key=lambda e: e[0].box[1]):
+            found = _swatch_left_of(ctx.rn.image, t.box)
+            if found is not None:
+                entries.append((t, p, found[0]))
         groups: list[list] = []
-        for t, p in entries:  # a legend: entries of one panel, left edges aligned, one under the other
+        for t, p, color in entries:  # a legend: entries of one panel, left edges aligned, one under the other
             hh = t.box[3] - t.box[1]
             g = next((g for g in groups if g[-1][1] == p and abs(g[-1][0].box[0] - t.box[0]) <= 1.5 * hh and
                       0 <= t.box[1] - g[-1][0].box[3] <= 1.5 * hh), None)
             if g is None:
-                groups.append([(t, p)])
+                groups.append([(t, p, color)])
             else:
-                g.append((t, p))
-        diff = ctx.missing | ctx.extra
-        rink = ctx.ink("r")
-        h, w = diff.shape
-        grey_c = None
+                g.append((t, p, color))
+        grey_c = rlab = None
         tried: list = []  # (entries, their work box, line height, match scores)
-        shifts: list = []  # (panel, dx, dy, line height) of blocks found well elsewhere
+        shifts: list = []  # (panel, dx, dy) of blocks found well elsewhere
         moved: dict = {}
         for g in groups:
-            def stayed(t) -> bool:
-                x0, y0, x1, y1 = (int(v) for v in t.box)
-                return diff[y0:y1, x0:x1].sum() < 0.12 * max(int(rink[y0:y1, x0:x1].sum()), 1)
-            if any(stayed(t) for t, _ in g):
+            if any(stayed(t) for t, _, _ in g):
                 continue
-            hh = max(t.box[3] - t.box[1] for t, _ in g)
+            hh = max(t.box[3] - t.box[1] for t, _, _ in g)
             mask = np.zeros((h, w), bool)  # each entry's glyphs and the swatch just left of them
-            rlab = None
             swatches = True
-            for t, _ in g:
+            for t, _, color in g:
                 tx0, ty0, tx1, ty1 = (int(v) for v in t.box)
                 th = max(ty1 - ty0, 6)
                 mask[ty0:ty1, tx0:tx1] = rink[ty0:ty1, tx0:tx1]
                 sx0 = max(0, int(tx0 - 3.2 * th))
-                color, _ = _swatch_left_of(ctx.rn.image, t.box)
                 if rlab is None:
                     rlab = rgb_to_lab(ctx.rn.image)
                 band = np.linalg.norm(rlab[ty0:ty1, sx0:tx0] - color, axis=2) < 20
@@ -1329,7 +1342,7 @@ class ChartComparer(Comparer):
                 sub = band[:, a:b]
                 rows = (sub * np.arange(sub.shape[0])[:, None]).sum(axis=0) / np.maximum(sub.sum(axis=0), 1)
                 if b - a < th or rows[sub.any(axis=0)].std() > 1.5:
-                    swatches = False  # not a level patch or line two em long: a data line passing an annotation
+                    swatches = False  # no level patch or line a line-height long: a data line passing an annotation
                     # (or a bar of the swatch's colour beside it: such an entry may follow a legend found)
                 mask[ty0:ty1, sx0 + a:sx0 + b] |= sub
             ys, xs = np.nonzero(mask)
@@ -1353,10 +1366,10 @@ class ChartComparer(Comparer):
             if swatches and best >= T["legend_match"] and here <= best - 0.15 and \
                     geo.box_overlap((bx, by, bx + x1 - x0, by + y1 - y0), (x0, y0, x1, y1)) < 0.3 and \
                     diff[by:by + y1 - y0, bx:bx + x1 - x0][mask > 0].mean() >= 0.2:
-                shifts.append((g[0][1], bx - x0, by - y0, hh))
+                shifts.append((g[0][1], bx - x0, by - y0))
         for g, (x0, y0, x1, y1), hh, res in tried:  # entries moved by one shift are one legend (one seen over
             # bars that show through it matches less well)
-            shift = next(((dx, dy) for p, dx, dy, _ in shifts if p == g[0][1] and
+            shift = next(((dx, dy) for p, dx, dy in shifts if p == g[0][1] and
                           0 <= y0 + dy < res.shape[0] and 0 <= x0 + dx < res.shape[1] and
                           res[y0 + dy, x0 + dx] >= min(T["legend_match"], res.max()) - 0.35), None)
             if shift is None:
@@ -1378,13 +1391,11 @@ class ChartComparer(Comparer):
     def _swatch_moved(self, ctx: _Ctx, old, new) -> bool:
         """True when a word that moved (``old`` box in the reference, ``new`` in the candidate) has a legend swatch
         left of it in both places: ink of one colour, not the background, within three line heights."""
-        def zone(img: np.ndarray, box, right: float) -> np.ndarray:
-            return _swatch_zone(img, box, right)
         found = _swatch_left_of(ctx.rn.image, old)
         if found is None:
             return False
         color, ink = found
-        cz = zone(ctx.cn.image, new, new[2])  # a box found as new ink may hold the swatch already
+        cz = _swatch_zone(ctx.cn.image, new, new[2])  # a box found as new ink may hold the swatch already
         swatch = 1.4 * max(old[3] - old[1], 6) ** 2  # about two line heights by one (a bar behind may fill the zone)
         return int((np.linalg.norm(cz - color, axis=1) < 20).sum()) >= max(6, 0.3 * min(len(ink), swatch))
 
@@ -1865,12 +1876,8 @@ class ChartComparer(Comparer):
         X0, Y0, X1, Y1 = max(0, x0 - sx), max(0, y0 - s), min(w, x1 + sx), min(h, y1 + s)
         if x1 - x0 < 4 or y1 - y0 < 4:
             return False
-        tpl = cv2.cvtColor(ctx.rn.image[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY)
-        area = cv2.cvtColor(ctx.cn.image[Y0:Y1, X0:X1], cv2.COLOR_RGB2GRAY)
-        if tpl.std() < 8 or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
-            return False
-        score = cv2.matchTemplate(area, tpl, cv2.TM_CCOEFF_NORMED)
-        return float(score.max()) >= T["text_glyph_ncc"]
+        tpl = cv2.cvtColor(np.ascontiguousarray(ctx.rn.image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+        return _glyphs_found(tpl, ctx.cn.image[Y0:Y1, X0:X1])
 
     @staticmethod
     def _ticks_rotated(ctx: _Ctx, box, ticks: list[TextBox] = ()) -> bool:
