@@ -176,7 +176,11 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
             continue
         box = (x0 + box[0], y0 + box[1], x0 + box[2], y0 + box[3])
         if not _dark_marks(image, darkm, box):
-            frames.append(box)
+            # (light frames, read at a grey level grid lines reach, are never split)
+            frames.extend(_split_touching(darkm, g, box, min_side) if dark < 200 else [box])
+    # A framed box of one line of text inside a plot (an annotation's bbox) is no plot area of its own.
+    frames = [f for f in frames if not (_text_box(image, f) and any(
+        o != f and o[0] <= f[0] and o[1] <= f[1] and f[2] <= o[2] and f[3] <= o[3] for o in frames))]
     h, w = darkm.shape
     border_level = float(np.median(np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])))
     dark_figure = image.ndim == 3 and border_level < dark
@@ -204,6 +208,80 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
             if light:
                 frames = light + [f for f in frames if not any(box_overlap(f, b) > 0.9 for b in light)]
     return sort_reading_order(frames)
+
+
+def _split_touching(darkm: np.ndarray, g: np.ndarray, box: Box, min_side: int) -> list[Box]:
+    """Subplots drawn touching (``hspace`` or ``wspace`` 0) share one frame: it is split at each inner line that
+    crosses it whole, no thicker and no lighter than its own spines (nor grey) and with no tick mark carrying it
+    on outside the frame, leaving parts of one size (within 15%), ``min_side`` px or more each. A line drawn
+    across a plot (a black ``axhline``) is thicker than a spine or stops short of one; a grid line is lighter,
+    or (a dark style's white grid, as bright as its spines) has a tick mark at its end; a clipped bar's edges
+    cut slices of unequal sizes."""
+    def level(v: np.ndarray, run: tuple[int, int]) -> float:  # how dark a run of rows of grey levels v is
+        return float(np.median(v[run[0]:run[1]].min(axis=0)))
+
+    def cuts(m: np.ndarray, v: np.ndarray, lo: int, hi: int, outer=(True, True)) -> list[tuple[int, int]]:
+        # (start, end) of the inner full rows of m between columns lo and hi (the frame's sides; ``outer`` says
+        # which side is the frame's own edge, not a cut already made, where the line runs on into the next part)
+        full = m[:, lo + 2:hi - 2].mean(axis=1) >= 0.97 if hi - lo > 8 else np.zeros(m.shape[0], bool)
+        runs, start = [], None
+        for y, f in enumerate(np.append(full, False)):
+            if f and start is None:
+                start = y
+            elif not f and start is not None:
+                runs.append((start, y))
+                start = None
+        if len(runs) < 3 or runs[0][0] > 3 or runs[-1][1] < m.shape[0] - 3:
+            return []  # (the outer spines are the first and last runs)
+        spine = max(runs[0][1] - runs[0][0], runs[-1][1] - runs[-1][0])
+        dark = min(max(level(v, runs[0]), level(v, runs[-1])) + 40, 100)  # (a grey data line is no spine)
+
+        beyond = [c for c in list(range(max(0, lo - 6), lo) if outer[0] else []) +
+                  list(range(hi + 1, min(m.shape[1], hi + 7)) if outer[1] else [])
+                  if m[:, c].mean() < 0.5]  # columns outside the frame, past its spines
+
+        def ticked(r) -> bool:  # a tick mark just outside either side, on the line's rows
+            return bool(m[max(0, r[0] - 1):r[1] + 1, beyond].any())
+        inner = [r for r in runs[1:-1] if r[1] - r[0] <= spine and level(v, r) <= dark and not ticked(r)]
+        edges = [0] + [c for r in inner for c in r] + [m.shape[0]]
+        sizes = [b - a for a, b in zip(edges[::2], edges[1::2])]
+        # (a grid of touching subplots has parts of one size; a clipped bar's edges cut unequal slices)
+        return [] if min(sizes) < min_side or max(sizes) > 1.15 * min(sizes) else inner
+
+    x0, y0, x1, y1 = box
+    H, W = darkm.shape
+    mx0, mx1 = max(0, x0 - 6), min(W, x1 + 7)  # (with the margins where tick marks stick out)
+    out = []
+    rows = cuts(darkm[y0:y1 + 1, mx0:mx1], g[y0:y1 + 1, mx0:mx1], x0 - mx0, x1 - mx0)
+    tops, bottoms = [y0] + [y0 + a for a, _ in rows], [y0 + b - 1 for _, b in rows] + [y1]
+    for ty, by in zip(tops, bottoms):
+        my0, my1 = max(0, ty - 6), min(H, by + 7)
+        cols = cuts(darkm[my0:my1, x0:x1 + 1].T, g[my0:my1, x0:x1 + 1].T, ty - my0, by - my0,
+                    (ty == y0, by == y1))
+        lefts, rights = [x0] + [x0 + a for a, _ in cols], [x0 + b - 1 for _, b in cols] + [x1]
+        out.extend((lx, ty, rx, by) for lx, rx in zip(lefts, rights))
+    return out
+
+
+def _text_box(image: np.ndarray, box: Box, *, band: int = 3) -> bool:
+    """True when a frame holds one flat fill with a single band of marks across it, as one line of text in a
+    bbox is: the marked rows form one run at most 60% of the inside's height and 30 px tall, and they span a
+    third of its width or more. A plot area shows its data, ticks or grid elsewhere too."""
+    x0, y0, x1, y1 = box
+    inner = image[y0 + band:y1 - band, x0 + band:x1 - band]
+    if inner.shape[0] < 8 or inner.shape[1] < 8:
+        return False
+    flat = inner.reshape(-1, inner.shape[-1]) if inner.ndim == 3 else inner.reshape(-1, 1)
+    fill = np.median(flat, axis=0)
+    off = (np.abs(inner.astype(np.int16) - fill.astype(np.int16)) > 40)
+    off = off.any(axis=-1) if off.ndim == 3 else off
+    rows = np.flatnonzero(off.any(axis=1))
+    if rows.size == 0:
+        return False
+    run = rows[-1] + 1 - rows[0]
+    cols = np.flatnonzero(off.any(axis=0))
+    return (bool(np.all(np.diff(rows) <= 2)) and run <= min(0.6 * inner.shape[0], 30)
+            and cols[-1] + 1 - cols[0] >= inner.shape[1] / 3)
 
 
 def _spine_box(comp: np.ndarray, min_cover: float) -> tuple[int, int, int, int] | None:

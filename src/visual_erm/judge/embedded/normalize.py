@@ -174,7 +174,7 @@ def _unwrapped(image: np.ndarray, box: tuple[int, int, int, int], bg: np.ndarray
 
 
 def normalize(image: np.ndarray, *, size: tuple[int, int] | None = None, work_side: int = 640, pad: int = 8,
-              tolerance: int = 24, unwrap: bool = False) -> Normalized:
+              tolerance: int = 24, unwrap: bool = False, box: Box | None = None) -> Normalized:
     """Crop ``image`` to its content box and scale the content to ``size=(w, h)`` (default: longest side ``work_side``).
 
     Args:
@@ -186,11 +186,13 @@ def normalize(image: np.ndarray, *, size: tuple[int, int] | None = None, work_si
         tolerance: max channel difference from the background that still counts as background.
         unwrap: a tinted figure inside a margin of another colour is cropped to the figure, whose colour is then
             the background (a white margin added around a beige chart changes nothing).
+        box: the source box to scale to ``size`` instead of the content box (another image's layout).
     """
     bg = background_color(image)
-    box = content_box(image, background=bg, tolerance=tolerance)
-    if unwrap:
-        box, bg = _unwrapped(image, box, bg, tolerance)
+    if box is None:
+        box = content_box(image, background=bg, tolerance=tolerance)
+        if unwrap:
+            box, bg = _unwrapped(image, box, bg, tolerance)
     w, h = size or work_size(box, work_side)
     crop = image[box[1]:box[3], box[0]:box[2]]
     scaled = resize(np.ascontiguousarray(crop), w, h)
