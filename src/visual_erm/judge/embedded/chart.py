@@ -79,6 +79,7 @@ class _Ctx:
     overdrawn: list = field(default_factory=list)  # (box, report): lines read otherwise with every glyph kept
     swapped: tuple = ()  # two subplots found in each other's places
     text_runs: np.ndarray | None = None  # the glyph runs of lines read otherwise (see _explain_line)
+    axis_labels: dict = field(default_factory=dict)  # (panel as located, 'x-axis label' / 'y-axis label') -> texts
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -180,6 +181,12 @@ def _axis_box(ctx: _Ctx, panel: int | None, ticks) -> list[float]:
     return ctx.cand_box(ticks)
 
 
+def _outermost(frames: list) -> list:
+    """The frames no other frame holds (not insets), in their order."""
+    return [b for b in frames if not any(o != b and o[0] <= b[0] and o[1] <= b[1] and b[2] <= o[2] and b[3] <= o[3]
+                                         for o in frames)]
+
+
 def _panel_of(panels, box) -> int | None:
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     best, best_d = None, 1e18
@@ -214,8 +221,8 @@ def _text_role(panels, t: TextBox) -> tuple[int | None, str]:
         if numeric and right:  # between two subplots: tick labels sit left of the axes they belong to
             return right[0], "y-axis tick labels"
         return i, "y-axis tick labels" if numeric else "right-side labels"
-    if cy < y0:
-        return i, "title"
+    if cy < y0:  # (numbers just above the frame: x tick labels moved to the top)
+        return i, "x-axis tick labels" if numeric and y0 - cy < 2.2 * max(h, 8) and x0 - 20 <= cx <= x1 + 20 else "title"
     return i, "text"
 
 
@@ -394,6 +401,13 @@ def _is_number(text: str) -> bool:
     return bool(_NUMERIC.match(text)) and any(c.isdigit() for c in text)
 
 
+def _value_like(text: str) -> bool:
+    """A number, or a value with a suffix or unit of two letters at most ('60th', '12 kg'); a worded annotation
+    ('max 56.1') is not."""
+    letters, digits = sum(c.isalpha() for c in text), sum(c.isdigit() for c in text)
+    return _is_number(text) or (0 < letters <= 2 and digits >= letters)
+
+
 _CAUSE_ORDER = ("structure_error", "data_error", "style_error", "text_error")
 
 
@@ -410,9 +424,38 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             if panel in changed or (len(ctx.panels) <= 1 and changed)}
     drop |= {id(e) for e, panel in ctx.follows_axis
              if panel in ctx.axis_changed or (len(ctx.panels) <= 1 and ctx.axis_changed)}
+    # Marks drawn as another kind bring their axes: bars turned horizontal trade the axes (and their labels),
+    # lines instead of bars leave zero out of the range. The tick values that changed with them, and an axis
+    # label that reads the other axis's, follow from the chart-type finding.
+    typed = {_location_panel(e.location) for e in ctx.errors
+             if e.category == "structure_error" and e.location.endswith("plot area")}
+    if typed:
+        drop |= {id(e) for e in ctx.errors if e.category == "data_error" and _location_panel(e.location) in typed
+                 and e.location.endswith("tick labels")}
+        for e in ctx.errors:
+            panel, role = _location_panel(e.location), e.location.split(", ")[-1]
+            read = re.match(r"The [xy]-axis label reads '(.*)' instead of", e.description)
+            if read and panel in typed and role in ("x-axis label", "y-axis label"):
+                other = "y-axis label" if role == "x-axis label" else "x-axis label"
+                if any(text_similarity(read.group(1), u) >= T["text_same"] for u in ctx.axis_labels.get((panel, other), [])):
+                    drop.add(id(e))
+    # Three or more series recoloured: another palette, said once where the colours changed.
+    recoloured = [e for e in ctx.errors if id(e) not in drop and e.category == "style_error"
+                  and re.match(r"(Part of )?[Tt]he .+ series is drawn in ", e.description)]
+    errors = ctx.errors
+    if len(recoloured) >= 3:
+        places = {e.location for e in recoloured}
+        first = recoloured[0]
+        palette_finding = finding("chart.series_color", f"The series are drawn in another palette than the reference "
+                                  f"({len(recoloured)} colours changed).",
+                                  first.location if len(places) == 1 else "figure",
+                                  [float(v) for v in union_box([tuple(e.bbox) for e in recoloured if e.bbox])]
+                                  if any(e.bbox for e in recoloured) else None)
+        drop |= {id(e) for e in recoloured}
+        errors = [palette_finding if e is first else e for e in errors]
     out: list[Discrepancy] = []
     seen: dict[tuple, int] = {}
-    for e in ctx.errors:
+    for e in errors:
         if id(e) in drop:
             continue
         key = (e.category, e.severity, e.location)
@@ -454,6 +497,22 @@ def _contents_traded(ctx: _Ctx, a, b) -> bool:
     same = np.abs(ra - ca).sum() + np.abs(rb - cb).sum()
     cross = np.abs(ra - cb).sum() + np.abs(rb - ca).sum()
     return bool(np.abs(ra - rb).sum() > 0.2 and cross < T["parts_traded"] * same)
+
+
+def _explain_backing(ctx: _Ctx, box) -> None:
+    """A text gone from a plot took the patch drawn behind it (an annotation's bbox, turned with the text): lost
+    ink about the line and lying wholly near it is explained, so the patch and the glyphs are no lost series.
+    Lost ink that runs on past the line's surroundings (a series crossing it) is left."""
+    x0, y0, x1, y1 = box
+    gx, gy = 0.3 * (x1 - x0) + 6, 0.3 * (y1 - y0) + 6
+    h, w = ctx.missing.shape
+    zx0, zy0, zx1, zy1 = int(max(0, x0 - gx)), int(max(0, y0 - gy)), int(min(w, x1 + gx)), int(min(h, y1 + gy))
+    lost = ctx.missing[zy0:zy1, zx0:zx1]
+    regs, labels = geo.regions(lost, min_area=int(T["min_region_px"]), join=1)
+    for r in regs:
+        bx0, by0, bx1, by1 = r.box
+        if bx0 > 0 and by0 > 0 and bx1 < lost.shape[1] and by1 < lost.shape[0]:
+            ctx.explained[zy0:zy1, zx0:zx1] |= geo.dilate(labels == r.label, 2)
 
 
 def _explain_line(ctx: _Ctx, box) -> None:
@@ -690,12 +749,16 @@ class ChartComparer(Comparer):
         cn = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]), unwrap=True)
         rf = self._frames(ref, rn)
         if not rf:
-            return cn
+            return self._same_layout(ref, rn, cand, cn, size)
         cf = geo.axes_frames(cn.image)  # (frames found in the source are too coarse to align on)
-        if len(cf) != len(rf) or all(max(abs(a - b) for a, b in zip(p, q)) <= 1 for p, q in zip(rf, cf)):
+        # The layout is the frames' that no other frame holds: an inset or the edged boxes of a box plot sit
+        # where their data puts them (found in one image and not the other, or moved against the edges of a
+        # plot widened by a lost label).
+        rt, ct = _outermost(rf), _outermost(cf)
+        if len(ct) != len(rt) or all(max(abs(a - b) for a, b in zip(p, q)) <= 1 for p, q in zip(rt, ct)):
             return cn
-        src = [tuple(cn.frame.to_source(tuple(map(float, b)))) for b in cf]
-        fr = fit_frame(src, [tuple(map(float, b)) for b in rf])
+        src = [tuple(cn.frame.to_source(tuple(map(float, b)))) for b in ct]
+        fr = fit_frame(src, [tuple(map(float, b)) for b in rt])
         if fr is None:
             return cn
         ratio = (fr.scale[0] / cn.frame.scale[0], fr.scale[1] / cn.frame.scale[1])
@@ -704,6 +767,31 @@ class ChartComparer(Comparer):
         h, w = rn.image.shape[:2]
         img = warp(cand.image, fr, (w, h), cn.background)
         return self._per_panel(cand, rf, Normalized(image=img, frame=fr, box=cn.box, background=cn.background))
+
+    @staticmethod
+    def _same_layout(ref: Analysis, rn: Normalized, cand: Analysis, cn: Normalized,
+                     size: tuple[int, int]) -> Normalized:
+        """Without frames to fit on, a content box that grew (a larger title, a longer label) scales everything
+        else off its place. Where both images have one shape, the candidate is also laid on the reference's own
+        content box scaled to its size (the same layout at another resolution), and the fit that leaves fewer
+        pixels apart is kept."""
+        (rh, rw), (ch, cw) = ref.image.shape[:2], cand.image.shape[:2]
+        if abs((cw / ch) / (rw / rh) - 1.0) > 0.01:
+            return cn
+        sx, sy = cw / rw, ch / rh
+        box = (int(round(rn.box[0] * sx)), int(round(rn.box[1] * sy)), int(round(rn.box[2] * sx)),
+               int(round(rn.box[3] * sy)))
+        if max(abs(a - b) for a, b in zip(box, cn.box)) <= 2 * max(sx, sy):
+            return cn  # (the content boxes agree: nothing to choose)
+        alt = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]), box=box)
+        if alt.background.tolist() != cn.background.tolist():
+            return cn
+
+        def apart(n: Normalized) -> int:
+            miss, extra = geo.tolerant_diff(rn.image, n.image, radius=int(T["shift_tolerance_px"]),
+                                            threshold=int(T["diff_threshold"]))
+            return int(miss.sum() + extra.sum())
+        return alt if apart(alt) < 0.8 * apart(cn) else cn
 
     @staticmethod
     def _per_panel(cand: Analysis, rf: list, base: Normalized) -> Normalized:
@@ -718,6 +806,7 @@ class ChartComparer(Comparer):
             return base
         h, w = base.image.shape[:2]
         img, regions = None, []
+        whole = None  # the candidate's frames read in its source, mapped to the work frame (see below)
         for i, (r, c) in enumerate(zip(rf, cf)):
             if box_iou(r, c) < 0.5:
                 continue
@@ -726,6 +815,14 @@ class ChartComparer(Comparer):
             # scale.
             inner = [not (min(r[k], c[k]) <= 4 if k < 2 else max(r[k], c[k]) >= (w, h)[k - 2] - 4) for k in range(4)]
             if max((abs(r[k] - c[k]) for k in range(4) if inner[k]), default=0) <= 3:
+                continue
+            # A spine read a dozen px off in the resampled image (merged with tick marks or a line along it at
+            # 72 dpi) is checked against the candidate's source: a frame found there that the fit lays on the
+            # reference's needs no frame of its own.
+            if whole is None:
+                whole = [tuple(base.frame.to_work(tuple(map(float, b))))
+                         for b in geo.axes_frames(cand.image, fallbacks=False)]
+            if any(max(abs(r[k] - b[k]) for k in range(4)) <= 3 for b in whole):
                 continue
             sb = base.frame.to_source(tuple(map(float, c)))
             scale, origin_src, origin_work = [], [], []
@@ -879,6 +976,10 @@ class ChartComparer(Comparer):
             if self.enabled("series"):
                 for i in kept:
                     self._series(ctx, i)
+            # Labels of the swapped or lost subplots, read after the layout check (outside the explained zone, a
+            # y-axis label far left of its plot), moved or went with them.
+            gone = tuple(ctx.panel_name(i) for i in range(len(panels)) if i not in kept)
+            ctx.errors[:] = [e for e in ctx.errors if not e.location.startswith(gone)]
             return _consolidated(ctx)
         if self.enabled("text"):
             if self.enabled("legend"):
@@ -958,16 +1059,27 @@ class ChartComparer(Comparer):
         def holds(reading: str, text: str) -> bool:  # (a long label cut off by the shorter one's box reads in part)
             a, b = _bare(reading), _bare(text)
             return len(a) >= 3 and len(a) >= 0.5 * len(b) and fuzz.partial_ratio(a, b) >= 100 * T["text_same"]
-        lines = [r for r in ctx.readings if r[2] in ("title", "text")]  # (swapped axis labels or legend entries
-        # are text errors: they name no part)
+        # (swapped axis labels or legend entries are text errors: they name no part; a label inside a plot names
+        # the part under it, an inset drawn without a frame we can read, only with a label beside it)
+        lines = [r for r in ctx.readings if r[2] in ("title", "text") or r[2].startswith("plot area")]
         pairs = [(a, b) for k, a in enumerate(lines) for b in lines[k + 1:]
                  if holds(a[1], b[0].text) and holds(b[1], a[0].text)]
         if len(pairs) != 1:
             return  # (several pairs: the whole order reversed, an inverted axis of labelled rows)
-        (ta, _, _, fa), (tb, _, _, fb) = pairs[0]
-        parts = [self._part_under(ctx, t) for t in (ta, tb)]
+        (ta, _, role, fa), (tb, _, _, fb) = pairs[0]
+        inside = role.startswith("plot area")
+        parts = [self._part_under(ctx, t, inside=inside) for t in (ta, tb)]
         if None in parts:
             return
+        if inside:  # parts of one plot: the same width about each label, so their contents line up when traded
+            half = min(min(p[2] - t.center[0], t.center[0] - p[0]) for p, t in zip(parts, (ta, tb)))
+            parts = [(int(t.center[0] - half), p[1], int(t.center[0] + half), p[3]) for p, t in zip(parts, (ta, tb))]
+            # ... and down only as far as the pictures differ: marks the plot draws across both stay put.
+            diff = ctx.missing | ctx.extra
+            rows = np.flatnonzero(np.logical_or.reduce([diff[:, max(0, p[0]):p[2]].any(axis=1) for p in parts]))
+            rows = rows[rows < min(p[3] for p in parts)]
+            if rows.size:
+                parts = [(p[0], p[1], p[2], max(p[1] + 8, int(rows[-1]) + 3)) for p in parts]
         under = [(p[0], min(p[3] - 1, int(t.box[3]) + 2), p[2], p[3]) for p, t in zip(parts, (ta, tb))]
         if min(b[3] - b[1] for b in under) < 8 or not _contents_traded(ctx, *under):
             return  # what lies under the labels stayed: swapped tick or category names, a text change
@@ -979,7 +1091,8 @@ class ChartComparer(Comparer):
             cx, cy = (e.bbox[0] + e.bbox[2]) / 2, (e.bbox[1] + e.bbox[3]) / 2
             return e.category == "text_error" and any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in where)
         ctx.errors[:] = [e for e in ctx.errors if e is not fa and e is not fb and not inside(e)]
-        box = (min(ta.box[0], tb.box[0]), min(ta.box[1], tb.box[1]), max(ta.box[2], tb.box[2]), max(ta.box[3], tb.box[3]))
+        spans = [ta.box, tb.box] + parts  # (the labels and what lies under them)
+        box = (min(b[0] for b in spans), min(b[1] for b in spans), max(b[2] for b in spans), max(b[3] for b in spans))
         ctx.errors.append(finding("chart.subplot_arrangement", f"The parts of the figure labelled '{ta.text}' and "
                                   f"'{tb.text}' are in each other's places.", "figure layout", ctx.cand_box(box)))
 
@@ -1005,22 +1118,27 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.subplot_count", f"The part of the figure labelled '{t.text}' is missing.",
                                       "figure layout", ctx.cand_box((x0, y0, x1, y1))))
 
-    def _part_under(self, ctx: _Ctx, t: TextBox) -> tuple[int, int, int, int] | None:
-        """The part of the figure a label names, as a work box: its subplot when frames exist, else the columns
-        halfway to the nearest label beside it and the rows down to the next row of labels (None without a label
-        beside it: a label of a row, not of a part in a grid of parts)."""
+    def _part_under(self, ctx: _Ctx, t: TextBox, *, inside: bool = False) -> tuple[int, int, int, int] | None:
+        """The part of the figure a label names, as a work box: its subplot when frames exist, else (or for a
+        label ``inside`` a subplot, within it) the columns halfway to the nearest label beside it and the rows
+        down to the next row of labels (None without a label beside it: a label of a row, not of a part in a
+        grid of parts)."""
         h, w = ctx.missing.shape
+        x0, y0, x1, y1 = 0, 0, w, h
         if ctx.panels:
             x0, y0, x1, y1 = ctx.panels[_panel_of(ctx.panels, t.box)]
-            return max(0, x0 - 4), max(0, min(y0, int(t.box[1])) - 4), min(w, x1 + 4), min(h, y1 + 4)
-        others = [o for o in self._texts(ctx.ref) if o is not t and "tick" not in _text_role([], o)[1]]
+            if not inside:
+                return max(0, x0 - 4), max(0, min(y0, int(t.box[1])) - 4), min(w, x1 + 4), min(h, y1 + 4)
+        others = [o for o in self._texts(ctx.ref) if o is not t and "tick" not in _text_role([], o)[1]
+                  and x0 <= o.center[0] <= x1 and y0 <= o.center[1] <= y1]
         cx, top, bottom = (t.box[0] + t.box[2]) / 2, t.box[1], t.box[3]
         beside = [abs((o.box[0] + o.box[2]) / 2 - cx) for o in others if abs(o.box[1] - top) < bottom - top]
         if not beside:
             return None
         half = min(beside) / 2
         below = [o.box[1] for o in others if o.box[1] > bottom + 2 and o.box[0] < cx + half and o.box[2] > cx - half]
-        return (int(max(0, cx - half)), int(max(0, top - 2)), int(min(w, cx + half)), int(min(h, min(below, default=h))))
+        return (int(max(x0, cx - half)), int(max(y0, top - 2)), int(min(x1, cx + half)),
+                int(min(y1, min(below, default=y1))))
 
     def _panels_in_place(self, ctx: _Ctx) -> list[int]:
         """After a change of the subplot count, or two subplots swapped: the other reference panels, drawn in the
@@ -1115,6 +1233,8 @@ class ChartComparer(Comparer):
             inside[b[1]:b[3] + 1, b[0]:b[2] + 1] = True
         roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))  # the reference's own frames
         for idx, (t, (panel, role)) in enumerate(zip(texts, roles)):
+            if role in ("x-axis label", "y-axis label"):
+                ctx.axis_labels.setdefault((_location_panel(ctx.panel_name(panel)), role), []).append(t.text)
             x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
                               int(min(h, t.box[3] + 2)))
             if x1 <= x0 or y1 <= y0:
@@ -1273,10 +1393,12 @@ class ChartComparer(Comparer):
                                           ctx.panel_name(g[0][1]) + role, ctx.cand_box(box)))
                 if len(g) == 1 and role in ("title", "text"):
                     ctx.gone_labels.append((g[0][0], ctx.errors[-1]))
-                if "plot area" in role and all(_is_number(t.text) for t, _, _ in g):
+                if "plot area" in role and all(_value_like(t.text) for t, _, _ in g):
                     ctx.follows_data.append((ctx.errors[-1], g[0][1]))  # bar labels moved off with their bars
                 elif "plot area" in role:
                     ctx.follows_axis.append((ctx.errors[-1], g[0][1]))  # placed in data units, off the new range
+                if len(g) == 1 and "plot area" in role:
+                    _explain_backing(ctx, g[0][0].box)
         for text, box, panel in extra_found:
             ctx.errors.append(finding("chart.text_extra", f"The chart shows text '{text}' that the reference does not have.",
                                       ctx.panel_name(panel) + ("plot area" if panel is not None else "figure"),
@@ -1334,7 +1456,12 @@ class ChartComparer(Comparer):
                 if rlab is None:
                     rlab = rgb_to_lab(ctx.rn.image)
                 band = np.linalg.norm(rlab[ty0:ty1, sx0:tx0] - color, axis=2) < 20
-                cols = geo.runs(band.any(axis=0))
+                cols = []
+                for a, b in geo.runs(band.any(axis=0)):  # a dashed swatch's dashes are one swatch
+                    if cols and a - cols[-1][1] <= max(3, 0.8 * th):
+                        cols[-1] = (cols[-1][0], b)
+                    else:
+                        cols.append((a, b))
                 if not cols:
                     swatches = False
                     continue
@@ -1509,7 +1636,7 @@ class ChartComparer(Comparer):
                                   ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
         _explain_line(ctx, t.box)
         ctx.readings.append((t, text, role, ctx.errors[-1]))
-        if "plot area" in role and _is_number(t.text) and _is_number(text):
+        if "plot area" in role and _value_like(t.text) and _value_like(text):
             ctx.follows_data.append((ctx.errors[-1], panel))  # a bar label or value annotation
         elif "plot area" in role and (ChartComparer._glyphs_lost(ctx, t.box) or 0.0) >= 0.5:
             ctx.follows_axis.append((ctx.errors[-1], panel))  # an annotation that left its place, read over others
@@ -2294,18 +2421,25 @@ class ChartComparer(Comparer):
             ctx.errors[first:] = [e for e in ctx.errors[first:] if not (e.location == loc and e.category == "data_error")]
         if quiet:
             return
+        added: list[np.ndarray] = []
         for j in range(len(cp)):
             if j in used_c or found >= 5 or i in ctx.axis_changed:
                 continue
             k, d = rp.nearest(cp.lab[j])
             if d < T["series_color_delta"]:
                 continue
+            if any(_blend_of(cp.rgb[j], q, cbg) for q in added):
+                continue  # the anti-aliased fringe of a new series already reported
             cj = color_mask(clab, cp.lab[j]) & cdata
-            if cj.sum() < max(min_px, 0.02 * max(n_r, 1)):
+            # As for the reference's colours: a thin line (a dashed one most of all) holds fewer pixels than a fill.
+            need = min_px if geo.stroke_thickness(cj) >= 4 else min(
+                min_px, line_px if float(chroma(cp.lab[j])) < NEUTRAL_CHROMA else steep_px)
+            if cj.sum() < max(need, 0.02 * max(n_r, 1)):
                 continue
             new_ink = cj & extra_near & ~geo.dilate(rdata, 2)
-            if new_ink.sum() < max(min_px, 0.3 * cj.sum()):
+            if new_ink.sum() < max(need, 0.3 * cj.sum()):
                 continue  # drawn where the reference has marks: blending or anti-aliasing of another resolution
+            added.append(cp.rgb[j])
             ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "
                                       "reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
