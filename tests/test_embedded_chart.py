@@ -996,3 +996,211 @@ def test_jpeg_of_markers_on_error_bars_is_no_marker_change(judge):
             img = load_image(out.getvalue())
         return img
     assert verdict(judge, chart(False), chart(True)).errors == []
+
+
+# ---- seventh round: touching subplots, consequences of layout and chart-type changes ----
+
+def _touching_grid(order=(0, 1, 2, 3, 4, 5), *, dpi=100):
+    """Six subplots drawn touching (wspace=hspace=0), each with its own mark, the way a text-alignment demo
+    lays them out; ``order`` puts the reference's panel order[k] at place k."""
+    fig = plt.figure(figsize=(6.4, 4.8), dpi=dpi)
+    grid = fig.add_gridspec(2, 3, wspace=0, hspace=0, left=0.1, right=0.95, top=0.9, bottom=0.1)
+    spots = [(0.2, 0.3), (0.5, 0.7), (0.6, 0.2), (0.3, 0.6), (0.6, 0.5), (0.4, 0.2)]
+    for place, k in enumerate(order):
+        ax = fig.add_subplot(grid[place // 3, place % 3])
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.axvline(spots[k][0], color="tab:blue", lw=1)
+        ax.plot(*spots[k], "o", color="tab:orange", ms=8)
+        ax.text(*spots[k], "Tpg", fontsize=14, bbox=dict(facecolor="peachpuff", edgecolor="none"))
+    return figure_rgb(fig, dpi=dpi)
+
+
+def test_touching_subplots_are_read_as_cells(judge):
+    from visual_erm.judge.embedded import geometry as geo
+    assert len(geo.axes_frames(_touching_grid())) == 6
+    v = verdict(judge, _touching_grid(), _touching_grid((0, 1, 2, 4, 3, 5)))
+    assert [e.category for e in v.errors] == ["structure_error"], v.errors
+    assert "each other's places" in v.errors[0].description
+    assert verdict(judge, _touching_grid(), _touching_grid(dpi=72)).severity_sum <= 1
+
+
+def test_grid_lines_clipped_bars_and_black_rules_do_not_split_a_plot():
+    from visual_erm.judge.embedded import geometry as geo
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3.2), dpi=100)
+    axes[0].bar([1, 2, 3, 4], [5, 6, 7, 8], edgecolor="black")
+    axes[0].set_ylim(0, 5.5)  # bars cut by the top spine: their black edges run the whole height
+    axes[1].plot([0, 1], [0, 1], color="tab:blue")
+    axes[1].grid(True, color="black", lw=0.8)  # dark grid lines, ticked at their ends
+    axes[2].plot(np.arange(20), np.sin(np.arange(20)))
+    axes[2].axhline(0, color="black", lw=2)  # a thick rule across the plot
+    axes[2].axvline(9.5, color="grey", lw=1)  # a grey line from spine to spine
+    img = figure_rgb(fig)
+    assert len(geo.axes_frames(img)) == 3
+
+
+def test_boxed_annotation_is_no_subplot_and_scaled_copy_is_clean(judge):
+    from visual_erm.judge.embedded import geometry as geo
+
+    def chart(figsize, dpi):
+        fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
+        ax.plot([0, 10], [0, 10], alpha=0)
+        ax.text(3, 8, "boxed italics text in data coords", style="italic",
+                bbox={"facecolor": "red", "alpha": 0.5, "pad": 10})
+        ax.plot([2], [1], "o")
+        ax.set_title("axes title")
+        return figure_rgb(fig, dpi=dpi)
+    ref = chart((6.4, 4.8), 100)
+    assert len(geo.axes_frames(ref)) == 1
+    assert verdict(judge, ref, chart((6.4, 4.8), 72)).severity_sum <= 1
+
+
+def _stacked(labels_order, *, top_ticks=False, rotate=False):
+    fig, axes = plt.subplots(3, 1, figsize=(6.4, 4.8), dpi=100)
+    x = np.linspace(-10, 10, 200)
+    curves = {"symlogx": np.tanh(x), "symlogy": x ** 3, "symlog both": np.sin(x)}
+    for ax, name in zip(axes, labels_order):
+        ax.plot(x, curves[name])
+        ax.set_ylabel(name)
+        ax.grid(True)
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_stacked_subplots_swapped_take_their_axis_labels_along(judge):
+    ref = _stacked(["symlogx", "symlogy", "symlog both"])
+    v = verdict(judge, ref, _stacked(["symlogx", "symlog both", "symlogy"]))
+    assert [e.category for e in v.errors] == ["structure_error"], v.errors
+
+
+def test_tick_labels_on_top_turned_are_a_tick_rotation_not_missing_titles(judge):
+    def chart(rotation):
+        fig, ax = plt.subplots(dpi=100)
+        ax.plot(range(10))
+        ax.tick_params(top=True, labeltop=True, bottom=False, labelbottom=False)
+        ax.set_title("x-ticks moved to the top")
+        plt.setp(ax.get_xticklabels(), rotation=rotation)
+        return figure_rgb(fig)
+    v = verdict(judge, chart(0), chart(45))
+    assert [e.category for e in v.errors] == ["text_error"], v.errors
+    assert "slant" in v.errors[0].description
+
+
+def test_extra_dashed_series_is_a_data_error(judge):
+    def chart(extra):
+        fig, ax = plt.subplots(dpi=100)
+        t = np.linspace(0, 5, 200)
+        ax.plot(t, np.exp(-t), color="tab:blue")
+        if extra:
+            ax.plot(t, 0.8 * np.exp(-t / 2) + 0.1, "--", color="crimson")
+        ax.set_xlim(5, 0)
+        ax.grid(True)
+        return figure_rgb(fig)
+    v = verdict(judge, chart(False), chart(True))
+    assert v.errors and v.errors[0].category == "data_error" and "appears" in v.errors[0].description, v.errors
+
+
+def test_labelled_insets_swapped_are_one_structure_error(judge):
+    def chart(swap):
+        rng = np.random.default_rng(1)
+        fig, ax = plt.subplots(dpi=100)
+        ax.plot(np.linspace(0, 1, 500), np.cumsum(rng.normal(size=500)) * 0.001)
+        ax.set_title("Gaussian colored noise")
+        spots = [[0.2, 0.6, 0.2, 0.16], [0.65, 0.6, 0.2, 0.16]]
+        if swap:
+            spots.reverse()
+        a = fig.add_axes(spots[0], facecolor="k")
+        a.plot(np.exp(-np.linspace(0, 5, 50)))
+        a.set_title("Impulse response")
+        a.set_xticks([])
+        a.set_yticks([])
+        b = fig.add_axes(spots[1], facecolor="k")
+        b.hist(rng.normal(size=2000), 60)
+        b.set_title("Probability")
+        b.set_xticks([])
+        b.set_yticks([])
+        return figure_rgb(fig)
+    v = verdict(judge, chart(False), chart(True))
+    assert [e.category for e in v.errors] == ["structure_error"], v.errors
+
+
+def test_boxed_rotated_annotation_gone_is_one_text_error(judge):
+    def chart(both):
+        fig, ax = plt.subplots(dpi=100)
+        if both:
+            ax.text(0.35, 0.3, "spam", size=40, rotation=-25, ha="center", va="center",
+                    bbox=dict(boxstyle="square", ec=(1, 0.5, 0.5), fc=(1, 0.8, 0.8)))
+        ax.text(0.55, 0.7, "eggs", size=40, rotation=30, ha="center", va="center",
+                bbox=dict(boxstyle="round", ec=(1, 0.5, 0.5), fc=(1, 0.8, 0.8)))
+        return figure_rgb(fig)
+    v = verdict(judge, chart(True), chart(False))
+    assert [e.category for e in v.errors] == ["text_error"], v.errors
+
+
+def test_legend_of_dashed_lines_moved_is_one_style_error(judge):
+    def chart(loc):
+        fig, ax = plt.subplots(dpi=100)
+        x = np.linspace(0, 10, 300)
+        ax.plot(x, np.sin(x), dashes=[6, 2, 1, 2], lw=2, label="Using set_dashes()")
+        ax.plot(x, np.sin(x) - 0.2, dashes=[6, 2], lw=2, label="Using the dashes parameter")
+        ax.plot(x, np.sin(x) - 0.4, dashes=[4, 4], lw=2, label="Using the gapcolor parameter")
+        ax.legend(loc=loc, handlelength=4)
+        return figure_rgb(fig)
+    v = verdict(judge, chart("center"), chart("lower left"))
+    assert [e.category for e in v.errors] == ["style_error"], v.errors
+    assert "legend" in v.errors[0].description
+
+
+def test_pie_under_a_larger_title_stays_in_place(judge):
+    def chart(size):
+        fig, ax = plt.subplots(dpi=100)
+        ax.pie([3, 2, 1], wedgeprops=dict(width=0.3, edgecolor="w"), radius=1)
+        ax.pie([1, 2, 1, 1, 1], wedgeprops=dict(width=0.3, edgecolor="w"), radius=0.7)
+        ax.set_title("Pie plot with `ax.pie` and nested wedges", fontsize=size)  # (wider than the pie at 16)
+        return figure_rgb(fig)
+    v = verdict(judge, chart(10), chart(16))
+    assert cats(v) <= {"text_error"} and v.severity_sum <= 1, v.errors  # (the wedges are no changed series)
+
+
+def test_box_plot_losing_its_y_label_is_one_text_error(judge):
+    def chart(ylabel):
+        with plt.style.context("classic"):
+            fig, ax = plt.subplots(figsize=(7.6, 5.2), dpi=100)
+            rng = np.random.default_rng(9)  # (a box's edges read as a frame in one image only)
+            ax.boxplot([rng.normal(m, 8, 60) for m in (32, 24, 31, 37)], patch_artist=True, widths=0.6,
+                       boxprops=dict(facecolor="#1b9e77"))
+            ax.set_xticks([1, 2, 3, 4], ["Homicide", "Officer-involved", "Not riot-related", "Death"])
+            ax.set_title("LA riots: age by type")
+            if ylabel:
+                ax.set_ylabel("Age")
+            fig.tight_layout()
+            return figure_rgb(fig)
+    v = verdict(judge, chart(True), chart(False))
+    assert [e.category for e in v.errors] == ["text_error"], v.errors
+
+
+def test_bars_laid_on_their_side_bring_their_axes_along(judge):
+    def chart(horizontal):
+        fig, ax = plt.subplots(dpi=100)
+        states = ["CA", "TX", "NY", "FL", "WA"]
+        counts = [263, 209, 205, 150, 97]
+        (ax.barh if horizontal else ax.bar)(states, counts, color="tab:blue")
+        (ax.set_ylabel if horizontal else ax.set_xlabel)("State")
+        (ax.set_xlabel if horizontal else ax.set_ylabel)("Count")
+        return figure_rgb(fig)
+    v = verdict(judge, chart(False), chart(True))
+    assert [e.category for e in v.errors] == ["structure_error"], v.errors
+
+
+def test_another_palette_is_one_colour_finding(judge):
+    def chart(colors):
+        fig, ax = plt.subplots(dpi=100)
+        for k, c in enumerate(colors):
+            ax.plot(np.arange(10), np.arange(10) * (k + 1) * 0.3 + k, color=c, lw=2)
+        return figure_rgb(fig)
+    v = verdict(judge, chart(["tab:blue", "tab:orange", "tab:green", "tab:red"]),
+                chart(["#4c72b0", "#dd8452", "#55a868", "#c44e52"][::-1]))
+    assert [e.category for e in v.errors] == ["style_error"], v.errors
+    assert "palette" in v.errors[0].description
