@@ -281,6 +281,12 @@ def _text_roles(panels, texts: list[TextBox]) -> list[tuple[int | None, str]]:
     """:func:`_text_role` of every line, with one fix that needs the others: a word below a row of x tick labels
     is the axis label, however close to the axis it sits."""
     roles = [_text_role(panels, t) for t in texts]
+    for k, (t, (panel, role)) in enumerate(zip(texts, roles)):  # a number alone above a plot: an annotation
+        if role == "x-axis tick labels" and panel is not None and t.center[1] < panels[panel][1]:
+            h = t.box[3] - t.box[1]
+            row = [o for o, (p, r) in zip(texts, roles) if p == panel and r == role and abs(o.center[1] - t.center[1]) <= h]
+            if len(row) < 3:
+                roles[k] = (panel, "title")
     for k, (t, (panel, role)) in enumerate(zip(texts, roles)):
         if role != "x-axis tick labels" or _is_number(t.text):
             continue
