@@ -508,17 +508,26 @@ def _contents_traded(ctx: _Ctx, a, b) -> bool:
 def _explain_backing(ctx: _Ctx, box) -> None:
     """A text gone from a plot took the patch drawn behind it (an annotation's bbox, turned with the text): lost
     ink about the line and lying wholly near it is explained, so the patch and the glyphs are no lost series.
-    Lost ink that runs on past the line's surroundings (a series crossing it) is left."""
+    Lost ink that runs on past the line's surroundings (a series crossing it), or a thin coloured stroke (a data
+    line the text was set along, broken by its glyphs), is left."""
     x0, y0, x1, y1 = box
     gx, gy = 0.3 * (x1 - x0) + 6, 0.3 * (y1 - y0) + 6
     h, w = ctx.missing.shape
     zx0, zy0, zx1, zy1 = int(max(0, x0 - gx)), int(max(0, y0 - gy)), int(min(w, x1 + gx)), int(min(h, y1 + gy))
     lost = ctx.missing[zy0:zy1, zx0:zx1]
     regs, labels = geo.regions(lost, min_area=int(T["min_region_px"]), join=1)
+    chroma_here = None
     for r in regs:
         bx0, by0, bx1, by1 = r.box
-        if bx0 > 0 and by0 > 0 and bx1 < lost.shape[1] and by1 < lost.shape[0]:
-            ctx.explained[zy0:zy1, zx0:zx1] |= geo.dilate(labels == r.label, 2)
+        if not (bx0 > 0 and by0 > 0 and bx1 < lost.shape[1] and by1 < lost.shape[0]):
+            continue
+        comp = (labels == r.label) & lost
+        if geo.stroke_thickness(comp) < 4:
+            if chroma_here is None:
+                chroma_here = chroma(rgb_to_lab(ctx.rn.image[zy0:zy1, zx0:zx1]))
+            if float(np.median(chroma_here[comp])) >= NEUTRAL_CHROMA:
+                continue
+        ctx.explained[zy0:zy1, zx0:zx1] |= geo.dilate(comp, 2)
 
 
 def _explain_line(ctx: _Ctx, box) -> None:
