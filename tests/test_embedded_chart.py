@@ -1204,3 +1204,18 @@ def test_another_palette_is_one_colour_finding(judge):
                 chart(["#4c72b0", "#dd8452", "#55a868", "#c44e52"][::-1]))
     assert [e.category for e in v.errors] == ["style_error"], v.errors
     assert "palette" in v.errors[0].description
+
+
+def test_bars_stood_up_take_their_category_names_along(judge):
+    def chart(vertical):
+        fig, axes = plt.subplots(1, 2, figsize=(7.6, 3.6), dpi=100)
+        axes[0].plot(np.arange(12), np.linspace(80, 160, 12), color="tab:green")
+        axes[0].set_title("Price by month")
+        symbols, prices = ["GOOG", "AAPL", "IBM", "MSFT", "AMZN"], [415, 123, 91, 25, 48]
+        (axes[1].bar if vertical else axes[1].barh)(symbols, prices, color="tab:purple")
+        (axes[1].set_xlabel if vertical else axes[1].set_ylabel)("Symbol")
+        axes[1].set_title("Max price by symbol")
+        fig.tight_layout()
+        return figure_rgb(fig)
+    v = verdict(judge, chart(False), chart(True))
+    assert v.errors and v.errors[0].category == "structure_error" and v.severity_sum <= 5, v.errors

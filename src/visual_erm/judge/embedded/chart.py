@@ -79,7 +79,7 @@ class _Ctx:
     overdrawn: list = field(default_factory=list)  # (box, report): lines read otherwise with every glyph kept
     swapped: tuple = ()  # two subplots found in each other's places
     text_runs: np.ndarray | None = None  # the glyph runs of lines read otherwise (see _explain_line)
-    axis_labels: dict = field(default_factory=dict)  # (panel as located, 'x-axis label' / 'y-axis label') -> texts
+    axis_labels: dict = field(default_factory=dict)  # (panel as located, axis or right-side label role) -> texts
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -440,11 +440,22 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
                  and e.location.endswith("tick labels")}
         for e in ctx.errors:
             panel, role = _location_panel(e.location), e.location.split(", ")[-1]
+            if panel not in typed or e.category != "text_error":
+                continue
             read = re.match(r"The [xy]-axis label reads '(.*)' instead of", e.description)
-            if read and panel in typed and role in ("x-axis label", "y-axis label"):
-                other = "y-axis label" if role == "x-axis label" else "x-axis label"
-                if any(text_similarity(read.group(1), u) >= T["text_same"] for u in ctx.axis_labels.get((panel, other), [])):
+            if read and role in ("x-axis label", "y-axis label"):  # (the other axis's label, maybe read as a
+                # right-side label of the subplot beside it)
+                if any(text_similarity(read.group(1), u) >= T["text_same"] for key, texts in ctx.axis_labels.items()
+                       if key != (panel, role) for u in texts):
                     drop.add(id(e))
+            # Category names beside the axis (a column of them, read as labels) move to the other axis, and
+            # value labels move with their marks.
+            if role in ("x-axis label", "y-axis label", "right-side labels") and \
+                    len(ctx.axis_labels.get((panel, role), [])) >= 2:
+                drop.add(id(e))
+            quoted = re.findall(r"'([^']*)'", e.description)
+            if role.startswith("plot area") and quoted and _value_like(quoted[-1]):
+                drop.add(id(e))
     # Three or more series recoloured: another palette, said once where the colours changed.
     recoloured = [e for e in ctx.errors if id(e) not in drop and e.category == "style_error"
                   and re.match(r"(Part of )?[Tt]he .+ series is drawn in ", e.description)]
@@ -1248,7 +1259,7 @@ class ChartComparer(Comparer):
             inside[b[1]:b[3] + 1, b[0]:b[2] + 1] = True
         roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))  # the reference's own frames
         for idx, (t, (panel, role)) in enumerate(zip(texts, roles)):
-            if role in ("x-axis label", "y-axis label"):
+            if role in ("x-axis label", "y-axis label", "right-side labels"):
                 ctx.axis_labels.setdefault((_location_panel(ctx.panel_name(panel)), role), []).append(t.text)
             x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
                               int(min(h, t.box[3] + 2)))
