@@ -1000,6 +1000,11 @@ def test_jpeg_of_markers_on_error_bars_is_no_marker_change(judge):
 
 # ---- seventh round: touching subplots, consequences of layout and chart-type changes ----
 
+def only(v, categories):
+    """The verdict, after checking its findings' categories are exactly ``categories``, in order."""
+    assert [e.category for e in v.errors] == categories, v.errors
+    return v
+
 def _touching_grid(order=(0, 1, 2, 3, 4, 5), *, dpi=100):
     """Six subplots drawn touching (wspace=hspace=0), each with its own mark, the way a text-alignment demo
     lays them out; ``order`` puts the reference's panel order[k] at place k."""
@@ -1021,8 +1026,7 @@ def _touching_grid(order=(0, 1, 2, 3, 4, 5), *, dpi=100):
 def test_touching_subplots_are_read_as_cells(judge):
     from visual_erm.judge.embedded import geometry as geo
     assert len(geo.axes_frames(_touching_grid())) == 6
-    v = verdict(judge, _touching_grid(), _touching_grid((0, 1, 2, 4, 3, 5)))
-    assert [e.category for e in v.errors] == ["structure_error"], v.errors
+    v = only(verdict(judge, _touching_grid(), _touching_grid((0, 1, 2, 4, 3, 5))), ["structure_error"])
     assert "each other's places" in v.errors[0].description
     assert verdict(judge, _touching_grid(), _touching_grid(dpi=72)).severity_sum <= 1
 
@@ -1057,7 +1061,7 @@ def test_boxed_annotation_is_no_subplot_and_scaled_copy_is_clean(judge):
     assert verdict(judge, ref, chart((6.4, 4.8), 72)).severity_sum <= 1
 
 
-def _stacked(labels_order, *, top_ticks=False, rotate=False):
+def _stacked(labels_order):
     fig, axes = plt.subplots(3, 1, figsize=(6.4, 4.8), dpi=100)
     x = np.linspace(-10, 10, 200)
     curves = {"symlogx": np.tanh(x), "symlogy": x ** 3, "symlog both": np.sin(x)}
@@ -1071,8 +1075,7 @@ def _stacked(labels_order, *, top_ticks=False, rotate=False):
 
 def test_stacked_subplots_swapped_take_their_axis_labels_along(judge):
     ref = _stacked(["symlogx", "symlogy", "symlog both"])
-    v = verdict(judge, ref, _stacked(["symlogx", "symlog both", "symlogy"]))
-    assert [e.category for e in v.errors] == ["structure_error"], v.errors
+    only(verdict(judge, ref, _stacked(["symlogx", "symlog both", "symlogy"])), ["structure_error"])
 
 
 def test_tick_labels_on_top_turned_are_a_tick_rotation_not_missing_titles(judge):
@@ -1083,8 +1086,7 @@ def test_tick_labels_on_top_turned_are_a_tick_rotation_not_missing_titles(judge)
         ax.set_title("x-ticks moved to the top")
         plt.setp(ax.get_xticklabels(), rotation=rotation)
         return figure_rgb(fig)
-    v = verdict(judge, chart(0), chart(45))
-    assert [e.category for e in v.errors] == ["text_error"], v.errors
+    v = only(verdict(judge, chart(0), chart(45)), ["text_error"])
     assert "slant" in v.errors[0].description
 
 
@@ -1122,8 +1124,7 @@ def test_labelled_insets_swapped_are_one_structure_error(judge):
         b.set_xticks([])
         b.set_yticks([])
         return figure_rgb(fig)
-    v = verdict(judge, chart(False), chart(True))
-    assert [e.category for e in v.errors] == ["structure_error"], v.errors
+    only(verdict(judge, chart(False), chart(True)), ["structure_error"])
 
 
 def test_boxed_rotated_annotation_gone_is_one_text_error(judge):
@@ -1135,8 +1136,7 @@ def test_boxed_rotated_annotation_gone_is_one_text_error(judge):
         ax.text(0.55, 0.7, "eggs", size=40, rotation=30, ha="center", va="center",
                 bbox=dict(boxstyle="round", ec=(1, 0.5, 0.5), fc=(1, 0.8, 0.8)))
         return figure_rgb(fig)
-    v = verdict(judge, chart(True), chart(False))
-    assert [e.category for e in v.errors] == ["text_error"], v.errors
+    only(verdict(judge, chart(True), chart(False)), ["text_error"])
 
 
 def test_legend_of_dashed_lines_moved_is_one_style_error(judge):
@@ -1148,8 +1148,7 @@ def test_legend_of_dashed_lines_moved_is_one_style_error(judge):
         ax.plot(x, np.sin(x) - 0.4, dashes=[4, 4], lw=2, label="Using the gapcolor parameter")
         ax.legend(loc=loc, handlelength=4)
         return figure_rgb(fig)
-    v = verdict(judge, chart("center"), chart("lower left"))
-    assert [e.category for e in v.errors] == ["style_error"], v.errors
+    v = only(verdict(judge, chart("center"), chart("lower left")), ["style_error"])
     assert "legend" in v.errors[0].description
 
 
@@ -1177,8 +1176,7 @@ def test_box_plot_losing_its_y_label_is_one_text_error(judge):
                 ax.set_ylabel("Age")
             fig.tight_layout()
             return figure_rgb(fig)
-    v = verdict(judge, chart(True), chart(False))
-    assert [e.category for e in v.errors] == ["text_error"], v.errors
+    only(verdict(judge, chart(True), chart(False)), ["text_error"])
 
 
 def test_bars_laid_on_their_side_bring_their_axes_along(judge):
@@ -1190,8 +1188,7 @@ def test_bars_laid_on_their_side_bring_their_axes_along(judge):
         (ax.set_ylabel if horizontal else ax.set_xlabel)("State")
         (ax.set_xlabel if horizontal else ax.set_ylabel)("Count")
         return figure_rgb(fig)
-    v = verdict(judge, chart(False), chart(True))
-    assert [e.category for e in v.errors] == ["structure_error"], v.errors
+    only(verdict(judge, chart(False), chart(True)), ["structure_error"])
 
 
 def test_another_palette_is_one_colour_finding(judge):
