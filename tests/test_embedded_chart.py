@@ -1216,3 +1216,16 @@ def test_bars_stood_up_take_their_category_names_along(judge):
         return figure_rgb(fig)
     v = verdict(judge, chart(False), chart(True))
     assert v.errors and v.errors[0].category == "structure_error" and v.severity_sum <= 5, v.errors
+
+
+def test_series_cut_off_by_a_narrower_axis_follow_the_axis_change(judge):
+    def chart(top):
+        fig, ax = plt.subplots(dpi=100)
+        cells = np.arange(15).reshape(3, 5)
+        ax.pcolormesh(np.arange(6), np.arange(4), cells, shading="flat", vmin=0, vmax=14)
+        ax.set_ylim(-0.7, top)
+        ax.set_title("shading='flat'")
+        return figure_rgb(fig)
+    v = verdict(judge, chart(3.2), chart(2.0))
+    assert v.errors and v.errors[0].category == "data_error" and v.severity_sum <= 3, v.errors
+    assert "axis" in v.errors[0].description

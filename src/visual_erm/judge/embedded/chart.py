@@ -2290,6 +2290,9 @@ class ChartComparer(Comparer):
                     continue  # a see-through legend over a recoloured bar (a tint of it): it follows that change
                 if _seen_through(R, C, rk, rbg, cbg):
                     continue  # see-through marks over a new plot background: that change is reported
+                if ctx.axis_moved(i) and np.flatnonzero(rk.any(axis=1))[-1] < 0.35 * rk.shape[0]:
+                    continue  # marks only in the top of a plot whose range changed: the upper part cut off (a
+                    # series gone from the bottom, as the base of a stack, shrinks the range with it)
                 gone.append(rp.rgb[k])
                 recol = None
                 for j in range(len(cp)):
