@@ -222,7 +222,8 @@ def _text_role(panels, t: TextBox) -> tuple[int | None, str]:
             return right[0], "y-axis tick labels"
         return i, "y-axis tick labels" if numeric else "right-side labels"
     if cy < y0:  # (numbers just above the frame: x tick labels moved to the top)
-        return i, "x-axis tick labels" if numeric and y0 - cy < 2.2 * max(h, 8) and x0 - 20 <= cx <= x1 + 20 else "title"
+        on_top = numeric and y0 - cy < 2.2 * max(h, 8) and x0 - 20 <= cx <= x1 + 20
+        return i, "x-axis tick labels" if on_top else "title"
     return i, "text"
 
 
@@ -284,7 +285,8 @@ def _text_roles(panels, texts: list[TextBox]) -> list[tuple[int | None, str]]:
     for k, (t, (panel, role)) in enumerate(zip(texts, roles)):  # a number alone above a plot: an annotation
         if role == "x-axis tick labels" and panel is not None and t.center[1] < panels[panel][1]:
             h = t.box[3] - t.box[1]
-            row = [o for o, (p, r) in zip(texts, roles) if p == panel and r == role and abs(o.center[1] - t.center[1]) <= h]
+            row = [o for o, (p, r) in zip(texts, roles)
+                   if p == panel and r == role and abs(o.center[1] - t.center[1]) <= h]
             if len(row) < 3:
                 roles[k] = (panel, "title")
     for k, (t, (panel, role)) in enumerate(zip(texts, roles)):
