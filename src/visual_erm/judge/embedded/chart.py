@@ -79,7 +79,7 @@ class _Ctx:
     overdrawn: list = field(default_factory=list)  # (box, report): lines read otherwise with every glyph kept
     swapped: tuple = ()  # two subplots found in each other's places
     text_runs: np.ndarray | None = None  # the glyph runs of lines read otherwise (see _explain_line)
-    axis_labels: dict = field(default_factory=dict)  # (panel as located, axis or right-side label role) -> texts
+    axis_labels: dict = field(default_factory=dict)  # the reference's axis label texts (see _axis_labels)
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -179,12 +179,6 @@ def _axis_box(ctx: _Ctx, panel: int | None, ticks) -> list[float]:
     if panel is not None and 0 <= panel < len(ctx.panels):
         ticks = union_box([ticks, ctx.panels[panel]])
     return ctx.cand_box(ticks)
-
-
-def _outermost(frames: list) -> list:
-    """The frames no other frame holds (not insets), in their order."""
-    return [b for b in frames if not any(o != b and o[0] <= b[0] and o[1] <= b[1] and b[2] <= o[2] and b[3] <= o[3]
-                                         for o in frames)]
 
 
 def _panel_of(panels, box) -> int | None:
@@ -298,6 +292,16 @@ def _text_roles(panels, texts: list[TextBox]) -> list[tuple[int | None, str]]:
         if above:
             roles[k] = (panel, "x-axis label")
     return roles
+
+
+def _axis_labels(panels, texts: list[TextBox], roles) -> dict:
+    """(panel as findings locate it, role) -> the texts of the reference's axis and right-side labels: the panel
+    index with several subplots, else None (see ``_Ctx.panel_name`` and ``_location_panel``)."""
+    out: dict = {}
+    for t, (panel, role) in zip(texts, roles):
+        if role in ("x-axis label", "y-axis label", "right-side labels"):
+            out.setdefault((panel if len(panels) > 1 else None, role), []).append(t.text)
+    return out
 
 
 def _sharing_panels(panels, i: int | None, axis: str, ticks: dict) -> list[int]:
@@ -782,7 +786,7 @@ class ChartComparer(Comparer):
         # The layout is the frames' that no other frame holds: an inset or the edged boxes of a box plot sit
         # where their data puts them (found in one image and not the other, or moved against the edges of a
         # plot widened by a lost label).
-        rt, ct = _outermost(rf), _outermost(cf)
+        rt, ct = geo.outermost(rf), geo.outermost(cf)
         if len(ct) != len(rt) or all(max(abs(a - b) for a, b in zip(p, q)) <= 1 for p, q in zip(rt, ct)):
             return cn
         src = [tuple(cn.frame.to_source(tuple(map(float, b)))) for b in ct]
@@ -1004,8 +1008,8 @@ class ChartComparer(Comparer):
             if self.enabled("series"):
                 for i in kept:
                     self._series(ctx, i)
-            # Labels of the swapped or lost subplots, read after the layout check (outside the explained zone, a
-            # y-axis label far left of its plot), moved or went with them.
+            # Findings placed at the swapped or lost subplots (their background, found first; a y-axis label far
+            # left of its plot, outside the explained zone) moved or went with them.
             gone = tuple(ctx.panel_name(i) for i in range(len(panels)) if i not in kept)
             ctx.errors[:] = [e for e in ctx.errors if not e.location.startswith(gone)]
             return _consolidated(ctx)
@@ -1185,13 +1189,11 @@ class ChartComparer(Comparer):
         new = [c for c in cf if all(box_iou(c, rf[i]) < need for i in kept) and c not in gone]
         for b in gone + new:
             x0, y0, x1, y1 = b
-            inset = any(rf[i][0] <= x0 and rf[i][1] <= y0 and x1 <= rf[i][2] and y1 <= rf[i][3] for i in kept)
+            inset = any(geo.holds(rf[i], b) for i in kept)
             gx, gy0, gy1 = (6, 30, 6) if inset else (60, 30, 45)  # an inset's labels sit close inside its host
             zone[max(0, y0 - gy0):min(h, y1 + gy1), max(0, x0 - gx):min(w, x1 + 10)] = True
         ctx.explained |= zone
         ctx.skip = zone
-        gone_names = tuple(ctx.panel_name(i) for i in range(len(rf)) if i not in kept)
-        ctx.errors[:] = [e for e in ctx.errors if not e.location.startswith(gone_names)]  # e.g. its background
         return kept
 
     def _swapped_panels(self, ctx: _Ctx, frames) -> tuple[int, int] | None:
@@ -1260,9 +1262,8 @@ class ChartComparer(Comparer):
         for b in ctx.panels:
             inside[b[1]:b[3] + 1, b[0]:b[2] + 1] = True
         roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))  # the reference's own frames
+        ctx.axis_labels = ctx.ref.lazy("axis_labels", lambda: _axis_labels(ctx.panels, texts, roles))
         for idx, (t, (panel, role)) in enumerate(zip(texts, roles)):
-            if role in ("x-axis label", "y-axis label", "right-side labels"):
-                ctx.axis_labels.setdefault((_location_panel(ctx.panel_name(panel)), role), []).append(t.text)
             x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
                               int(min(h, t.box[3] + 2)))
             if x1 <= x0 or y1 <= y0:
@@ -2202,6 +2203,12 @@ class ChartComparer(Comparer):
         line_px = max(25, min(min_px, int(0.8 * R.shape[1])))  # a thin line across the plot holds fewer
         steep_px = max(25, min(line_px, int(0.8 * R.shape[0])))  # ... a coloured one up it fewer still (grey ones
         # that short are grid lines or ticks)
+
+        def enough(mask: np.ndarray, lab, n: int) -> bool:  # n pixels of colour lab (mask: all of it) are a series
+            # (below min_px only a thin line counts: few pixels of a fill are a fringe or a tint; a thin line
+            # across the plot holds fewer, a dashed one fewer still)
+            return n >= (line_px if float(chroma(lab)) < NEUTRAL_CHROMA else steep_px) and (
+                n >= min_px or geo.stroke_thickness(mask) < 4)
         rp = self._series_palette(R, rdata, line_px, steep_px)
         cp = self._series_palette(C, cdata, line_px, steep_px)
         used_c: set[int] = set()
@@ -2229,9 +2236,8 @@ class ChartComparer(Comparer):
             lab_k = rp.lab[k]
             rk, ck = colour_masks(k)
             n_rk, n_ck = int(rk.sum()), int(ck.sum())
-            if n_rk < (line_px if float(chroma(lab_k)) < NEUTRAL_CHROMA else steep_px) or \
-                    (n_rk < min_px and geo.stroke_thickness(rk) >= 4):
-                continue  # (below min_px only a thin line counts: few pixels of a fill are a fringe or a tint)
+            if not enough(rk, lab_k, n_rk):
+                continue
             if any((rk & geo.dilate(masks[q], 2 if _blend_of(rp.rgb[k], rp.rgb[q], rbg, tol=20.0) else 1)).sum()
                    >= 0.8 * n_rk for q in masks):
                 continue  # the anti-aliased fringe of a stronger colour already looked at, not a series (its paler
@@ -2462,13 +2468,11 @@ class ChartComparer(Comparer):
             if any(_blend_of(cp.rgb[j], q, cbg) for q in added):
                 continue  # the anti-aliased fringe of a new series already reported
             cj = color_mask(clab, cp.lab[j]) & cdata
-            # As for the reference's colours: a thin line (a dashed one most of all) holds fewer pixels than a fill.
-            need = min_px if geo.stroke_thickness(cj) >= 4 else min(
-                min_px, line_px if float(chroma(cp.lab[j])) < NEUTRAL_CHROMA else steep_px)
-            if cj.sum() < max(need, 0.02 * max(n_r, 1)):
+            n_cj = int(cj.sum())
+            if n_cj < 0.02 * max(n_r, 1) or not enough(cj, cp.lab[j], n_cj):
                 continue
-            new_ink = cj & extra_near & ~geo.dilate(rdata, 2)
-            if new_ink.sum() < max(need, 0.3 * cj.sum()):
+            n_new = int((cj & extra_near & ~geo.dilate(rdata, 2)).sum())
+            if n_new < 0.3 * n_cj or not enough(cj, cp.lab[j], n_new):
                 continue  # drawn where the reference has marks: blending or anti-aliasing of another resolution
             added.append(cp.rgb[j])
             ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "

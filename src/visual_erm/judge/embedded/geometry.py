@@ -179,8 +179,8 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
             # (light frames, read at a grey level grid lines reach, are never split)
             frames.extend(_split_touching(darkm, g, box, min_side) if dark < 200 else [box])
     # A framed box of one line of text inside a plot (an annotation's bbox) is no plot area of its own.
-    frames = [f for f in frames if not (any(o != f and o[0] <= f[0] and o[1] <= f[1] and f[2] <= o[2] and
-                                            f[3] <= o[3] for o in frames) and _text_box(image, f))]
+    top = outermost(frames)
+    frames = [f for f in frames if f in top or not _text_box(image, f)]
     h, w = darkm.shape
     border_level = float(np.median(np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])))
     dark_figure = image.ndim == 3 and border_level < dark
@@ -223,18 +223,13 @@ def _split_touching(darkm: np.ndarray, g: np.ndarray, box: Box, min_side: int) -
     def cuts(m: np.ndarray, v: np.ndarray, lo: int, hi: int, outer=(True, True)) -> list[tuple[int, int]]:
         # (start, end) of the inner full rows of m between columns lo and hi (the frame's sides; ``outer`` says
         # which side is the frame's own edge, not a cut already made, where the line runs on into the next part)
-        full = m[:, lo + 2:hi - 2].mean(axis=1) >= 0.97 if hi - lo > 8 else np.zeros(m.shape[0], bool)
-        runs, start = [], None
-        for y, f in enumerate(np.append(full, False)):
-            if f and start is None:
-                start = y
-            elif not f and start is not None:
-                runs.append((start, y))
-                start = None
-        if len(runs) < 3 or runs[0][0] > 3 or runs[-1][1] < m.shape[0] - 3:
+        if hi - lo <= 8:
+            return []
+        lines = runs(m[:, lo + 2:hi - 2].mean(axis=1) >= 0.97)
+        if len(lines) < 3 or lines[0][0] > 3 or lines[-1][1] < m.shape[0] - 3:
             return []  # (the outer spines are the first and last runs)
-        spine = max(runs[0][1] - runs[0][0], runs[-1][1] - runs[-1][0])
-        dark = min(max(level(v, runs[0]), level(v, runs[-1])) + 40, 100)  # (a grey data line is no spine)
+        spine = max(lines[0][1] - lines[0][0], lines[-1][1] - lines[-1][0])
+        dark = min(max(level(v, lines[0]), level(v, lines[-1])) + 40, 100)  # (a grey data line is no spine)
 
         beyond = [c for c in list(range(max(0, lo - 6), lo) if outer[0] else []) +
                   list(range(hi + 1, min(m.shape[1], hi + 7)) if outer[1] else [])
@@ -242,7 +237,7 @@ def _split_touching(darkm: np.ndarray, g: np.ndarray, box: Box, min_side: int) -
 
         def ticked(r) -> bool:  # a tick mark just outside either side, on the line's rows
             return bool(m[max(0, r[0] - 1):r[1] + 1, beyond].any())
-        inner = [r for r in runs[1:-1] if r[1] - r[0] <= spine and level(v, r) <= dark and not ticked(r)]
+        inner = [r for r in lines[1:-1] if r[1] - r[0] <= spine and level(v, r) <= dark and not ticked(r)]
         edges = [0] + [c for r in inner for c in r] + [m.shape[0]]
         sizes = [b - a for a, b in zip(edges[::2], edges[1::2])]
         # (a grid of touching subplots has parts of one size; a clipped bar's edges cut unequal slices)
@@ -400,6 +395,16 @@ def runs(flags: np.ndarray) -> list[tuple[int, int]]:
 def _longest_run(flags: np.ndarray) -> tuple[int, int]:
     """``(start, end)`` of the longest run of True ((0, 0) when none)."""
     return max(runs(flags), key=lambda r: r[1] - r[0], default=(0, 0))
+
+
+def holds(outer: Box, inner: Box) -> bool:
+    """True when box ``outer`` holds box ``inner`` whole (edges may touch)."""
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def outermost(boxes: list[Box]) -> list[Box]:
+    """The boxes no other box of ``boxes`` holds (plot areas, not their insets), in their order."""
+    return [b for b in boxes if not any(o != b and holds(o, b) for o in boxes)]
 
 
 def box_overlap(a: Box, b: Box) -> float:
