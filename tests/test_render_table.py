@@ -68,6 +68,18 @@ def _browser_pids() -> list[int]:
     return _our_processes(f"{table.OWNER_FLAG}={os.getpid()}")
 
 
+def _kill(pids: list[int]) -> int:
+    """SIGKILL each pid; one may already be gone (a child dies with its killed parent). Returns how many were killed."""
+    killed = 0
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            killed += 1
+        except ProcessLookupError:
+            pass
+    return killed
+
+
 # ---------------------------------------------------------------- pure parts
 
 
@@ -346,15 +358,12 @@ def test_hung_page_is_killed_and_the_next_table_renders():
 
 def test_killed_browser_is_replaced_without_losing_a_table():
     assert table.render_table(HTML_TABLE, language="html", config=CONFIG).ok
-    for pid in _browser_pids():
-        os.kill(pid, signal.SIGKILL)
+    assert _kill(_browser_pids())
     killed_midway = []
 
     def kill_once():
-        if not killed_midway:
-            killed_midway.extend(_browser_pids())
-            for pid in killed_midway:
-                os.kill(pid, signal.SIGKILL)
+        if not killed_midway and _kill(_browser_pids()):
+            killed_midway.append(True)
 
     codes = [HTML_TABLE, MARKDOWN_TABLE] * 4
     results = table.render_tables(codes, ["html", "markdown"] * 4, config=CONFIG, progress=kill_once)
