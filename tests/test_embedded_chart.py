@@ -1229,3 +1229,70 @@ def test_series_cut_off_by_a_narrower_axis_follow_the_axis_change(judge):
     v = verdict(judge, chart(3.2), chart(2.0))
     assert v.errors and v.errors[0].category == "data_error" and v.severity_sum <= 3, v.errors
     assert "axis" in v.errors[0].description
+
+
+def _pie_figure(values, *, as_bars=False, colors=None, dpi=100):
+    """A labelled pie with percentages beside a line chart, the way a chart-to-code answer lays two subplots."""
+    names = ["Black", "Latino", "White", "Asian"]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(8, 4), dpi=dpi)
+    a.plot(range(6), [3, 5, 4, 6, 7, 6], color="tab:purple", lw=2)
+    a.set_title("Records by year")
+    if as_bars:
+        b.bar(names, values, color=colors or ["tab:blue", "tab:orange", "tab:green", "tab:red"])
+    else:
+        b.pie(values, labels=names, autopct="%1.0f%%", startangle=90, colors=colors)
+    b.set_title("Records by race")
+    fig.tight_layout()
+    return figure_rgb(fig, dpi=dpi)
+
+
+def test_pie_slices_with_swapped_values_are_one_data_error(judge):
+    ref = _pie_figure([44, 30, 22, 4])
+    # Every wedge after the first turned and the labels and percentages moved with them: one finding says which
+    # slices changed and by how much.
+    v = only(verdict(judge, ref, _pie_figure([22, 30, 44, 4])), ["data_error"])
+    assert v.errors[0].severity == 2 and "44%" in v.errors[0].description and "22%" in v.errors[0].description
+    assert verdict(judge, ref, _pie_figure([44, 30, 22, 4], dpi=72)).severity_sum <= 1  # the same pie, smaller
+
+
+def test_pie_drawn_as_bars_is_a_chart_type_change(judge):
+    v = verdict(judge, _pie_figure([44, 30, 22, 4]), _pie_figure([44, 30, 22, 4], as_bars=True))
+    assert v.errors and v.errors[0].category == "structure_error" and "pie" in v.errors[0].description, v.errors
+    assert v.severity_sum <= 5, v.errors
+
+
+def test_markers_of_another_shape_on_a_dashed_line_are_one_style_error(judge):
+    def chart(marker, ylabel="Nonfarm change"):
+        fig, ax = plt.subplots(figsize=(5.6, 3.5), dpi=100)
+        ax.plot(range(12), [74, 67, 86, 68, 118, 35, 33, 59, 51, 85, 76, 39], color="#66c2a5", lw=2, ls="--",
+                marker=marker, ms=7)
+        ax.set_ylabel(ylabel)
+        ax.set_title("US employment: mean nonfarm change by month")
+        fig.tight_layout()
+        return figure_rgb(fig)
+    ref = chart("s")
+    # A triangle's centre of mass sits lower in its box than a square's: the markers stand offset, all alike.
+    v = only(verdict(judge, ref, chart("^")), ["style_error"])
+    assert "markers" in v.errors[0].description
+    # The plot widened by a lost axis label moves the same markers: that is no new marker shape.
+    assert not any("markers" in e.description for e in verdict(judge, ref, chart("s", ylabel="")).errors)
+
+
+def test_points_joined_into_a_line_are_a_chart_type_change(judge):
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(28000, 43000, 16), rng.uniform(3800, 5300, 16)
+
+    def chart(joined):
+        fig, ax = plt.subplots(figsize=(5.6, 3.8), dpi=100)
+        if joined:  # a scatter plot answered with plot(): the points' own order, a thin line, no markers
+            ax.plot(x, y, color="#4c72b0", lw=1.5)
+        else:
+            ax.scatter(x, y, color="#4c72b0", marker="D", s=25, alpha=0.8)
+        ax.grid(True)
+        ax.set_xlabel("Fossil Fuels net generation")
+        ax.set_title("Iowa electricity: nuclear energy net generation")
+        fig.tight_layout()
+        return figure_rgb(fig)
+    v = verdict(judge, chart(False), chart(True))
+    assert v.errors and v.errors[0].category == "structure_error" and "line" in v.errors[0].description, v.errors
+    assert v.severity_sum <= 4, v.errors

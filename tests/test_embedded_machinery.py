@@ -291,3 +291,51 @@ def test_axes_frames_see_a_frame_with_an_annotation_box_joined_past_its_side():
     img[10:101, 179] = 0
     img[50:58, 170:260] = 0  # an annotation box over the right spine, cut off at the image edge
     assert geo.axes_frames(img, fallbacks=False) == [(20, 10, 180, 101)]
+
+
+def _pie_image(shares, colors, *, hole=0, edge=2, label=None):
+    """A pie drawn by hand: wedges of ``shares`` (percent) from 3 o'clock counter-clockwise, white edges between
+    them, an optional ring hole and a dark label touching the rim."""
+    img = canvas(240, 320)
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[:h, :w]
+    cx, cy, r = 150, 120, 90
+    ang = np.degrees(np.arctan2(cy - yy, xx - cx)) % 360
+    dist = np.hypot(xx - cx, yy - cy)
+    start = 0.0
+    for share, color in zip(shares, colors):
+        end = start + 3.6 * share
+        img[(dist <= r) & (dist >= hole) & (ang >= start) & (ang < end)] = color
+        start = end
+    for a in np.cumsum([0, *shares[:-1]]) * 3.6:  # white edges from the centre out
+        t = np.radians(a)
+        for k in range(int(r) + 1):
+            x, y = int(round(cx + k * np.cos(t))), int(round(cy - k * np.sin(t)))
+            img[max(y - edge // 2, 0):y + edge // 2 + 1, max(x - edge // 2, 0):x + edge // 2 + 1] = 255
+    if label:
+        img[112:126, 238:290] = 40  # a dark label block touching the rim at 3 o'clock
+    return img
+
+
+def test_pie_slices_are_read_with_their_shares_and_compared_by_colour():
+    from visual_erm.judge.embedded import pie
+    colors = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40)]
+    ref = _pie_image([44, 30, 22, 4], colors, label=True)
+    (p,) = pie.find_pies(ref, np.array([255, 255, 255], np.uint8))
+    assert abs(p.cx - 150) <= 2 and abs(p.cy - 120) <= 2 and abs(p.radius - 90) <= 3 and p.hole == 0
+    assert [round(s.share) for s in p.slices] == [44, 30, 22, 4]
+    (ring,) = pie.find_pies(_pie_image([44, 30, 22, 4], colors, hole=45), np.array([255, 255, 255], np.uint8))
+    assert 35 <= ring.hole <= 50 and [round(s.share) for s in ring.slices] == [44, 30, 22, 4]
+    swapped = pie.find_pies(_pie_image([22, 30, 44, 4], colors), np.array([255, 255, 255], np.uint8))[0]
+    change = pie.compare(p, swapped)
+    assert pie.same_pie(p, swapped) and not change.missing and not change.extra
+    assert sorted((round(a.share), round(b.share)) for a, b in change.resized) == [(22, 44), (44, 22)]
+    recoloured = pie.find_pies(_pie_image([44, 30, 22, 4], [colors[1], colors[0], *colors[2:]]),
+                               np.array([255, 255, 255], np.uint8))[0]
+    assert pie.compare(p, recoloured) is None  # the same wedges in other colours: no value changed
+    # A filled square or a disk of one colour is no pie.
+    square = canvas(240, 320)
+    square[30:210, 60:240] = colors[0]
+    disk = _pie_image([100], colors[:1])
+    assert pie.find_pies(square, np.array([255, 255, 255], np.uint8)) == []
+    assert pie.find_pies(disk, np.array([255, 255, 255], np.uint8)) == []

@@ -2,7 +2,7 @@
 grid and background, in the reference's frame.
 
 Detectors (switch off with ``disabled=``): ``legibility``, ``layout``, ``text``, ``axes``, ``series``,
-``chart_type``, ``overplot``, ``grid``, ``background``, ``residual``.
+``chart_type``, ``overplot``, ``grid``, ``background``, ``residual``, ``pie``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from visual_erm.judge.embedded import geometry as geo
+from visual_erm.judge.embedded import pie as pies
 from visual_erm.judge.embedded.base import Analysis, Comparer, register_comparer
 from visual_erm.judge.embedded.color import (
     NEUTRAL_CHROMA,
@@ -206,10 +207,12 @@ def _text_role(panels, t: TextBox) -> tuple[int | None, str]:
         return i, "plot area text (legend or annotation)"
     if cy > y1 and x0 - 20 <= cx <= x1 + 20:
         return i, "x-axis tick labels" if (numeric or cy - y1 < 2.2 * max(h, 8)) and cy - y1 < 3.0 * max(h, 8) else "x-axis label"
+    w = t.box[2] - t.box[0]
+    if numeric and not t.vertical and t.box[0] - x1 > max(40, 2 * w) and y0 - 20 <= cy <= y1 + 20:
+        return i, "text"  # a number far right of a plot is none of its tick labels (a pie's percentage, a note)
     if cx < x0 and y0 - 20 <= cy <= y1 + 20:
         return i, "y-axis tick labels" if (numeric and not t.vertical) else "y-axis label"
     if cx > x1 and y0 - 20 <= cy <= y1 + 20:
-        w = t.box[2] - t.box[0]
         right = [j for j, p in enumerate(panels) if j != i and 0 <= p[0] - t.box[2] <= 12 + 0.5 * w
                  and p[1] - 20 <= cy <= p[3] + 20]
         if numeric and right:  # between two subplots: tick labels sit left of the axes they belong to
@@ -420,6 +423,17 @@ def _value_like(text: str) -> bool:
     return _is_number(text) or (0 < letters <= 2 and digits >= letters)
 
 
+_PIE_RETYPED = "The pie is drawn as another kind of chart (bars, lines or points) instead of a pie."
+
+
+def _pie_description(change: "pies.PieChange") -> str:
+    parts = [f"the {color_name(a.rgb)} slice is {b.share:.0f}% of the pie instead of {a.share:.0f}%"
+             for a, b in sorted(change.resized, key=lambda ab: -abs(ab[0].extent - ab[1].extent))[:3]]
+    parts += [f"the {color_name(s.rgb)} slice ({s.share:.0f}%) is missing" for s in change.missing[:2]]
+    parts += [f"a {color_name(s.rgb)} slice ({s.share:.0f}%) is not in the reference" for s in change.extra[:2]]
+    return "The pie's slices differ from the reference: " + ", ".join(parts) + "."
+
+
 _CAUSE_ORDER = ("structure_error", "data_error", "style_error", "text_error")
 
 
@@ -462,6 +476,10 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             quoted = re.findall(r"'([^']*)'", e.description)
             if role.startswith("plot area") and quoted and _value_like(quoted[-1]):
                 drop.add(id(e))
+            was = re.search(r"instead of '(.*)'\.?$", e.description)
+            if role.startswith(("plot area", "legend")) and quoted and (
+                    len(_bare(was.group(1))) <= 2 if was else all(len(_bare(q)) <= 2 for q in quoted)):
+                drop.add(id(e))  # marks of the old kind read as letters ('A' for a diamond, 'X', '+')
     # Three or more series recoloured: another palette, said once where the colours changed.
     recoloured = [e for e in ctx.errors if id(e) not in drop and e.category == "style_error"
                   and re.match(r"(Part of )?[Tt]he .+ series is drawn in ", e.description)]
@@ -730,7 +748,7 @@ class ChartComparer(Comparer):
     """Charts: layout -> text -> axes -> series -> style, each finding boxed in candidate pixels."""
 
     detectors = ("legibility", "layout", "text", "axes", "series", "chart_type", "overplot", "grid", "background",
-                 "residual")
+                 "residual", "pie")
 
     # ---------------- analysis (pure; the reference's is cached) ----------------
     def analyse(self, image: np.ndarray) -> Analysis:
@@ -1041,9 +1059,84 @@ class ChartComparer(Comparer):
             self._unread_text(ctx)
         if self.enabled("residual"):
             self._residual(ctx)
+        if self.enabled("pie"):
+            self._pies(ctx)
         return _consolidated(ctx)
 
     # ---------------- detectors ----------------
+    def _pies(self, ctx: _Ctx) -> None:
+        """A pie whose slices changed their shares: one finding naming them. Every wedge after a changed one turns,
+        so the colours traded at the moved boundaries, the marks there, and the labels and percentages that moved
+        or changed with their wedges are consequences, dropped."""
+        ref_pies = self._ref_pies(ctx)
+        if not ref_pies:
+            return
+        cand_pies = pies.find_pies(ctx.cn.image, ctx.cn.background)
+        words = None
+        for rp in ref_pies:
+            cp = next((c for c in cand_pies if pies.same_pie(rp, c)), None)
+            if cp is not None:
+                change = pies.compare(rp, cp, color_delta=T["series_color_delta"])
+                if change is None:
+                    continue
+                rule, text, drawn, reach = "chart.values", _pie_description(change), cp.box, 1.05
+            else:  # no pie there: another kind of chart, when marks fill the pie's place
+                x0, y0, x1, y1 = (int(round(v)) for v in rp.box)
+                ink = ctx.ink("c")[max(y0, 0):y1, max(x0, 0):x1]
+                if ink.size == 0 or ink.mean() < 0.15:
+                    continue  # the pie is gone, or shrunk: the text and layout detectors tell
+                if (ctx.missing | ctx.extra)[max(y0, 0):y1, max(x0, 0):x1].mean() < 0.3:
+                    continue  # most of the pie still drawn as it was (a wedge in the background's colour)
+                # Everything drawn in the pie's place follows: the new plot area (where frames tell it), its tick
+                # labels and axis labels, the slice labels gone from around the pie.
+                placed = [f for f in self._cand_frames(ctx) if geo.box_overlap(f, rp.box) > 0.3
+                          and not any(box_iou(f, g) > 0.8 for g in ctx.panels)]
+                z = union_box([rp.box, *placed])
+                zx0, zy0, zx1, zy1 = ctx.cand_box((z[0] - rp.radius / 2, z[1] - rp.radius / 2, z[2] + rp.radius / 2,
+                                                   z[3] + rp.radius / 2))
+
+                def inside(e) -> bool:
+                    return bool(e.bbox) and e.category != "structure_error" and \
+                        zx0 <= (e.bbox[0] + e.bbox[2]) / 2 <= zx1 and zy0 <= (e.bbox[1] + e.bbox[3]) / 2 <= zy1
+                ctx.errors[:] = [e for e in ctx.errors if not inside(e)]
+                rule, text, drawn, reach = "chart.chart_type", _PIE_RETYPED, rp.box, 1.05
+            x0, y0, x1, y1 = ctx.cand_box(drawn)
+            cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) / 2
+            if words is None:
+                words = [t.text for t in self._texts(ctx.ref)] + [t.text for t in self._texts(ctx.cand)]
+
+            def near(e, reach: float) -> bool:
+                if not e.bbox:
+                    return False
+                ex, ey = (e.bbox[0] + e.bbox[2]) / 2, (e.bbox[1] + e.bbox[3]) / 2
+                return bool(np.hypot(ex - cx, ey - cy) <= reach * r)
+
+            def follows(e) -> bool:  # marks at moved boundaries; a label or percentage that went with its wedge
+                if e.category in ("data_error", "style_error"):
+                    return near(e, reach)
+                if e.category != "text_error" or not near(e, 1.8):
+                    return False
+                quoted = [re.sub(r"[^\w%.,+\- ]", "", q).strip() for q in re.findall(r"'([^']*)'", e.description)]
+                return all(_value_like(q) or any(text_similarity(q, w) >= 0.8 or (len(q) >= 3 and q in w)
+                                                 for w in words) for q in quoted)  # (a label read in part)
+            ctx.errors[:] = [e for e in ctx.errors if not follows(e)]
+            panel = next((i for i, b in enumerate(ctx.panels) if geo.holds(b, rp.box)), None)
+            ctx.errors.append(finding(rule, text, ctx.panel_name(panel) + "pie", [float(v) for v in (x0, y0, x1, y1)]))
+
+    def _ref_pies(self, ctx: _Ctx) -> list:
+        rn = ctx.ref["norm"]
+        return ctx.ref.lazy("pies", lambda: pies.find_pies(rn.image, rn.background))
+
+    def _pie_replaced(self, ctx: _Ctx, rf: list, cf: list):
+        """The reference's pie that the candidate's one extra plot area stands on, with no pie drawn there."""
+        new = [f for f in cf if not any(box_iou(f, g) > 0.8 for g in rf)]
+        if len(cf) != len(rf) + 1 or len(new) != 1:
+            return None
+        hit = [p for p in self._ref_pies(ctx) if geo.box_overlap(new[0], p.box) > 0.3]
+        if len(hit) != 1 or any(pies.same_pie(hit[0], c) for c in pies.find_pies(ctx.cn.image, ctx.cn.background)):
+            return None
+        return hit[0]
+
     def _layout(self, ctx: _Ctx) -> bool:
         """Subplot count, arrangement and order. True when the layout differs (per-panel checks are then moot)."""
         rf, cf = ctx.panels, self._cand_frames(ctx)
@@ -1056,6 +1149,10 @@ class ChartComparer(Comparer):
             if all(diff[b[1]:b[3], b[0]:b[2]].mean() < 0.02 for b in rf):
                 return False
         if len(rf) != len(cf):
+            pie = self._pie_replaced(ctx, rf, cf) if self.enabled("pie") else None
+            if pie is not None:  # the new plot area stands where a pie was: the pie is drawn as another chart
+                ctx.errors.append(finding("chart.chart_type", _PIE_RETYPED, "pie", ctx.cand_box(pie.box)))
+                return True
             box = geo.box_of(ctx.missing | ctx.extra) or (0, 0, ctx.cn.image.shape[1], ctx.cn.image.shape[0])
             ctx.errors.append(finding("chart.subplot_count", f"The chart has {len(cf)} subplot(s) where the reference "
                                       f"has {len(rf)}.", "figure layout",
@@ -2367,7 +2464,8 @@ class ChartComparer(Comparer):
                         found += 1
                         continue
             if self.enabled("chart_type") and not type_reported and n_ck:
-                kinds = self._points_vs_lines(rk, ck)
+                kinds = self._points_vs_lines(rk, ck) or (
+                    ("separate points", "a connected line") if self._points_joined(rk, ck) else None)
                 if kinds is not None:
                     ctx.errors.append(finding("chart.chart_type", f"The {name} data is drawn as {kinds[1]} instead of "
                                               f"{kinds[0]}.", loc, cbox(geo.box_of(rk | ck))))
@@ -2456,7 +2554,7 @@ class ChartComparer(Comparer):
             ctx.errors.extend(thick_missing)
         else:  # the marks drawn as another kind explain their lost or moved colours in this panel
             ctx.errors[first:] = [e for e in ctx.errors[first:] if not (e.location == loc and e.category == "data_error")]
-        if quiet:
+        if quiet or type_reported:  # (marks of another kind bring their own blends and edges: no new series)
             return
         added: list[np.ndarray] = []
         for j in range(len(cp)):
@@ -2719,6 +2817,31 @@ class ChartComparer(Comparer):
         return _lines_or_points(dots_along, rk, ck)
 
     @staticmethod
+    def _points_joined(rk: np.ndarray, ck: np.ndarray) -> bool:
+        """True when the reference's points (``rk``: eight or more dots, thicker than a line) are joined by a thin
+        line in the candidate (``ck``) that runs through most of their centres: a scatter plot drawn with
+        ``plot``. The line between far-apart points lies away from every dot, so ``_points_vs_lines``, which
+        asks for dots along a path, does not see it."""
+        tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
+        if tc <= 0 or tr < 1.4 * tc or tc > 3.5:
+            return False
+        def dots(st: np.ndarray) -> float:  # share of small, round, solid pieces
+            w, h, a = st[:, 2], st[:, 3], st[:, 4]
+            return float(((np.minimum(w, h) >= 3) & (np.maximum(w, h) <= 1.6 * np.minimum(w, h))
+                          & (a >= 0.4 * w * h)).mean()) if len(st) else 0.0
+        st, cen = geo.blobs(rk, min_area=4)
+        if len(st) < 8 or dots(st) < 0.3:
+            return False  # no dots: dashes, bars, a broken line
+        if dots(geo.blobs(ck, min_area=4)[0]) >= 0.3:
+            return False  # the candidate draws dots too
+        near_line = geo.dilate(ck, 2)
+        ys = np.clip(np.round(cen[:, 1]).astype(int), 0, ck.shape[0] - 1)
+        xs = np.clip(np.round(cen[:, 0]).astype(int), 0, ck.shape[1] - 1)
+        through = float(near_line[ys, xs].mean())
+        between = (ck & ~geo.dilate(rk, 2)).sum() / max(int(ck.sum()), 1)
+        return through >= 0.7 and between >= 0.4
+
+    @staticmethod
     def _line_through_markers(rk: np.ndarray, ck: np.ndarray, rink: np.ndarray,
                               cink: np.ndarray) -> tuple[str, str] | None:
         """('lines', 'separate points') when a line with a few markers (``rk``: up to three pieces, where other lines
@@ -2814,12 +2937,15 @@ class ChartComparer(Comparer):
         (resampling moves outlines by a pixel)."""
         if not (rk != ck).any() or not 0.7 <= ck.sum() / max(int(rk.sum()), 1) <= 1.4:
             return False  # the same pixels, or the line itself came or went (a change of kind, read elsewhere)
-        r = int(np.ceil(max(geo.stroke_thickness(rk), 1.0) / 2)) + 1
+        r0 = int(np.ceil(max(geo.stroke_thickness(rk), 1.0) / 2)) + 1
 
         def markers(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # compact: no crossing of thick lines
-            st, cen = geo.blobs(geo.dilate(geo.erode(m, r), r) & m, min_area=20)
-            w, h, a = st[:, 2], st[:, 3], st[:, 4]
-            keep = (a <= 900) & (a >= 0.55 * w * h) & (np.maximum(w, h) <= 1.6 * np.minimum(w, h))
+            for r in (r0, r0 - 1):  # a diamond is narrower than a square of one size: the opening may erase it
+                st, cen = geo.blobs(geo.dilate(geo.erode(m, r), r) & m, min_area=20)
+                w, h, a = st[:, 2], st[:, 3], st[:, 4]
+                keep = (a <= 900) & (a >= 0.55 * w * h) & (np.maximum(w, h) <= 1.6 * np.minimum(w, h))
+                if keep.sum() >= 3 or r <= 1:
+                    return st[keep], cen[keep]
             return st[keep], cen[keep]
         rs, rc = markers(rk)
         if len(rs) < 3 or len(rs) > 60:
@@ -2827,19 +2953,32 @@ class ChartComparer(Comparer):
         cs, cc = markers(ck)
         if len(cs) < 3:
             return False
+        # Another shape has its centre of mass elsewhere in the marker's box ('^' lower than 's'): every marker is
+        # offset by one vector, up to a third of its size; markers moved by values move each their own way.
+        near = [int(np.argmin(np.hypot(*(cc - a_c).T))) for a_c in rc]
+        off = cc[near] - rc
+        size = np.maximum(rs[:, 2], rs[:, 3])
+        close = np.hypot(*off.T) <= np.maximum(1.5, size / 3)
+        if close.sum() < 3:
+            return False
+        common = np.median(off[close], axis=0)
+        # The outlines are compared in full (the opening that found the markers squares them off), the candidate's
+        # shifted back by the common offset (markers of one shape moved together by a re-fitted layout then lie on
+        # each other again; another shape does not).
+        dx, dy = (int(round(v)) for v in common)
+        h, w = rk.shape
         changed = matched = 0
-        for a_st, a_c in zip(rs, rc):
-            d = np.hypot(*(cc - a_c).T)
-            j = int(np.argmin(d))
-            if d[j] > 1.5:
-                continue  # (a marker that moved at all belongs to a value or layout change, not to its outline)
+        for a_st, j, o, c in zip(rs, near, off, close):
+            if not c or np.hypot(*(o - common)) > 1.5:
+                continue  # (a marker that moved on its own belongs to a value or layout change, not to its outline)
             b_st = cs[j]
-            # The outlines are compared in full (the opening that found the markers squares them off).
-            x0, y0 = max(0, min(a_st[0], b_st[0]) - r), max(0, min(a_st[1], b_st[1]) - r)
-            x1 = max(a_st[0] + a_st[2], b_st[0] + b_st[2]) + r
-            y1 = max(a_st[1] + a_st[3], b_st[1] + b_st[3]) + r
-            a, b = rk[y0:y1, x0:x1], ck[y0:y1, x0:x1]
-            ia, ib = rink[y0:y1, x0:x1], cink[y0:y1, x0:x1]
+            x0, y0 = min(a_st[0], b_st[0] - dx) - r0, min(a_st[1], b_st[1] - dy) - r0
+            x1 = max(a_st[0] + a_st[2], b_st[0] + b_st[2] - dx) + r0
+            y1 = max(a_st[1] + a_st[3], b_st[1] + b_st[3] - dy) + r0
+            if min(x0, y0, x0 + dx, y0 + dy) < 0 or max(x1, x1 + dx) > w or max(y1, y1 + dy) > h:
+                continue
+            a, b = rk[y0:y1, x0:x1], ck[y0 + dy:y1 + dy, x0 + dx:x1 + dx]
+            ia, ib = rink[y0:y1, x0:x1], cink[y0 + dy:y1 + dy, x0 + dx:x1 + dx]
             matched += 1
             # JPEG fades a marker's colour at its edge (fewer colour px) while ringing there (more ink px); another
             # shape gains or loses both. A small marker (JPEG moves a large share of its outline) is told by that

@@ -1,0 +1,212 @@
+"""Pie charts read as slices: a disk (or ring) of coloured wedges, each slice a colour and an angle.
+
+Pure functions on RGB arrays. A pie's wedges move when one value changes (every slice after it turns), so pixel
+differences and text positions say little; the slices' angular extents say exactly which values changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from visual_erm.judge.embedded import geometry as geo
+from visual_erm.judge.embedded.color import delta_e, delta_e76, rgb_to_lab
+from visual_erm.judge.embedded.normalize import far_from
+
+_ANGLES = 720  # samples around the pie (half a degree each)
+
+
+@dataclass(frozen=True)
+class Slice:
+    rgb: np.ndarray
+    lab: np.ndarray
+    start: float  # degrees, counter-clockwise from 3 o'clock
+    extent: float  # degrees
+
+    @property
+    def share(self) -> float:
+        """The slice's share of the pie in percent."""
+        return 100.0 * self.extent / 360.0
+
+
+@dataclass(frozen=True)
+class Pie:
+    cx: float
+    cy: float
+    radius: float
+    hole: float  # inner radius of a ring (donut); 0 for a full disk
+    slices: tuple[Slice, ...]
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return (self.cx - self.radius, self.cy - self.radius, self.cx + self.radius, self.cy + self.radius)
+
+    def holds(self, x: float, y: float, *, reach: float = 1.0) -> bool:
+        """True when point (x, y) lies within ``reach`` radii of the centre."""
+        return bool(np.hypot(x - self.cx, y - self.cy) <= reach * self.radius)
+
+
+def find_pies(image: np.ndarray, background, *, min_radius: int = 24) -> list[Pie]:
+    """Every pie drawn in ``image``: a filled disk of ink, joined over the thin edges between its wedges, with at
+    least two slices. Text, leader lines or a legend touching it may cover up to a few percent of it."""
+    ink = far_from(image, background) > 40
+    joined = geo.erode(geo.dilate(ink, 2), 2)
+    filled = _fill_holes(joined)
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(filled.astype(np.uint8), connectivity=8)
+    pies: list[Pie] = []
+    min_area = np.pi * min_radius ** 2
+    for k in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[k])
+        if area < min_area or not 0.75 <= w / max(h, 1) <= 1.33:
+            continue
+        comp = labels[y:y + h, x:x + w] == k
+        disk = _disk_of(comp)
+        if disk is None:
+            continue
+        cx, cy, r = disk
+        hole = _hole(joined[y:y + h, x:x + w], cx, cy, r)
+        slices = _slices(image[y:y + h, x:x + w], cx, cy, r, hole, background)
+        if len(slices) >= 2:
+            pies.append(Pie(cx + x, cy + y, r, hole, tuple(slices)))
+    return pies
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    """``mask`` with every background region that does not reach the border filled."""
+    m = np.pad(mask.astype(np.uint8), 1)
+    flood = m.copy()
+    cv2.floodFill(flood, None, (0, 0), 1)
+    return (m | (1 - flood)).astype(bool)[1:-1, 1:-1]
+
+
+def _disk_of(comp: np.ndarray) -> tuple[float, float, float] | None:
+    """(cx, cy, radius) when the component is a filled disk, allowing labels or lines attached at a few places
+    of its rim; else None. The centre is the point farthest from the background (attachments do not move it)."""
+    dist = cv2.distanceTransform(np.pad(comp, 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    _, r, _, (cx, cy) = cv2.minMaxLoc(dist)
+    if r < 10:
+        return None
+    ys, xs = np.nonzero(comp)
+    if (np.hypot(xs - cx, ys - cy) > 1.05 * r).sum() > 0.1 * len(xs):
+        return None  # a rectangle (its corners), a blob, a disk with much attached
+    h, w = comp.shape
+    theta = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    ox = np.round(cx + 1.08 * r * np.cos(theta)).astype(int)
+    oy = np.round(cy - 1.08 * r * np.sin(theta)).astype(int)
+    inside = (ox >= 0) & (ox < w) & (oy >= 0) & (oy < h)
+    if comp[oy[inside], ox[inside]].sum() > 0.25 * len(theta):
+        return None  # its rim is no circle
+    return float(cx), float(cy), float(r)
+
+
+def _hole(joined: np.ndarray, cx: float, cy: float, r: float) -> float:
+    """Inner radius of a ring chart: the first radius at which the ink closes around the centre (0: a disk)."""
+    h, w = joined.shape
+    theta = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+    for rho in np.arange(0, 0.85 * r, 1.0):
+        xs = np.clip(np.round(cx + rho * np.cos(theta)).astype(int), 0, w - 1)
+        ys = np.clip(np.round(cy - rho * np.sin(theta)).astype(int), 0, h - 1)
+        if joined[ys, xs].mean() >= 0.8:
+            return float(rho) if rho > 0.15 * r else 0.0
+    return 0.0
+
+
+def _slices(image: np.ndarray, cx: float, cy: float, r: float, hole: float, background) -> list[Slice]:
+    """The wedges around the centre: runs of one colour along rings between the hole and the rim, voted over
+    five radii (a percentage label or an edge line covers one or two of them at an angle)."""
+    h, w = image.shape[:2]
+    lab = rgb_to_lab(image)
+    theta = np.linspace(0, 2 * np.pi, _ANGLES, endpoint=False)
+    radii = hole + (r - hole) * np.array([0.3, 0.45, 0.6, 0.75, 0.88])
+    xs = np.clip(np.round(cx + radii[:, None] * np.cos(theta)).astype(int), 0, w - 1)
+    ys = np.clip(np.round(cy - radii[:, None] * np.sin(theta)).astype(int), 0, h - 1)
+    samples = lab[ys, xs]  # (5, A, 3)
+    # per angle the sample closest to the others (a medoid): the wedge's colour where text covers some radii
+    d = np.linalg.norm(samples[:, None] - samples[None, :], axis=-1).sum(axis=1)  # (5, A)
+    pick = np.argmin(d, axis=0)
+    prof = samples[pick, np.arange(_ANGLES)]
+    rgb = image[ys[pick, np.arange(_ANGLES)], xs[pick, np.arange(_ANGLES)]]
+    step = delta_e76(prof, np.roll(prof, 1, axis=0)) > 12  # a colour edge before each angle
+    if not step.any():
+        return []  # one colour all round: a disk, not a pie
+    edges = np.nonzero(step)[0]
+    bg_lab = rgb_to_lab(np.asarray(background, np.uint8).reshape(1, 1, 3))[0, 0]
+    runs = []
+    for a, b in zip(edges, np.roll(edges, -1)):
+        n = (b - a) % _ANGLES or _ANGLES
+        idx = (a + np.arange(n)) % _ANGLES
+        runs.append([idx, np.median(prof[idx], axis=0)])
+    # Short runs are the edges drawn between wedges or the blend at a boundary: their angle goes to the wedges.
+    min_run = 5  # 2.5 degrees
+    keep = [run for run in runs if len(run[0]) >= min_run and
+            not (len(run[0]) < 3 * min_run and float(delta_e(run[1], bg_lab)) < 8)]
+    if len(keep) < 2:
+        return []
+    # merge neighbours of one colour (split by an edge or a label)
+    merged: list[list] = []
+    for run in keep:
+        if merged and float(delta_e(merged[-1][1], run[1])) < 10:
+            merged[-1][0] = np.concatenate([merged[-1][0], run[0]])
+        else:
+            merged.append(run)
+    if len(merged) > 1 and float(delta_e(merged[-1][1], merged[0][1])) < 10:
+        merged[0][0] = np.concatenate([merged[-1][0], merged[0][0]])
+        merged.pop()
+    if len(merged) < 2:
+        return []
+    # Boundaries: halfway across the dropped short runs between two kept ones.
+    starts = [int(m[0][0]) for m in merged]
+    ends = [int(m[0][-1]) + 1 for m in merged]
+    out = []
+    for k, m in enumerate(merged):
+        prev_end = ends[k - 1]
+        nxt_start = starts[(k + 1) % len(merged)]
+        lo = starts[k] - ((starts[k] - prev_end) % _ANGLES) / 2.0
+        hi = ends[k] + ((nxt_start - ends[k]) % _ANGLES) / 2.0
+        extent = (hi - lo) % _ANGLES or _ANGLES
+        colour = np.median(rgb[m[0] % _ANGLES], axis=0).astype(np.uint8)
+        out.append(Slice(colour, m[1], (lo % _ANGLES) * 360.0 / _ANGLES, extent * 360.0 / _ANGLES))
+    return out
+
+
+@dataclass(frozen=True)
+class PieChange:
+    """How a candidate's pie differs from the reference's: slices whose share changed (colour, old %, new %),
+    slice colours only one pie has."""
+
+    resized: tuple[tuple[Slice, Slice], ...]
+    missing: tuple[Slice, ...]
+    extra: tuple[Slice, ...]
+
+
+def same_pie(ref: Pie, cand: Pie) -> bool:
+    """The two pies are drawn at about one place and size (the same chart's pie; relabelled wedges move it a little)."""
+    return bool(np.hypot(ref.cx - cand.cx, ref.cy - cand.cy) <= 0.35 * ref.radius
+                and 0.85 <= cand.radius / ref.radius <= 1.18)
+
+
+def compare(ref: Pie, cand: Pie, *, color_delta: float = 15.0, min_degrees: float = 3.0) -> PieChange | None:
+    """Slices matched by colour (each reference colour to its nearest candidate colour); None when every wedge
+    keeps its place and angle within ``min_degrees`` (the same values; other colours are read by the colour
+    detectors) or every colour keeps its share (the pie rotated, same data)."""
+    def at(a: Slice, b: Slice) -> bool:  # one wedge's place and angle
+        return abs((a.start - b.start + 180) % 360 - 180) < min_degrees and abs(a.extent - b.extent) < min_degrees
+    if len(ref.slices) == len(cand.slices) and all(any(at(a, b) for b in cand.slices) for a in ref.slices):
+        return None  # every wedge where it was: the same values (colours, if changed, are read elsewhere)
+    used: set[int] = set()
+    pairs, missing = [], []
+    for s in ref.slices:
+        d = [float(delta_e(s.lab, c.lab)) if j not in used else 1e9 for j, c in enumerate(cand.slices)]
+        j = int(np.argmin(d))
+        if d[j] < color_delta:
+            used.add(j)
+            pairs.append((s, cand.slices[j]))
+        else:
+            missing.append(s)
+    extra = [c for j, c in enumerate(cand.slices) if j not in used]
+    resized = [(a, b) for a, b in pairs if abs(a.extent - b.extent) >= min_degrees]
+    if not resized and not missing and not extra:
+        return None
+    return PieChange(tuple(resized), tuple(missing), tuple(extra))
