@@ -1296,3 +1296,16 @@ def test_points_joined_into_a_line_are_a_chart_type_change(judge):
     v = verdict(judge, chart(False), chart(True))
     assert v.errors and v.errors[0].category == "structure_error" and "line" in v.errors[0].description, v.errors
     assert v.severity_sum <= 4, v.errors
+
+
+def test_bars_drawn_narrower_than_a_thick_stroke_are_a_bar_width(judge):
+    def chart(width):
+        fig, ax = plt.subplots(figsize=(7.6, 3.2), dpi=100)
+        ax.bar(["Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+               [48.7, 49.3, 51.4, 53.7, 55.4, 56.6, 56.4, 53.4, 48.6, 45.6], width=width, color="#e5ae38")
+        ax.set_title("Min temp by month")
+        fig.tight_layout()
+        return figure_rgb(fig)
+    # Bars 9 px wide are thinner than the strokes read as filled marks, yet they are the same bars, not lines.
+    v = only(verdict(judge, chart(0.8), chart(0.3)), ["style_error"])
+    assert "narrower" in v.errors[0].description

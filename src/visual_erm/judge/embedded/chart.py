@@ -385,6 +385,21 @@ def _mark_kind(data: np.ndarray) -> str | None:
     return None
 
 
+def _slim_bars(data: np.ndarray) -> str | None:
+    """'vbars' / 'hbars' when most of the ink (bool mask) is three or more solid rectangles, 3 px wide or more and
+    at least twice as long, standing on one baseline: bars too narrow for :func:`_mark_kind`'s filled strokes."""
+    st = geo.blobs(data, min_area=20)[0]
+    if len(st) < 3:
+        return None
+    x, y, w, h, a = st[:, 0], st[:, 1], st[:, 2], st[:, 3], st[:, 4]
+    solid = a >= 0.85 * w * h
+    for kind, across, along, lo, hi in (("vbars", w, h, y, y + h), ("hbars", h, w, x, x + w)):
+        bar = solid & (across >= 3) & (along >= 2 * across)
+        if bar.sum() >= 3 and a[bar].sum() >= 0.8 * a.sum() and (np.ptp(lo[bar]) <= 2 or np.ptp(hi[bar]) <= 2):
+            return kind
+    return None
+
+
 def _number(text: str) -> float | None:
     """The value of a tick label ('1.0', '−0.5', '1,000', '25%'), or None."""
     t = normalize_text(text).replace("−", "-").replace("–", "-").replace(",", "")
@@ -2731,6 +2746,10 @@ class ChartComparer(Comparer):
         kr, kc = _mark_kind(rd), _mark_kind(cd)
         if kr is None or kc is None or kr == kc or {kr, kc} in ({"vbars", "filled"}, {"hbars", "filled"}):
             return False  # (bars with something drawn over them read as other filled shapes: not trusted)
+        if {kr, kc} in ({"lines", "vbars"}, {"lines", "hbars"}):
+            thin, bars = (rd, kc) if kr == "lines" else (cd, kr)
+            if _slim_bars(thin) == bars:
+                return False  # the same bars drawn narrower than a thick stroke: a bar width, left to the series check
         if {kr, kc} == {"lines", "filled"}:
             thin, wide = (rd, cd) if kr == "lines" else (cd, rd)
             if (thin & geo.dilate(wide, 1)).sum() >= 0.8 * thin.sum() and \

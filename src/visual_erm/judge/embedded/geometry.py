@@ -484,8 +484,12 @@ def grid_lines(image: np.ndarray, box: Box, *, background: np.ndarray, min_fract
     marks = ink & (spread > 40)  # coloured marks: a grid line drawn behind bars shows only between them
     free = ~marks
     grey = ink & free
-    h_cov = grey.sum(axis=1) / np.maximum(free.sum(axis=1), 1)
-    v_cov = grey.sum(axis=0) / np.maximum(free.sum(axis=0), 1)
+    # A mark's pale anti-aliased edge runs beside it the whole way (a narrow bar's side): no grid line there.
+    m8 = marks.astype(np.uint8)
+    beside_v = cv2.dilate(m8, np.ones((1, 5), np.uint8)).astype(bool)
+    beside_h = cv2.dilate(m8, np.ones((5, 1), np.uint8)).astype(bool)
+    h_cov = (grey & ~beside_h).sum(axis=1) / np.maximum(free.sum(axis=1), 1)
+    v_cov = (grey & ~beside_v).sum(axis=0) / np.maximum(free.sum(axis=0), 1)
     h_cov[free.mean(axis=1) < 0.2] = 0.0  # too little of the row is free to tell
     v_cov[free.mean(axis=0) < 0.2] = 0.0
 
