@@ -3118,9 +3118,10 @@ class ChartComparer(Comparer):
         return geo.stroke_thickness(thin) <= 6.0  # lines with markers, not filled marks (tens of px)
 
     def _grid(self, ctx: _Ctx, rn: Normalized, cn: Normalized) -> None:
+        typed = {e.location for e in ctx.errors if e.category == "structure_error"}
         for i, b in enumerate(ctx.panels):
-            if i in ctx.grid_done:
-                continue
+            if i in ctx.grid_done or ctx.panel_name(i) + "plot area" in typed:
+                continue  # (marks of another kind hide or bare other stretches of the same grid)
             rh, rv = geo.grid_lines(rn.image, b, background=mode_color(rn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
             ch_, cv = geo.grid_lines(cn.image, b, background=mode_color(cn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
             recount = cn.frame_at(b) is cn.frame  # (a subplot laid out afresh is resampled: bar edges count as lines)

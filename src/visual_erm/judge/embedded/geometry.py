@@ -484,21 +484,23 @@ def grid_lines(image: np.ndarray, box: Box, *, background: np.ndarray, min_fract
     marks = ink & (spread > 40)  # coloured marks: a grid line drawn behind bars shows only between them
     free = ~marks
     grey = ink & free
-    # A mark's pale anti-aliased edge runs beside it the whole way (a narrow bar's side): no grid line there.
-    m8 = marks.astype(np.uint8)
-    beside_v = cv2.dilate(m8, np.ones((1, 5), np.uint8)).astype(bool)
-    beside_h = cv2.dilate(m8, np.ones((5, 1), np.uint8)).astype(bool)
-    h_cov = (grey & ~beside_h).sum(axis=1) / np.maximum(free.sum(axis=1), 1)
-    v_cov = (grey & ~beside_v).sum(axis=0) / np.maximum(free.sum(axis=0), 1)
+    h_cov = grey.sum(axis=1) / np.maximum(free.sum(axis=1), 1)
+    v_cov = grey.sum(axis=0) / np.maximum(free.sum(axis=0), 1)
     h_cov[free.mean(axis=1) < 0.2] = 0.0  # too little of the row is free to tell
     v_cov[free.mean(axis=0) < 0.2] = 0.0
+    # A mark's pale anti-aliased edge runs beside it the whole way (a narrow bar's side): no grid line.
+    m8 = marks.astype(np.uint8)
+    above = grey & cv2.dilate(m8, np.ones((5, 1), np.uint8)).astype(bool)
+    beside = grey & cv2.dilate(m8, np.ones((1, 5), np.uint8)).astype(bool)
+    h_side = above.sum(axis=1) / np.maximum(grey.sum(axis=1), 1)
+    v_side = beside.sum(axis=0) / np.maximum(grey.sum(axis=0), 1)
 
-    def count(cov):
+    def count(cov, side):
         # thin runs only: a filled bar or area covering many rows is not a grid line
         on = np.concatenate([[False], cov >= min_fraction, [False]])
         edges = np.flatnonzero(on[1:] != on[:-1]).reshape(-1, 2)
-        return int(np.count_nonzero(edges[:, 1] - edges[:, 0] <= 4))
-    return count(h_cov), count(v_cov)
+        return int(sum(1 for a, b in edges if b - a <= 4 and side[a:b].mean() <= 0.5))
+    return count(h_cov, h_side), count(v_cov, v_side)
 
 
 def blobs(mask: np.ndarray, *, min_area: int = 1) -> tuple[np.ndarray, np.ndarray]:

@@ -128,7 +128,9 @@ def _slices(image: np.ndarray, cx: float, cy: float, r: float, hole: float, back
     pick = np.argmin(d, axis=0)
     prof = samples[pick, np.arange(_ANGLES)]
     rgb = image[ys[pick, np.arange(_ANGLES)], xs[pick, np.arange(_ANGLES)]]
-    step = delta_e76(prof, np.roll(prof, 1, axis=0)) > 12  # a colour edge before each angle
+    # A colour edge before an angle: against the sample 1.5 degrees back too (a resampled image blurs a boundary
+    # into steps each smaller than the edge).
+    step = (delta_e76(prof, np.roll(prof, 1, axis=0)) > 12) | (delta_e76(prof, np.roll(prof, 3, axis=0)) > 12)
     if not step.any():
         return []  # one colour all round: a disk, not a pie
     edges = np.nonzero(step)[0]
