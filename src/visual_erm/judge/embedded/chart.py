@@ -2,7 +2,7 @@
 grid and background, in the reference's frame.
 
 Detectors (switch off with ``disabled=``): ``legibility``, ``layout``, ``text``, ``axes``, ``series``,
-``chart_type``, ``overplot``, ``grid``, ``background``, ``residual``, ``pie``.
+``chart_type``, ``bar_width``, ``overplot``, ``grid``, ``background``, ``residual``, ``pie``.
 """
 
 from __future__ import annotations
@@ -488,7 +488,7 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             if role in ("x-axis label", "y-axis label", "right-side labels") and \
                     len(ctx.axis_labels.get((panel, role), [])) >= 2:
                 drop.add(id(e))
-            quoted = re.findall(r"'([^']*)'", e.description)
+            quoted = _quoted(e.description)
             if role.startswith("plot area") and quoted and _value_like(quoted[-1]):
                 drop.add(id(e))
             was = re.search(r"instead of '(.*)'\.?$", e.description)
@@ -528,6 +528,11 @@ def _drop_findings(ctx: _Ctx, i: int, roles, categories) -> None:
     """Remove panel ``i``'s findings of ``categories`` placed at ``roles``: consequences of a change found later."""
     where = {ctx.panel_name(i if ctx.panels else None) + r for r in roles}
     ctx.errors[:] = [e for e in ctx.errors if not (e.location in where and e.category in categories)]
+
+
+def _quoted(description: str) -> list[str]:
+    """The texts a finding quotes ('...'), in order."""
+    return re.findall(r"'([^']*)'", description)
 
 
 def _bare(text: str) -> str:
@@ -762,8 +767,8 @@ def _word_aligned_similarity(line: str, reading: str) -> float:
 class ChartComparer(Comparer):
     """Charts: layout -> text -> axes -> series -> style, each finding boxed in candidate pixels."""
 
-    detectors = ("legibility", "layout", "text", "axes", "series", "chart_type", "overplot", "grid", "background",
-                 "residual", "pie")
+    detectors = ("legibility", "layout", "text", "axes", "series", "chart_type", "bar_width", "overplot", "grid",
+                 "background", "residual", "pie")
 
     # ---------------- analysis (pure; the reference's is cached) ----------------
     def analyse(self, image: np.ndarray) -> Analysis:
@@ -1094,7 +1099,7 @@ class ChartComparer(Comparer):
                 change = pies.compare(rp, cp, color_delta=T["series_color_delta"])
                 if change is None:
                     continue
-                rule, text, drawn, reach = "chart.values", _pie_description(change), cp.box, 1.05
+                rule, text, drawn = "chart.values", _pie_description(change), cp.box
             else:  # no pie there: another kind of chart, when marks fill the pie's place
                 x0, y0, x1, y1 = (int(round(v)) for v in rp.box)
                 ink = ctx.ink("c")[max(y0, 0):y1, max(x0, 0):x1]
@@ -1114,11 +1119,12 @@ class ChartComparer(Comparer):
                     return bool(e.bbox) and e.category != "structure_error" and \
                         zx0 <= (e.bbox[0] + e.bbox[2]) / 2 <= zx1 and zy0 <= (e.bbox[1] + e.bbox[3]) / 2 <= zy1
                 ctx.errors[:] = [e for e in ctx.errors if not inside(e)]
-                rule, text, drawn, reach = "chart.chart_type", _PIE_RETYPED, rp.box, 1.05
+                rule, text, drawn = "chart.chart_type", _PIE_RETYPED, rp.box
             x0, y0, x1, y1 = ctx.cand_box(drawn)
             cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) / 2
-            if words is None:
-                words = [t.text for t in self._texts(ctx.ref)] + [t.text for t in self._texts(ctx.cand)]
+            if words is None:  # (the reference's lines only: a moved label's text was there, and the candidate
+                # is never read whole)
+                words = [t.text for t in self._texts(ctx.ref)]
 
             def near(e, reach: float) -> bool:
                 if not e.bbox:
@@ -1128,10 +1134,10 @@ class ChartComparer(Comparer):
 
             def follows(e) -> bool:  # marks at moved boundaries; a label or percentage that went with its wedge
                 if e.category in ("data_error", "style_error"):
-                    return near(e, reach)
+                    return near(e, 1.05)
                 if e.category != "text_error" or not near(e, 1.8):
                     return False
-                quoted = [re.sub(r"[^\w%.,+\- ]", "", q).strip() for q in re.findall(r"'([^']*)'", e.description)]
+                quoted = [re.sub(r"[^\w%.,+\- ]", "", q).strip() for q in _quoted(e.description)]
                 return all(_value_like(q) or any(text_similarity(q, w) >= 0.8 or (len(q) >= 3 and q in w)
                                                  for w in words) for q in quoted)  # (a label read in part)
             ctx.errors[:] = [e for e in ctx.errors if not follows(e)]
@@ -2822,9 +2828,7 @@ class ChartComparer(Comparer):
             st = geo.blobs(m, min_area=4)[0]
             if len(st) == 0:
                 return 0, 0.0
-            w, h, a = st[:, 2], st[:, 3], st[:, 4]
-            round_ = (np.minimum(w, h) >= 3) & (np.maximum(w, h) <= 1.6 * np.minimum(w, h)) & (a >= 0.5 * w * h)
-            return len(st), float(round_.mean())
+            return len(st), float(geo.round_blobs(st, fill=0.5).mean())
 
         def dots_along(path: np.ndarray, dots: np.ndarray) -> bool:
             (np_, _), (nd, rd) = pieces(path), pieces(dots)
@@ -2844,10 +2848,8 @@ class ChartComparer(Comparer):
         tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
         if tc <= 0 or tr < 1.4 * tc or tc > 3.5:
             return False
-        def dots(st: np.ndarray) -> float:  # share of small, round, solid pieces
-            w, h, a = st[:, 2], st[:, 3], st[:, 4]
-            return float(((np.minimum(w, h) >= 3) & (np.maximum(w, h) <= 1.6 * np.minimum(w, h))
-                          & (a >= 0.4 * w * h)).mean()) if len(st) else 0.0
+        def dots(st: np.ndarray) -> float:  # share of round, solid pieces (a diamond fills half its box)
+            return float(geo.round_blobs(st, fill=0.4).mean()) if len(st) else 0.0
         st, cen = geo.blobs(rk, min_area=4)
         if len(st) < 8 or dots(st) < 0.3:
             return False  # no dots: dashes, bars, a broken line
@@ -2871,9 +2873,7 @@ class ChartComparer(Comparer):
         thin line's colour, not a filled marker's)."""
         def blobs(m: np.ndarray, least: float = 4.0) -> tuple[int, int]:
             st = geo.blobs(m, min_area=6)[0]
-            w, h = st[:, 2], st[:, 3]
-            round_ = (np.minimum(w, h) >= least) & (np.maximum(w, h) <= 2.0 * np.minimum(w, h))
-            return len(st), int(round_.sum())
+            return len(st), int(geo.round_blobs(st, least=least, aspect=2.0).sum())
 
         def kept_markers(path: np.ndarray, dots: np.ndarray) -> bool:
             n_path, n_dots = int(path.sum()), int(dots.sum())
@@ -2961,10 +2961,9 @@ class ChartComparer(Comparer):
         def markers(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # compact: no crossing of thick lines
             for r in (r0, r0 - 1):  # a diamond is narrower than a square of one size: the opening may erase it
                 st, cen = geo.blobs(geo.dilate(geo.erode(m, r), r) & m, min_area=20)
-                w, h, a = st[:, 2], st[:, 3], st[:, 4]
-                keep = (a <= 900) & (a >= 0.55 * w * h) & (np.maximum(w, h) <= 1.6 * np.minimum(w, h))
-                if keep.sum() >= 3 or r <= 1:
-                    return st[keep], cen[keep]
+                keep = geo.round_blobs(st, fill=0.55) & (st[:, 4] <= 900)
+                if keep.sum() >= 3:
+                    break
             return st[keep], cen[keep]
         rs, rc = markers(rk)
         if len(rs) < 3 or len(rs) > 60:

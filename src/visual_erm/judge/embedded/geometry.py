@@ -511,6 +511,14 @@ def blobs(mask: np.ndarray, *, min_area: int = 1) -> tuple[np.ndarray, np.ndarra
     return stats[1:][keep], cen[1:][keep]
 
 
+def round_blobs(st: np.ndarray, *, fill: float = 0.0, least: float = 3.0, aspect: float = 1.6) -> np.ndarray:
+    """Per row of :func:`blobs` stats: a round, solid piece (a marker or dot): ``least`` px across or more, its
+    sides within ``aspect`` of each other, filling at least ``fill`` of its box."""
+    w, h, a = st[:, 2], st[:, 3], st[:, 4]
+    short = np.minimum(w, h)
+    return (short >= least) & (np.maximum(w, h) <= aspect * short) & (a >= fill * w * h)
+
+
 def stroke_thickness(mask: np.ndarray) -> float:
     """Typical stroke width of a mask in px: twice the mean distance-to-edge along its medial pixels (0 if empty).
     Lines give 1-4 px; bars, areas and pie wedges give tens."""

@@ -43,10 +43,6 @@ class Pie:
     def box(self) -> tuple[float, float, float, float]:
         return (self.cx - self.radius, self.cy - self.radius, self.cx + self.radius, self.cy + self.radius)
 
-    def holds(self, x: float, y: float, *, reach: float = 1.0) -> bool:
-        """True when point (x, y) lies within ``reach`` radii of the centre."""
-        return bool(np.hypot(x - self.cx, y - self.cy) <= reach * self.radius)
-
 
 def find_pies(image: np.ndarray, background, *, min_radius: int = 24) -> list[Pie]:
     """Every pie drawn in ``image``: a filled disk of ink, joined over the thin edges between its wedges, with at
