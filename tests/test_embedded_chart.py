@@ -272,14 +272,16 @@ def draw_two_panels(*, hydro=True, solar_bar="#f0a800", hydro_bar=1425.0, sharey
     return figure_rgb(fig, dpi=100)
 
 
-def test_both_subplots_and_a_lost_legend_entry_are_reported(judge):
+def test_both_subplots_and_a_series_lost_with_its_legend_entry_are_reported(judge):
     ref = draw_two_panels()
     v = verdict(judge, ref, draw_two_panels(hydro=False, solar_bar="tab:red", hydro_bar=900.0))
     right = [e for e in v.errors if e.location.startswith("subplot 2")]
     assert any(e.category == "style_error" for e in right) and any(e.category == "data_error" for e in right)
     assert all(e.bbox[0] > ref.shape[1] / 2 for e in right)
-    texts = [e for e in v.errors if e.category == "text_error"]
-    assert any("Hydro" in e.description and "missing" in e.description for e in texts)
+    # The legend entry went with its series: one finding, which the entry names.
+    left = [e for e in v.errors if e.location.startswith("subplot 1")]
+    assert [e.category for e in left] == ["data_error"], left
+    assert "'Hydro' in its legend" in left[0].description and "missing" in left[0].description
     assert not any("一" in e.description for e in v.errors)  # the legend handle is not read as text
     assert not verdict(judge, ref, draw_two_panels()).errors
 
@@ -1309,3 +1311,100 @@ def test_bars_drawn_narrower_than_a_thick_stroke_are_a_bar_width(judge):
     # Bars 9 px wide are thinner than the strokes read as filled marks, yet they are the same bars, not lines.
     v = only(verdict(judge, chart(0.8), chart(0.3)), ["style_error"])
     assert "narrower" in v.errors[0].description
+
+
+def _grouped_bars(*, horizontal=False, width=0.35, labels=False, series=("Min temp", "Max temp"), colors=None,
+                  legend_above=False):
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"]
+    values = {"Min temp": [45.8, 47.0, 48.7, 49.3, 51.4, 53.7, 55.4], "Max temp": [56.2, 58.6, 61.2, 64.3, 66.3, 69.7, 70.4],
+              "Mean temp": [50.0, 52.2, 54.0, 55.6, 58.0, 60.4, 61.8]}
+    fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=100)
+    pos = np.arange(len(months))
+    for k, name in enumerate(series):
+        place = pos + (k - (len(series) - 1) / 2) * width
+        color = (colors or ["tab:orange", "tab:blue", "tab:green"])[k]
+        bars = (ax.barh(place, values[name], height=width, color=color, label=name) if horizontal else
+                ax.bar(place, values[name], width=width, color=color, label=name))
+        if labels:
+            ax.bar_label(bars, fmt="%.1f", fontsize=7)
+    (ax.set_yticks if horizontal else ax.set_xticks)(pos, months)
+    (ax.set_ylabel if horizontal else ax.set_xlabel)("Month")
+    (ax.set_xlabel if horizontal else ax.set_ylabel)("Temperature")
+    ax.set_title("SF temps: min and max temp by month")
+    if legend_above:  # (over the bars' tops, clear of them)
+        ax.set_ylim(0, 95)
+        ax.legend(loc="upper left", ncol=3)
+    else:
+        ax.legend(loc="lower right")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_grouped_bars_turned_horizontal_are_one_chart_type_change(judge):
+    # The axes trade places: the month names, the axis labels and the legend's place all move with the bars. One
+    # finding says so, and it says "horizontal bars", not "stacked" (lying bars one above the other are a group).
+    v = only(verdict(judge, _grouped_bars(), _grouped_bars(horizontal=True)), ["structure_error"])
+    assert "horizontal bars instead of vertical bars" in v.errors[0].description, v.errors
+
+
+def test_a_series_removed_is_said_without_its_axis_and_legend(judge):
+    months = np.arange(12)
+    lines = {"Min temp": ([45.8, 47.0, 48.7, 49.3, 51.4, 53.7, 55.4, 56.6, 56.4, 53.4, 48.6, 45.6], "tab:green"),
+             "Mean temp": ([50.0, 52.2, 54.0, 55.6, 58.0, 60.4, 61.8, 62.4, 62.5, 60.2, 55.2, 50.5], "tab:blue"),
+             "Max temp": ([56.2, 58.6, 61.2, 64.3, 66.3, 69.7, 70.4, 72.2, 72.2, 70.6, 65.0, 57.5], "tab:red")}
+
+    def chart(names):
+        fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=100)
+        for name in names:
+            ax.plot(months, lines[name][0], color=lines[name][1], lw=2, label=name)
+        ax.set_title("SF temps by month")
+        ax.legend(loc="lower center")
+        fig.tight_layout()
+        return figure_rgb(fig)
+    # The value axis refits to the data left and the legend loses a line: both follow from the series gone.
+    v = only(verdict(judge, chart(["Min temp", "Mean temp", "Max temp"]), chart(["Min temp", "Mean temp"])),
+             ["data_error"])
+    assert "missing" in v.errors[0].description and v.severity_sum == 3, v.errors
+
+
+def test_two_series_recoloured_are_one_palette_change(judge):
+    v = only(verdict(judge, _grouped_bars(), _grouped_bars(colors=["tab:purple", "tab:olive"])), ["style_error"])
+    assert "palette" in v.errors[0].description and v.severity_sum == 2, v.errors
+
+
+def test_bars_widened_under_their_value_labels_are_a_bar_width(judge):
+    def chart(width):
+        fig, ax = plt.subplots(figsize=(7.0, 4.2), dpi=100)
+        bars = ax.bar(["AK", "TX", "CA", "OK", "FL", "OH", "NY", "GA"], [263, 209, 205, 102, 100, 100, 97, 97],
+                      width=width, color="#1b9e77")
+        ax.bar_label(bars, fmt="%g")
+        ax.set_title("Airports: records by state")
+        fig.tight_layout()
+        return figure_rgb(fig)
+    # A value label's box cuts the top of a narrow bar in the masks more than that of a wide one.
+    v = only(verdict(judge, chart(0.6), chart(0.95)), ["style_error"])
+    assert "wider" in v.errors[0].description
+
+
+def test_two_years_renamed_among_kept_ones_are_text_not_an_axis_range(judge):
+    def chart(years):
+        fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=100)
+        ax.bar(range(7), [3.1, 2.9, 2.8, 2.7, 2.7, 2.7, 2.7], color="#fc8d62")
+        ax.set_xticks(range(7), years)
+        ax.set_title("US employment: information by year")
+        fig.tight_layout()
+        return figure_rgb(fig)
+    years = ["2007", "2008", "2009", "2010", "2011", "2012", "2013"]
+    # The other five labels stand where they stood: the axis did not move, two category names changed.
+    v = only(verdict(judge, chart(years), chart(["2007", "2008", "2009", "2010", "2003", "2012", "2005"])),
+             ["text_error", "text_error"])
+    assert "'2003' instead of '2011'" in v.errors[0].description, v.errors
+
+
+def test_a_series_added_to_grouped_bars_is_no_bar_width(judge):
+    # Each group makes room for the new bars: the old ones are drawn narrower and shifted, which follows from it.
+    v = verdict(judge, _grouped_bars(legend_above=True),
+                _grouped_bars(series=("Min temp", "Max temp", "Mean temp"), width=0.7 / 3, legend_above=True))
+    assert [e.category for e in v.errors][:1] == ["data_error"] and "appears" in v.errors[0].description, v.errors
+    assert not any("narrower" in e.description for e in v.errors), v.errors
+    assert v.severity_sum <= 3, v.errors

@@ -47,8 +47,10 @@ class _PanelMasks(NamedTuple):
     rbg: np.ndarray
     cbg: np.ndarray
     keep: np.ndarray
-    rdata: np.ndarray
+    rdata: np.ndarray  # data ink outside what is explained (text boxes and their margins, ...)
     cdata: np.ndarray
+    rdata_all: np.ndarray  # all data ink
+    cdata_all: np.ndarray
 
 
 @dataclass
@@ -81,6 +83,8 @@ class _Ctx:
     swapped: tuple = ()  # two subplots found in each other's places
     text_runs: np.ndarray | None = None  # the glyph runs of lines read otherwise (see _explain_line)
     axis_labels: dict = field(default_factory=dict)  # the reference's axis label texts (see _axis_labels)
+    series_counted: set = field(default_factory=set)  # panels (as findings name them) that lost a series colour
+    # wholly or gained one: their value axis may follow
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -438,6 +442,18 @@ def _value_like(text: str) -> bool:
     return _is_number(text) or (0 < letters <= 2 and digits >= letters)
 
 
+def _axes_traded(e: Discrepancy) -> bool:
+    """A chart-type finding with horizontal bars on one side only: the categories went to the other axis."""
+    return e.category == "structure_error" and e.description.startswith("The data is drawn as ") and \
+        e.description.count("horizontal bars") == 1
+
+
+def _bars_turned(lying: bool, was_lying: bool) -> str:
+    """The chart-type finding's sentence for bars turned the other way."""
+    names = ("vertical bars", "horizontal bars")
+    return f"The data is drawn as {names[lying]} instead of {names[was_lying]}."
+
+
 _PIE_RETYPED = "The pie is drawn as another kind of chart (bars, lines or points) instead of a pie."
 
 
@@ -491,15 +507,42 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             quoted = _quoted(e.description)
             if role.startswith("plot area") and quoted and _value_like(quoted[-1]):
                 drop.add(id(e))
+            if role in ("legend", "text", "figure") and quoted and all(_value_like(q) for q in quoted):
+                drop.add(id(e))  # value labels of the old marks (read as a legend's lines, or with no frame found)
+            if role.endswith("tick labels") and quoted and (
+                    e.description.endswith(" missing.") or sum(c.isalnum() for c in quoted[0]) <= 2):
+                drop.add(id(e))  # category names moved along their axis with the new kind's margins
             was = re.search(r"instead of '(.*)'\.?$", e.description)
             if role.startswith(("plot area", "legend")) and quoted and (
                     len(_bare(was.group(1))) <= 2 if was else all(len(_bare(q)) <= 2 for q in quoted)):
                 drop.add(id(e))  # marks of the old kind read as letters ('A' for a diamond, 'X', '+')
-    # Three or more series recoloured: another palette, said once where the colours changed.
+    # A series removed or added: the autoscaled value axis follows it, and its legend entry went or came with the
+    # others shifting a line.
+    for p in ctx.series_counted:
+        drop |= {id(e) for e in ctx.errors if _location_panel(e.location) == p and e.category == "data_error"
+                 and e.location.endswith("tick labels") and "range or scale is different" in e.description}
+        blocks = [ctx.cand_box(b) for b in _legend_blocks(ctx, p)]
+        entries = [e for e in ctx.errors if _location_panel(e.location) == p and e.category == "text_error"
+                   and "plot area" in e.location and e.bbox and any(
+                       b[0] <= (e.bbox[0] + e.bbox[2]) / 2 <= b[2] and b[1] <= (e.bbox[1] + e.bbox[3]) / 2 <= b[3]
+                       for b in blocks)]
+        drop |= {id(e) for e in entries}
+        drop |= {id(e) for e in ctx.errors if _location_panel(e.location) == p and
+                 e.description.startswith("The legend is drawn in another place")}  # (a line more or fewer)
+        gone = [e for e in ctx.errors if _location_panel(e.location) == p and
+                e.description.endswith("series of the reference is missing.")]
+        names = [_quoted(e.description)[0] for e in entries if e.description.endswith("is missing.")
+                 and len(_quoted(e.description)) == 1]
+        if len(gone) == 1 and len(names) == 1:  # the legend entry that went with it names the series
+            gone[0].description = gone[0].description.replace(" is missing.", f" ('{names[0]}' in its legend) is missing.")
+    # Two or more series recoloured: another palette, said once where the colours changed.
     recoloured = [e for e in ctx.errors if id(e) not in drop and e.category == "style_error"
                   and re.match(r"(Part of )?[Tt]he .+ series is drawn in ", e.description)]
     errors = ctx.errors
-    if len(recoloured) >= 3:
+    if len(recoloured) >= 2:  # (two colours changed: one palette for another, far likelier than two series
+        # recoloured one by one; one series drawn in two subplots is also said once)
+        recoloured += [e for e in ctx.errors if id(e) not in drop and e.description.startswith(
+            "The image is drawn with another colour map")]  # (a colour map of the new palette)
         places = {e.location for e in recoloured}
         first = recoloured[0]
         palette_finding = finding("chart.series_color", f"The series are drawn in another palette than the reference "
@@ -524,10 +567,41 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     return out
 
 
+def _legend_blocks(ctx: _Ctx, panel: int | None) -> list[tuple[float, float, float, float]]:
+    """Work boxes of the reference's legends in ``panel``: two or more plot-area lines stacked with one left edge,
+    each grown by a line above and below (where an entry shifted to or a new one came)."""
+    texts, roles = ctx.ref.get("texts") or [], ctx.ref.get("text_roles") or []
+    lines = sorted((t for t, (p, role) in zip(texts, roles) if role.startswith("plot area") and (
+        p == panel or (panel is None and len(ctx.panels) <= 1))),  # (one plot's findings name no subplot)
+                   key=lambda t: t.box[1])
+    blocks: list[list[TextBox]] = []
+    for t in lines:
+        hh = t.box[3] - t.box[1]
+        last = blocks[-1][-1] if blocks else None
+        if last is not None and abs(t.box[0] - last.box[0]) <= 6 and t.box[1] - last.box[3] <= 1.5 * hh:
+            blocks[-1].append(t)
+        else:
+            blocks.append([t])
+    out = []
+    for b in blocks:
+        if len(b) >= 2:
+            hh = max(t.box[3] - t.box[1] for t in b)
+            out.append((min(t.box[0] for t in b) - hh, b[0].box[1] - 1.5 * hh, max(t.box[2] for t in b) + hh,
+                        b[-1].box[3] + 1.5 * hh))
+    return out
+
+
 def _drop_findings(ctx: _Ctx, i: int, roles, categories) -> None:
     """Remove panel ``i``'s findings of ``categories`` placed at ``roles``: consequences of a change found later."""
     where = {ctx.panel_name(i if ctx.panels else None) + r for r in roles}
     ctx.errors[:] = [e for e in ctx.errors if not (e.location in where and e.category in categories)]
+
+
+def _reference_texts(e: Discrepancy) -> list[str]:
+    """The reference's texts a text finding quotes: the line read otherwise ('reads ... instead of X'), or the
+    lines gone."""
+    was = re.search(r"instead of '(.*)'\.?$", e.description)
+    return [was.group(1)] if was else _quoted(e.description)
 
 
 def _quoted(description: str) -> list[str]:
@@ -680,13 +754,15 @@ def _coloured_glyph(image: np.ndarray, t: TextBox) -> bool:
         return False
     px = crop.reshape(-1, 3).astype(np.int16)
     spread = px.max(axis=1) - px.min(axis=1)
-    ink = np.abs(px - np.median(px, axis=0)).max(axis=1) > 40
+    h, w = image.shape[:2]
+    ring = image[max(0, y0 - 2):min(h, y1 + 2), max(0, x0 - 2):min(w, x1 + 2)].astype(np.int16)
+    border = np.concatenate([ring[0], ring[-1], ring[:, 0], ring[:, -1]])  # (a marker fills most of its box: the
+    ink = np.abs(px - np.median(border, axis=0)).max(axis=1) > 40  # box's own median would be the marker)
     if not (ink.any() and (spread[ink] > 60).mean() >= 0.6):
         return False  # not drawn in a strong colour
-    if len(text) <= 2 and set(text) <= set("oO0QDlI1|!-_.,·•*+xX<>^vV"):
-        return True  # (only glyphs a marker or a bar's end looks like)
+    if len(text) <= 2 and set(text) <= set("oO0QDlI1|!-_.,·•*+xX<>^vVA4ΔΛ△▲"):
+        return True  # (only glyphs a marker or a bar's end looks like: 'A' and '4' for triangles)
     m = max(4, (y1 - y0) // 2)  # the coloured ink around the box, joined: a curve continues past it, glyphs do not
-    h, w = image.shape[:2]
     gx0, gy0, gx1, gy1 = max(0, x0 - m), max(0, y0 - m), min(w, x1 + m), min(h, y1 + m)
     win = image[gy0:gy1, gx0:gx1].astype(np.int16)
     strong = (win.max(axis=2) - win.min(axis=2)) > 60
@@ -1050,6 +1126,14 @@ class ChartComparer(Comparer):
             # left of its plot, outside the explained zone) moved or went with them.
             gone = tuple(ctx.panel_name(i) for i in range(len(panels)) if i not in kept)
             ctx.errors[:] = [e for e in ctx.errors if not e.location.startswith(gone)]
+            # A plot the figure re-laid out around the subplot gone or new (another size) chose its ticks anew.
+            cf = self._cand_frames(ctx)
+            relaid = tuple(ctx.panel_name(i) for i in kept if len(cf) != len(panels) and not any(
+                box_iou(panels[i], c) >= 0.9 and all(abs((panels[i][k + 2] - panels[i][k]) - (c[k + 2] - c[k])) <=
+                                                     max(3.0, 0.015 * (panels[i][k + 2] - panels[i][k])) for k in (0, 1))
+                for c in cf))
+            ctx.errors[:] = [e for e in ctx.errors if not (relaid and e.location.startswith(relaid) and
+                                                           e.location.endswith("tick labels"))]
             return _consolidated(ctx)
         if self.enabled("text"):
             if self.enabled("legend"):
@@ -1081,9 +1165,52 @@ class ChartComparer(Comparer):
             self._residual(ctx)
         if self.enabled("pie"):
             self._pies(ctx)
+        if self.enabled("text") and self.enabled("chart_type"):
+            self._traded_axes_text(ctx)
         return _consolidated(ctx)
 
     # ---------------- detectors ----------------
+    def _traded_axes_text(self, ctx: _Ctx) -> None:
+        """Bars turned the other way (or horizontal bars drawn as another kind, or the reverse) trade their axes:
+        tick labels, axis labels, value labels and annotations
+        placed in data units all move. A text finding about such a panel is dropped when its reference text is
+        still drawn somewhere in the candidate and the text now read in its place (if any) is part of a reference
+        line. Only here is the candidate read whole with OCR (about half a second), and only when bars turned."""
+        turned = [_location_panel(e.location) for e in ctx.errors if _axes_traded(e)]
+        if not turned:
+            return
+        h, w = ctx.missing.shape
+        zones = []
+        for p in turned:
+            x0, y0, x1, y1 = ctx.panels[p] if p is not None and ctx.panels else (0, 0, w, h)
+            mx, my = 0.15 * (x1 - x0) + 40, 0.15 * (y1 - y0) + 40  # its axis labels and the labels beside it
+            zones.append(ctx.cand_box((max(0, x0 - mx), max(0, y0 - my), min(w, x1 + mx), min(h, y1 + my))))
+        ref_lines = [normalize_text(t.text) for t in self._texts(ctx.ref)]
+        cand_lines = [t.text for t in get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(ctx.cn.image)]
+
+        def drawn(q: str) -> bool:  # still drawn somewhere in the candidate (words of labels read as one line
+            # in the reference, such as two value labels side by side, each on its own)
+            return any(text_similarity(q, c) >= T["text_same"] or _holds_words(c, q) for c in cand_lines) or \
+                (len(q.split()) >= 2 and all(any(_holds_words(c, word) for c in cand_lines) for word in q.split()))
+
+        def known(q: str) -> bool:  # (part of) a reference line
+            return any(fuzz.partial_ratio(normalize_text(q), r) >= 80 for r in ref_lines)
+
+        def moved(e: Discrepancy) -> bool:
+            if not e.bbox or not any(z[0] <= (e.bbox[0] + e.bbox[2]) / 2 <= z[2] and
+                                     z[1] <= (e.bbox[1] + e.bbox[3]) / 2 <= z[3] for z in zones):
+                return False
+            quoted = [q for q in _quoted(e.description) if sum(c.isalnum() for c in q) >= 3]
+            if not quoted:
+                return bool(_quoted(e.description))  # a letter or two: marks of the old kind read as glyphs
+            if "that the reference does not have" in e.description:
+                return all(known(q) for q in quoted)
+            read = re.search(r"reads '(.*)' instead of '(.*)'", e.description)
+            if read:  # (an axis label's place now holds the other axis's label and tick labels, read as anything)
+                return drawn(read.group(2)) and (known(read.group(1)) or e.location.endswith("axis label"))
+            return all(drawn(q) for q in quoted)
+        ctx.errors[:] = [e for e in ctx.errors if e.category != "text_error" or "title" in e.location or not moved(e)]
+
     def _pies(self, ctx: _Ctx) -> None:
         """A pie whose slices changed their shares: one finding naming them. Every wedge after a changed one turns,
         so the colours traded at the moved boundaries, the marks there, and the labels and percentages that moved
@@ -1451,14 +1578,29 @@ class ChartComparer(Comparer):
             for (panel, role), changed in changed_ticks.items():
                 total = len(all_ticks[(panel, role)])
                 names = not any(_is_number(t.text) for t in changed)
-                if (len(changed) < 2 and not (total <= 2 and changed)) or \
-                        (names and total >= 4 and len(changed) <= max(2, total // 3)):
-                    # A category name or two changed (swapped, renamed): text, while the range stays. A single number
-                    # alone is OCR noise more often than not.
+                few = total >= 4 and len(changed) <= max(2, total // 3)
+                if (len(changed) < 2 and not (total <= 2 and changed)) or (names and few) or \
+                        (few and len(changed) >= 2 and total - len(changed) >= 3):
+                    # A category name or two changed (swapped, renamed): text, while the range stays. So are two
+                    # numbers among three or more kept in place (years as categories: the axis did not move, else
+                    # every label would have). A single number alone is OCR noise more often than not.
+                    before = (len(ctx.errors), len(missing_texts), len(ctx.overdrawn))
                     for t in changed:
-                        if id(t) in ref_lines and not _is_number(t.text):
+                        if id(t) in ref_lines and (not _is_number(t.text) or len(changed) >= 2):
                             self._read_line(ctx, t, panel, role, missing_texts)
-                    continue
+                    if names or len(changed) < 2:
+                        continue
+                    new = ctx.errors[before[0]:]
+                    if (new or len(ctx.overdrawn) > before[2]) and len(missing_texts) == before[1] and all(
+                            (m := re.search(r"reads '(.*)' instead of '(.*)'", e.description)) and
+                            _is_number(m.group(1)) and len(_digits(m.group(1))) == len(_digits(m.group(2)))
+                            for e in new):
+                        continue  # each read as another number of as many digits: labels renamed (lines drawn
+                        # over are read once every line is)
+                    # Numbers read as no number (labels shifted along a slanted axis run into each other) or as
+                    # the same: the axis finding below.
+                    del ctx.errors[before[0]:], missing_texts[before[1]:], ctx.overdrawn[before[2]:]
+                    ctx.readings[:] = [r for r in ctx.readings if not any(r[3] is e for e in new)]
                 axis = role.split(" ")[0]
                 box = (min(t.box[0] for t in changed), min(t.box[1] for t in changed),
                        max(t.box[2] for t in changed), max(t.box[3] for t in changed))
@@ -2283,8 +2425,8 @@ class ChartComparer(Comparer):
         keep = ~ctx.explained[y0:y1, x0:x1]
         rlab, clab = rgb_to_lab(R), rgb_to_lab(C)
         rbg, cbg = self._ring_color(R), self._ring_color(C)
-        return _PanelMasks((x0, y0, x1, y1), R, C, rlab, clab, rbg, cbg, keep,
-                           self._data_mask(R, rlab, rbg) & keep, self._data_mask(C, clab, cbg) & keep)
+        rall, call = self._data_mask(R, rlab, rbg), self._data_mask(C, clab, cbg)
+        return _PanelMasks((x0, y0, x1, y1), R, C, rlab, clab, rbg, cbg, keep, rall & keep, call & keep, rall, call)
 
     def _series(self, ctx: _Ctx, i: int, pm: "_PanelMasks | None" = None) -> None:
         pm = pm or self._panel_masks(ctx, i)
@@ -2327,6 +2469,12 @@ class ChartComparer(Comparer):
             # across the plot holds fewer, a dashed one fewer still)
             return n >= (line_px if float(chroma(lab)) < NEUTRAL_CHROMA else steep_px) and (
                 n >= min_px or geo.stroke_thickness(mask) < 4)
+        around = np.s_[max(0, y0 - 20):y1 + 20, max(0, x0 - 20):x1 + 20]  # the plot with a legend beside it
+
+        def autoscaled() -> bool:  # the candidate's marks span most of the plot's height, as an axis fitted to
+            # the data draws them (a range set by hand squashes them into part of it)
+            rows = np.flatnonzero(cdata.sum(axis=1) >= 2)
+            return len(rows) > 0 and rows[-1] - rows[0] >= 0.7 * cdata.shape[0]
         rp = self._series_palette(R, rdata, line_px, steep_px)
         cp = self._series_palette(C, cdata, line_px, steep_px)
         used_c: set[int] = set()
@@ -2343,7 +2491,7 @@ class ChartComparer(Comparer):
 
         found = 0
         type_reported = False
-        bar_width = None
+        bar_width = width_found = None
         first = len(ctx.errors)
         masks: dict[int, np.ndarray] = {}
         thick_missing: list[Discrepancy] = []
@@ -2369,16 +2517,27 @@ class ChartComparer(Comparer):
                                           cbox(geo.box_of(rk | ck))))
                 found += 1
                 continue
-            if bar_width is not None:
-                continue  # every filled colour of the panel follows the one width change already reported
-            bars = self._bar_width(rk, ck) if n_ck and self.enabled("bar_width") else None
+            if bar_width is not None and (n_ck >= 0.15 * n_rk or geo.stroke_thickness(rk) < 5):
+                continue  # every filled colour of the panel follows the one width change already reported (bars
+                # of a colour gone are still looked at: one series fewer in a group widens the others)
+            bars = None
+            if n_ck and self.enabled("bar_width") and geo.stroke_thickness(rk) >= 5:
+                # (then the whole bars: a value label's explained box cuts a narrow bar's end, not a wide one's)
+                bars = self._bar_width(rk, ck) or self._bar_width(color_mask(rlab, lab_k) & pm.rdata_all,
+                                                                  color_mask(clab, lab_k) & pm.cdata_all)
             if bars is not None:
                 bar_width = bars
-                ctx.errors.append(finding("chart.bar_width", f"The {name} bars are drawn {bars[0]} than in the "
-                                          "reference (same values).", loc, cbox(geo.box_of(rk | ck))))
+                width_found = finding("chart.bar_width", f"The {name} bars are drawn {bars[0]} than in the "
+                                      "reference (same values).", loc, cbox(geo.box_of(rk | ck)))
+                ctx.errors.append(width_found)
                 # The category positions moved with the new width: their labels and the axis margin are not errors.
                 axis = "x-axis" if bars[1] == "vertical" else "y-axis"
                 _drop_findings(ctx, i, (f"{axis} tick labels", f"{axis} label"), ("data_error", "text_error"))
+                # So did value labels over grouped bars, and bar edges read as a letter or two.
+                ctx.errors[:] = [e for e in ctx.errors if not (
+                    e.category == "text_error" and e.location == ctx.panel_name(i if ctx.panels else None) +
+                    "plot area text (legend or annotation)" and all(
+                        _value_like(q) or sum(c.isalnum() for c in q) <= 2 for q in _reference_texts(e)))]
                 found += 1
                 continue
             if n_ck and not ctx.rescaled and self._marker_shape_changed(rk, ck, rink, cink):
@@ -2429,8 +2588,15 @@ class ChartComparer(Comparer):
                     if rec >= 0.6:
                         recol = j
                         break
-                if recol is None:  # the colours traded places (another palette): a used colour may hold it now
+                if recol is None:  # the colours traded places (another palette): a used colour may hold it now,
+                    # unless that colour still draws its own reference series where it was (grown over this one's
+                    # place, as one series left alone widens its bars: this one is gone)
                     recol = self._recoloured_to(rk, clab, cdata, cp)
+                    q, d = rp.nearest(cp.lab[recol]) if recol is not None else (k, 0.0)
+                    if q != k and d < T["series_color_delta"]:
+                        rq, cq = colour_masks(q)
+                        if (rq & geo.dilate(cq, 2)).sum() >= 0.6 * max(int(rq.sum()), 1):
+                            recol = None
                 box = geo.box_of(rk)
                 if recol is None and self.enabled("chart_type") and self._drawn_thin(rk, ck, cdata & extra_near):
                     if not type_reported:  # one chart-type change per subplot; the other bar colours follow from it
@@ -2449,11 +2615,15 @@ class ChartComparer(Comparer):
                         ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in {other}.",
                                                   loc, cbox(box)))
                 elif geo.stroke_thickness(rk) >= 9:  # filled marks: reported after the loop unless the type changed
-                    thick_missing.append(finding("chart.series_missing", f"The {name} series of the reference is "
-                                                 "missing.", loc, cbox(box)))
+                    thick_missing.append((finding("chart.series_missing", f"The {name} series of the reference is "
+                                                  "missing.", loc, cbox(box)),
+                                          float((rk & geo.dilate(cdata, 1)).sum()) / max(n_rk, 1)))
                 else:
                     ctx.errors.append(finding("chart.series_missing", f"The {name} series of the reference is missing.",
                                               loc, cbox(box)))
+                if recol is None and n_ck <= 0.02 * n_rk and autoscaled() and \
+                        color_mask(rgb_to_lab(ctx.cn.image[around]), lab_k).sum() <= max(5, 0.02 * n_rk):
+                    ctx.series_counted.add(_location_panel(loc))  # wholly gone, its legend swatch too
                 found += 1
                 continue
             if ctx.axis_moved(i) and not (
@@ -2572,7 +2742,10 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding(rule, f"The {name} series does not match the reference: {what}.", loc, cbox(box)))
             found += 1
         if not type_reported:
-            ctx.errors.extend(thick_missing)
+            # Under another palette (two or more colours traded here) a see-through fill takes a blend of the new
+            # colours no one of them explains: a fill still drawn in place went with the palette.
+            palette = sum(bool(re.match(r"The .+ series is drawn in ", e.description)) for e in ctx.errors[first:]) >= 2
+            ctx.errors.extend(e for e, kept in thick_missing if not (palette and kept >= 0.9))
         else:  # the marks drawn as another kind explain their lost or moved colours in this panel
             ctx.errors[first:] = [e for e in ctx.errors[first:] if not (e.location == loc and e.category == "data_error")]
         if quiet or type_reported:  # (marks of another kind bring their own blends and edges: no new series)
@@ -2591,12 +2764,21 @@ class ChartComparer(Comparer):
             if n_cj < 0.02 * max(n_r, 1) or not enough(cj, cp.lab[j], n_cj):
                 continue
             n_new = int((cj & extra_near & ~geo.dilate(rdata, 2)).sum())
-            if n_new < 0.3 * n_cj or not enough(cj, cp.lab[j], n_new):
+            if (n_new < 0.3 * n_cj or not enough(cj, cp.lab[j], n_new)) and (
+                    bar_width is None or n_cj < 0.15 * n_r or geo.stroke_thickness(cj) < 5):
                 continue  # drawn where the reference has marks: blending or anti-aliasing of another resolution
+                # (bars of a group narrowed: a new series' bars stand in the old ones' room)
             added.append(cp.rgb[j])
-            ctx.errors.append(finding("chart.series_extra", f"A {color_name(cp.rgb[j])} series appears that the "
-                                      "reference does not have.", loc, cbox(geo.box_of(cj))))
+            name = color_name(cp.rgb[j])
+            if autoscaled():
+                ctx.series_counted.add(_location_panel(loc))
+            ctx.errors.append(finding("chart.series_extra", f"{'An' if name[0] in 'aeiou' else 'A'} {name} series "
+                                      "appears that the reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
+        if width_found is not None and (added or any(
+                e.location == loc and e.description.endswith("series of the reference is missing.")
+                for e in ctx.errors[first:])):
+            ctx.errors.remove(width_found)  # a series more or fewer in each group: the others' width follows
 
     @staticmethod
     def _series_palette(img: np.ndarray, data: np.ndarray, line_px: int, steep_px: int) -> Palette:
@@ -2693,8 +2875,10 @@ class ChartComparer(Comparer):
         return len(holes) >= 40
 
     def _stacking_changed(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
-        """Bars of two or more colours stacked on each other in one image and side by side in the other (grouped).
-        One structure finding; the value axis that grew or shrank with it is not reported as well."""
+        """Bars of two or more colours stacked on each other in one image and side by side in the other (grouped),
+        or the same grouped or stacked bars turned (upright against lying: their mixed colours hide the kind from
+        `_kind_of_marks_changed`). One structure finding; the value axis that grew or shrank with it is not
+        reported as well."""
         x0, y0, x1, y1 = pm.box
         if not ctx.axis_moved(i):
             return False  # stacking changes the value axis's extent (sums against the largest part)
@@ -2706,7 +2890,7 @@ class ChartComparer(Comparer):
         if len(rp) < 2:
             return False
 
-        def layout(lab: np.ndarray, data: np.ndarray) -> str | None:
+        def layout(lab: np.ndarray, data: np.ndarray) -> tuple[str, bool] | None:
             bars = []
             for k in range(len(rp)):
                 m = color_mask(lab, rp.lab[k]) & data
@@ -2715,6 +2899,11 @@ class ChartComparer(Comparer):
                                  if r.area >= 0.7 * (r.box[2] - r.box[0]) * (r.box[3] - r.box[1])])
             if len(bars) < 2 or min(len(b) for b in bars) < 2:
                 return None
+            every = [b for group in bars for b in group]
+            lying = sum(b[2] - b[0] > 1.5 * (b[3] - b[1]) for b in every) >= 0.8 * len(every)
+            if lying:  # turned a quarter upright, the bars' left edge (their baseline) at the bottom
+                w = data.shape[1]
+                bars = [[(b[1], w - b[2], b[3], w - b[0]) for b in group] for group in bars]
             stacked = grouped = 0
             for a in bars[0]:
                 for b in (b for other in bars[1:] for b in other):
@@ -2724,17 +2913,20 @@ class ChartComparer(Comparer):
                     elif ov <= 2 and min(abs(a[0] - b[2]), abs(b[0] - a[2])) <= 3 and abs(a[3] - b[3]) <= 3:
                         grouped += 1  # side by side on one baseline
             if stacked >= 2 and stacked >= 3 * grouped:
-                return "stacked"
+                return "stacked", lying
             if grouped >= 2 and grouped >= 3 * stacked:
-                return "grouped"
+                return "grouped", lying
             return None
         lr, lc = layout(pm.rlab, pm.rdata), layout(pm.clab, pm.cdata)
         if lr is None or lc is None or lr == lc:
             return False
         _drop_findings(ctx, i, ("x-axis tick labels", "y-axis tick labels"), ("data_error",))  # the axis findings
         ctx.axis_changed.discard(i)
-        ctx.errors.append(finding("chart.chart_type", f"The bars are {lc} instead of {lr}.",
-                                  ctx.panel_name(i if ctx.panels else None) + "plot area",
+        if lr[0] != lc[0]:
+            text = f"The bars are {lc[0]} instead of {lr[0]}."
+        else:
+            text = _bars_turned(lc[1], lr[1])
+        ctx.errors.append(finding("chart.chart_type", text, ctx.panel_name(i if ctx.panels else None) + "plot area",
                                   ctx.cand_box((x0, y0, x1, y1))))
         return True
 
@@ -2763,8 +2955,9 @@ class ChartComparer(Comparer):
                 return False  # the same path drawn very thick: a line width, left to the series check
         names = {"filled": "filled marks (bars, areas or wedges)", "vbars": "vertical bars", "hbars": "horizontal bars",
                  "lines": "lines", "points": "separate points"}
-        ctx.errors.append(finding("chart.chart_type", f"The data is drawn as {names[kc]} instead of {names[kr]}.",
-                                  ctx.panel_name(i if ctx.panels else None) + "plot area",
+        text = _bars_turned(kc == "hbars", kr == "hbars") if {kr, kc} == {"vbars", "hbars"} else \
+            f"The data is drawn as {names[kc]} instead of {names[kr]}."
+        ctx.errors.append(finding("chart.chart_type", text, ctx.panel_name(i if ctx.panels else None) + "plot area",
                                   ctx.cand_box((x0, y0, x1, y1))))
         return True
 
@@ -3057,7 +3250,8 @@ class ChartComparer(Comparer):
 
         def boxes(m: np.ndarray, join: int = 2) -> list:  # joined over the thin grid or edge lines across a bar
             return [(x0 + join, y0 + join, x1 - join, y1 - join)
-                    for x0, y0, x1, y1 in (r.box for r in geo.regions(m, min_area=30, join=join)[0])]
+                    for x0, y0, x1, y1 in (r.box for r in geo.regions(m, min_area=30, join=join)[0])
+                    if min(x1 - x0, y1 - y0) >= 2 * join + 3]  # (a sliver a legend box left of a bar is none)
         rb, cb = boxes(rk), boxes(ck)
         if len(cb) < len(rb):  # wide bars side by side: the thin gaps between them must not be joined
             cb = boxes(ck, 0)
