@@ -1408,3 +1408,24 @@ def test_a_series_added_to_grouped_bars_is_no_bar_width(judge):
     assert [e.category for e in v.errors][:1] == ["data_error"] and "appears" in v.errors[0].description, v.errors
     assert not any("narrower" in e.description for e in v.errors), v.errors
     assert v.severity_sum <= 3, v.errors
+
+
+def test_an_inverted_axis_whose_labels_differ_by_a_digit_is_one_axis_finding(judge):
+    def chart(inverted):
+        fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=100)
+        x = np.linspace(-np.pi / 2, np.pi / 2, 31)
+        y = np.cos(x) ** 3
+        ax.plot(x, y, "o-", color="lightgrey", label="No mask")  # (the gallery's masked-data demo)
+        for k, name in enumerate(["Points removed", "Masked values", "NaN values"]):
+            keep = y <= 0.7
+            ax.plot(x[keep] * (1 + 0.4 * (k + 1)), y[keep], "o-", label=name)
+        ax.legend()
+        ax.set_title("Masked and NaN data")
+        if inverted:
+            ax.invert_yaxis()
+        fig.tight_layout()
+        return figure_rgb(fig)
+    # '0.8' where '0.2' stood changes one glyph of three: each label changed little, yet together they run backwards.
+    v = verdict(judge, chart(False), chart(True))
+    assert v.errors and v.errors[0].category == "data_error" and "inverted" in v.errors[0].description, v.errors
+    assert v.severity_sum <= 4, v.errors

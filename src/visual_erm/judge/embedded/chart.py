@@ -1534,8 +1534,10 @@ class ChartComparer(Comparer):
             ink = max(int(rink[y0:y1, x0:x1].sum()), 1)
             native = idx in ctx.native_text  # small glyphs change too little in the work frame
             if d / ink < 0.12 and not native:
-                if "tick" in role and d / ink >= 0.03 and diff[y0:y1, x0:x0 + max(3, (x1 - x0) // 3)].sum() >= 0.7 * d:
-                    signed_ticks.setdefault((panel, role), []).append(t)  # only the sign moved: an inverted axis?
+                if "tick" in role and d / ink >= 0.03 and (
+                        diff[y0:y1, x0:x0 + max(3, (x1 - x0) // 3)].sum() >= 0.7 * d or not ctx.other_resolution):
+                    # only the sign moved, or one digit of a few ('0.8' for '0.2'): an inverted axis?
+                    signed_ticks.setdefault((panel, role), []).append(t)
                 elif "tick" not in role and d > 0 and not ctx.other_resolution and \
                         ("plot area" not in role or (d / ink >= 0.015 and d >= 6)):
                     # (in a plot area a grid or data line crossing a label changes its reading, not its glyphs)
@@ -2494,7 +2496,7 @@ class ChartComparer(Comparer):
         bar_width = width_found = None
         first = len(ctx.errors)
         masks: dict[int, np.ndarray] = {}
-        thick_missing: list[Discrepancy] = []
+        gone_series: list[tuple[Discrepancy, float]] = []  # (finding, share of its marks still drawn over)
         gone: list[np.ndarray] = []  # reference colours found recoloured or missing
         for k in range(len(rp)):
             if found >= 4:
@@ -2614,13 +2616,10 @@ class ChartComparer(Comparer):
                     else:
                         ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in {other}.",
                                                   loc, cbox(box)))
-                elif geo.stroke_thickness(rk) >= 9:  # filled marks: reported after the loop unless the type changed
-                    thick_missing.append((finding("chart.series_missing", f"The {name} series of the reference is "
-                                                  "missing.", loc, cbox(box)),
-                                          float((rk & geo.dilate(cdata, 1)).sum()) / max(n_rk, 1)))
-                else:
-                    ctx.errors.append(finding("chart.series_missing", f"The {name} series of the reference is missing.",
-                                              loc, cbox(box)))
+                else:  # reported after the loop: unless the type changed, or under a new palette still drawn
+                    gone_series.append((finding("chart.series_missing", f"The {name} series of the reference is "
+                                                "missing.", loc, cbox(box)),
+                                        float((rk & geo.dilate(cdata, 1)).sum()) / max(n_rk, 1)))
                 if recol is None and n_ck <= 0.02 * n_rk and autoscaled() and \
                         color_mask(rgb_to_lab(ctx.cn.image[around]), lab_k).sum() <= max(5, 0.02 * n_rk):
                     ctx.series_counted.add(_location_panel(loc))  # wholly gone, its legend swatch too
@@ -2742,10 +2741,10 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding(rule, f"The {name} series does not match the reference: {what}.", loc, cbox(box)))
             found += 1
         if not type_reported:
-            # Under another palette (two or more colours traded here) a see-through fill takes a blend of the new
-            # colours no one of them explains: a fill still drawn in place went with the palette.
+            # Under another palette (two or more colours traded here) a see-through fill, or a line over one, takes
+            # a blend of the new colours no one of them explains: marks still drawn in place went with the palette.
             palette = sum(bool(re.match(r"The .+ series is drawn in ", e.description)) for e in ctx.errors[first:]) >= 2
-            ctx.errors.extend(e for e, kept in thick_missing if not (palette and kept >= 0.9))
+            ctx.errors.extend(e for e, kept in gone_series if not (palette and kept >= 0.9))
         else:  # the marks drawn as another kind explain their lost or moved colours in this panel
             ctx.errors[first:] = [e for e in ctx.errors[first:] if not (e.location == loc and e.category == "data_error")]
         if quiet or type_reported:  # (marks of another kind bring their own blends and edges: no new series)
