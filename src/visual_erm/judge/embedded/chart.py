@@ -1172,10 +1172,10 @@ class ChartComparer(Comparer):
     # ---------------- detectors ----------------
     def _traded_axes_text(self, ctx: _Ctx) -> None:
         """Bars turned the other way (or horizontal bars drawn as another kind, or the reverse) trade their axes:
-        tick labels, axis labels, value labels and annotations
-        placed in data units all move. A text finding about such a panel is dropped when its reference text is
+        tick labels, axis labels, value labels and annotations placed in data units all move, and a legend placed
+        at 'best' with them. A text finding about such a panel (not its title) is dropped when its reference text is
         still drawn somewhere in the candidate and the text now read in its place (if any) is part of a reference
-        line. Only here is the candidate read whole with OCR (about half a second), and only when bars turned."""
+        line. Only here is the candidate read whole with OCR (about half a second), and only when needed."""
         turned = [_location_panel(e.location) for e in ctx.errors if _axes_traded(e)]
         if not turned:
             return
@@ -1186,30 +1186,40 @@ class ChartComparer(Comparer):
             mx, my = 0.15 * (x1 - x0) + 40, 0.15 * (y1 - y0) + 40  # its axis labels and the labels beside it
             zones.append(ctx.cand_box((max(0, x0 - mx), max(0, y0 - my), min(w, x1 + mx), min(h, y1 + my))))
         ref_lines = [normalize_text(t.text) for t in self._texts(ctx.ref)]
-        cand_lines = [t.text for t in get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(ctx.cn.image)]
+        read: list[str] = []
+
+        def cand_lines() -> list[str]:
+            if not read:
+                read.extend(t.text for t in get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(ctx.cn.image))
+            return read
 
         def drawn(q: str) -> bool:  # still drawn somewhere in the candidate (words of labels read as one line
             # in the reference, such as two value labels side by side, each on its own)
-            return any(text_similarity(q, c) >= T["text_same"] or _holds_words(c, q) for c in cand_lines) or \
-                (len(q.split()) >= 2 and all(any(_holds_words(c, word) for c in cand_lines) for word in q.split()))
+            lines = cand_lines()
+            return any(text_similarity(q, c) >= T["text_same"] or _holds_words(c, q) for c in lines) or \
+                (len(q.split()) >= 2 and all(any(_holds_words(c, word) for c in lines) for word in q.split()))
 
         def known(q: str) -> bool:  # (part of) a reference line
             return any(fuzz.partial_ratio(normalize_text(q), r) >= 80 for r in ref_lines)
 
-        def moved(e: Discrepancy) -> bool:
+        def follows(e: Discrepancy) -> bool:
             if not e.bbox or not any(z[0] <= (e.bbox[0] + e.bbox[2]) / 2 <= z[2] and
                                      z[1] <= (e.bbox[1] + e.bbox[3]) / 2 <= z[3] for z in zones):
+                return False
+            if e.description.startswith("The legend is drawn in another place"):
+                return True
+            if e.category != "text_error" or "title" in e.location:
                 return False
             quoted = [q for q in _quoted(e.description) if sum(c.isalnum() for c in q) >= 3]
             if not quoted:
                 return bool(_quoted(e.description))  # a letter or two: marks of the old kind read as glyphs
             if "that the reference does not have" in e.description:
                 return all(known(q) for q in quoted)
-            read = re.search(r"reads '(.*)' instead of '(.*)'", e.description)
-            if read:  # (an axis label's place now holds the other axis's label and tick labels, read as anything)
-                return drawn(read.group(2)) and (known(read.group(1)) or e.location.endswith("axis label"))
+            was = re.search(r"reads '(.*)' instead of '(.*)'", e.description)
+            if was:  # (an axis label's place now holds the other axis's label and tick labels, read as anything)
+                return drawn(was.group(2)) and (known(was.group(1)) or e.location.endswith("axis label"))
             return all(drawn(q) for q in quoted)
-        ctx.errors[:] = [e for e in ctx.errors if e.category != "text_error" or "title" in e.location or not moved(e)]
+        ctx.errors[:] = [e for e in ctx.errors if not follows(e)]
 
     def _pies(self, ctx: _Ctx) -> None:
         """A pie whose slices changed their shares: one finding naming them. Every wedge after a changed one turns,
@@ -1626,6 +1636,14 @@ class ChartComparer(Comparer):
             if not any(geo.box_overlap(box, b) > 0 for b in ctx.resized):  # else a line set larger covers it
                 report()
         extra_found = [e for e in extra_found if not any(geo.box_overlap(e[1], b) >= 0.5 for b in ctx.resized)]
+        # A line read as something else in its place (other marks drawn there now) whose words the candidate shows
+        # elsewhere moved too: a legend placed anew over the plot ('best' after the data moved).
+        for t, text, role, e in list(ctx.readings):
+            if "plot area" in role and any(f is e for f in ctx.errors) and \
+                    any(text_similarity(x[0], t.text) >= T["text_same"] for x in extra_found):
+                ctx.errors[:] = [f for f in ctx.errors if f is not e]
+                ctx.readings[:] = [r for r in ctx.readings if r[3] is not e]
+                missing_texts.append((t, _text_role(ctx.panels, t)[0], role))
         # A text that vanished from its place but appears elsewhere was moved, not lost; with its swatch, a legend.
         legend_moved: dict[int | None, list] = {}
         groups: list[list[tuple[TextBox, int | None, str]]] = []
