@@ -167,15 +167,17 @@ def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float) -> bool:
                                              max(0, int(cb[0]) - sx):min(cw, int(cb[2]) + sx)])
 
 
-def _glyphs_found(tpl: np.ndarray, area: np.ndarray) -> bool:
+def _glyphs_found(tpl: np.ndarray, area: np.ndarray, *, ncc: float | None = None) -> bool:
     """True when the grey crop ``tpl`` of a line is drawn somewhere in the RGB ``area`` (normalised
-    cross-correlation at or above ``T['text_glyph_ncc']``); a crop without contrast is found nowhere."""
+    cross-correlation at or above ``ncc``, default ``T['text_glyph_ncc']``); a crop without contrast is found
+    nowhere."""
     import cv2
 
     if tpl.std() < 8 or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
         return False
     grey = cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY)
-    return float(cv2.matchTemplate(grey, tpl, cv2.TM_CCOEFF_NORMED).max()) >= T["text_glyph_ncc"]
+    return float(cv2.matchTemplate(grey, np.ascontiguousarray(tpl), cv2.TM_CCOEFF_NORMED).max()) >= \
+        (T["text_glyph_ncc"] if ncc is None else ncc)
 
 
 def _axis_box(ctx: _Ctx, panel: int | None, ticks) -> list[float]:
@@ -1175,7 +1177,8 @@ class ChartComparer(Comparer):
         tick labels, axis labels, value labels and annotations placed in data units all move, and a legend placed
         at 'best' with them. A text finding about such a panel (not its title) is dropped when its reference text is
         still drawn somewhere in the candidate and the text now read in its place (if any) is part of a reference
-        line. Only here is the candidate read whole with OCR (about half a second), and only when needed."""
+        line. The reference line's glyphs are looked for first; only when they are not found (another resolution,
+        labels that came apart) is the candidate read whole with OCR, the one place it is (about half a second)."""
         turned = [_location_panel(e.location) for e in ctx.errors if _axes_traded(e)]
         if not turned:
             return
@@ -1193,8 +1196,27 @@ class ChartComparer(Comparer):
                 read.extend(t.text for t in get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(ctx.cn.image))
             return read
 
+        ref_texts = self._texts(ctx.ref)
+        grey = cv2.cvtColor(np.ascontiguousarray(ctx.ref.image), cv2.COLOR_RGB2GRAY)
+
+        def glyphs_elsewhere(q: str) -> bool:  # the reference line's glyphs, upright or turned a quarter (an axis
+            # label), found anywhere in the candidate's own pixels (the work frames' fit differs where the layout
+            # did): no OCR needed when both are drawn at one scale
+            for t in (t for t in ref_texts if t.text == q):
+                x0, y0, x1, y1 = (int(round(v)) for v in ctx.rn.to_source(t.box, clip_to=ctx.ref.size))
+                tpl = grey[max(0, y0):y1, max(0, x0):x1]
+                if not tpl.size:
+                    continue
+                if _glyphs_found(tpl, ctx.cand.image) or any(
+                        _glyphs_found(cv2.rotate(tpl, turn), ctx.cand.image, ncc=T["text_turned_ncc"])
+                        for turn in (cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE)):
+                    return True
+            return False
+
         def drawn(q: str) -> bool:  # still drawn somewhere in the candidate (words of labels read as one line
             # in the reference, such as two value labels side by side, each on its own)
+            if glyphs_elsewhere(q):
+                return True
             lines = cand_lines()
             return any(text_similarity(q, c) >= T["text_same"] or _holds_words(c, q) for c in lines) or \
                 (len(q.split()) >= 2 and all(any(_holds_words(c, word) for c in lines) for word in q.split()))
@@ -2541,10 +2563,12 @@ class ChartComparer(Comparer):
                 continue  # every filled colour of the panel follows the one width change already reported (bars
                 # of a colour gone are still looked at: one series fewer in a group widens the others)
             bars = None
-            if n_ck and self.enabled("bar_width") and geo.stroke_thickness(rk) >= 5:
-                # (then the whole bars: a value label's explained box cuts a narrow bar's end, not a wide one's)
-                bars = self._bar_width(rk, ck) or self._bar_width(color_mask(rlab, lab_k) & pm.rdata_all,
-                                                                  color_mask(clab, lab_k) & pm.cdata_all)
+            if n_ck and self.enabled("bar_width"):
+                # (then the whole bars, where explained boxes cut some: a value label's box cuts a narrow bar's
+                # end, not a wide one's)
+                bars = self._bar_width(rk, ck, whole=(lambda: (color_mask(rlab, lab_k) & pm.rdata_all,
+                                                               color_mask(clab, lab_k) & pm.cdata_all))
+                                       if not keep.all() and (rk ^ ck).sum() >= 0.1 * n_rk else None)
             if bars is not None:
                 bar_width = bars
                 width_found = finding("chart.bar_width", f"The {name} bars are drawn {bars[0]} than in the "
@@ -3259,11 +3283,16 @@ class ChartComparer(Comparer):
         return "thicker" if tc > tr else "thinner"
 
     @staticmethod
-    def _bar_width(rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:
+    def _bar_width(rk: np.ndarray, ck: np.ndarray, whole=None) -> tuple[str, str] | None:
         """('narrower' or 'wider', 'vertical' or 'horizontal') when one colour's bars keep their number, order,
-        lengths and baseline but all change their thickness by one factor (matplotlib's ``width``/``height``)."""
+        lengths and baseline but all change their thickness by one factor (matplotlib's ``width``/``height``);
+        read again from ``whole()`` (both masks with nothing left out) when given and the first reading fails."""
         if geo.stroke_thickness(rk) < 5:  # (edges and grid lines drawn over bars thin their median stroke)
             return None
+        return ChartComparer._bars_resized(rk, ck) or (ChartComparer._bars_resized(*whole()) if whole else None)
+
+    @staticmethod
+    def _bars_resized(rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:
 
         def boxes(m: np.ndarray, join: int = 2) -> list:  # joined over the thin grid or edge lines across a bar
             return [(x0 + join, y0 + join, x1 - join, y1 - join)

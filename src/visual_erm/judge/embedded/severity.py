@@ -125,6 +125,7 @@ THRESHOLDS: dict[str, float] = {
     "marker_shape_iou": 0.88,       # a marker's outline in its colour mask below this overlap (and ...
     "marker_shape_ink_iou": 0.93,   # ... in the ink mask below this one): another marker shape, at one resolution
     "text_glyph_ncc": 0.85,         # grey cross-correlation of a text crop (shift allowed) at or above which it is unchanged
+    "text_turned_ncc": 0.75,       # the same, for a line found turned a quarter (rotated text is hinted otherwise)
     "legend_match": 0.62,           # grey correlation (ink and the pixels beside it) at which a moved legend is found again
     "text_native_ncc": 0.93,        # a line at full size on the same pixel grid is unchanged at or above ('51.4' vs '69.4': 0.81)
     "text_native_grid": 0.98,       # median of those scores at or above which the text is on the same pixel grid
