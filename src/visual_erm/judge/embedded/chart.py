@@ -1188,15 +1188,16 @@ class ChartComparer(Comparer):
             x0, y0, x1, y1 = ctx.panels[p] if p is not None and ctx.panels else (0, 0, w, h)
             mx, my = 0.15 * (x1 - x0) + 40, 0.15 * (y1 - y0) + 40  # its axis labels and the labels beside it
             zones.append(ctx.cand_box((max(0, x0 - mx), max(0, y0 - my), min(w, x1 + mx), min(h, y1 + my))))
-        ref_lines = [normalize_text(t.text) for t in self._texts(ctx.ref)]
-        read: list[str] = []
-
-        def cand_lines() -> list[str]:
-            if not read:
-                read.extend(t.text for t in get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(ctx.cn.image))
-            return read
-
         ref_texts = self._texts(ctx.ref)
+        ref_lines = [normalize_text(t.text) for t in ref_texts]
+        read: dict[str, list[str]] = {}
+
+        def cand_lines() -> list[str]:  # (read once, and only when a glyph match failed)
+            if "lines" not in read:
+                ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
+                read["lines"] = [t.text for t in ocr.read(ctx.cn.image)]
+            return read["lines"]
+
         grey = cv2.cvtColor(np.ascontiguousarray(ctx.ref.image), cv2.COLOR_RGB2GRAY)
 
         def glyphs_elsewhere(q: str) -> bool:  # the reference line's glyphs, upright or turned a quarter (an axis
