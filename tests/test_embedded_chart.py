@@ -1275,7 +1275,7 @@ def test_markers_of_another_shape_on_a_dashed_line_are_one_style_error(judge):
     ref = chart("s")
     # A triangle's centre of mass sits lower in its box than a square's: the markers stand offset, all alike.
     v = only(verdict(judge, ref, chart("^")), ["style_error"])
-    assert "markers" in v.errors[0].description
+    assert "markers are drawn in another shape" in v.errors[0].description, v.errors  # (not a dash pattern)
     # The plot widened by a lost axis label moves the same markers: that is no new marker shape.
     assert not any("markers" in e.description for e in verdict(judge, ref, chart("s", ylabel="")).errors)
 

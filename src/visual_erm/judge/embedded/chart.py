@@ -168,14 +168,14 @@ def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float) -> bool:
 
 
 def _glyphs_found(tpl: np.ndarray, area: np.ndarray, *, ncc: float | None = None) -> bool:
-    """True when the grey crop ``tpl`` of a line is drawn somewhere in the RGB ``area`` (normalised
-    cross-correlation at or above ``ncc``, default ``T['text_glyph_ncc']``); a crop without contrast is found
-    nowhere."""
+    """True when the grey crop ``tpl`` of a line is drawn somewhere in ``area`` (RGB, or grey when searched
+    often) with normalised cross-correlation at or above ``ncc``, default ``T['text_glyph_ncc']``; a crop without
+    contrast is found nowhere."""
     import cv2
 
     if tpl.std() < 8 or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
         return False
-    grey = cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY)
+    grey = area if area.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY)
     return float(cv2.matchTemplate(grey, np.ascontiguousarray(tpl), cv2.TM_CCOEFF_NORMED).max()) >= \
         (T["text_glyph_ncc"] if ncc is None else ncc)
 
@@ -186,6 +186,12 @@ def _axis_box(ctx: _Ctx, panel: int | None, ticks) -> list[float]:
     if panel is not None and 0 <= panel < len(ctx.panels):
         ticks = union_box([ticks, ctx.panels[panel]])
     return ctx.cand_box(ticks)
+
+
+def _same_frame(a, b) -> bool:
+    """True when plot areas ``a`` and ``b`` stand in one place at one size (within 3 px or 1.5% a side)."""
+    return box_iou(a, b) >= 0.9 and all(
+        abs((a[k + 2] - a[k]) - (b[k + 2] - b[k])) <= max(3.0, 0.015 * (a[k + 2] - a[k])) for k in (0, 1))
 
 
 def _panel_of(panels, box) -> int | None:
@@ -457,6 +463,9 @@ def _bars_turned(lying: bool, was_lying: bool) -> str:
 
 
 _PIE_RETYPED = "The pie is drawn as another kind of chart (bars, lines or points) instead of a pie."
+_LEGEND_MOVED = "The legend is drawn in another place than in the reference."
+_SERIES_GONE = "series of the reference is missing."  # (how a series-missing finding ends)
+_RECOLOURED = re.compile(r"(Part of )?[Tt]he .+ series is drawn in ")  # (a series_color finding of one series)
 
 
 def _pie_description(change: "pies.PieChange") -> str:
@@ -514,32 +523,29 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             if role.endswith("tick labels") and quoted and (
                     e.description.endswith(" missing.") or sum(c.isalnum() for c in quoted[0]) <= 2):
                 drop.add(id(e))  # category names moved along their axis with the new kind's margins
-            was = re.search(r"instead of '(.*)'\.?$", e.description)
-            if role.startswith(("plot area", "legend")) and quoted and (
-                    len(_bare(was.group(1))) <= 2 if was else all(len(_bare(q)) <= 2 for q in quoted)):
+            if role.startswith(("plot area", "legend")) and quoted and \
+                    all(len(_bare(q)) <= 2 for q in _reference_texts(e)):
                 drop.add(id(e))  # marks of the old kind read as letters ('A' for a diamond, 'X', '+')
     # A series removed or added: the autoscaled value axis follows it, and its legend entry went or came with the
     # others shifting a line.
     for p in ctx.series_counted:
-        drop |= {id(e) for e in ctx.errors if _location_panel(e.location) == p and e.category == "data_error"
-                 and e.location.endswith("tick labels") and "range or scale is different" in e.description}
+        here = [e for e in ctx.errors if _location_panel(e.location) == p]
+        drop |= {id(e) for e in here if e.category == "data_error" and e.location.endswith("tick labels")
+                 and "range or scale is different" in e.description}
         blocks = [ctx.cand_box(b) for b in _legend_blocks(ctx, p)]
-        entries = [e for e in ctx.errors if _location_panel(e.location) == p and e.category == "text_error"
-                   and "plot area" in e.location and e.bbox and any(
-                       b[0] <= (e.bbox[0] + e.bbox[2]) / 2 <= b[2] and b[1] <= (e.bbox[1] + e.bbox[3]) / 2 <= b[3]
-                       for b in blocks)]
+        entries = [e for e in here if e.category == "text_error" and "plot area" in e.location and
+                   _centred_in(e, blocks)]
         drop |= {id(e) for e in entries}
-        drop |= {id(e) for e in ctx.errors if _location_panel(e.location) == p and
-                 e.description.startswith("The legend is drawn in another place")}  # (a line more or fewer)
-        gone = [e for e in ctx.errors if _location_panel(e.location) == p and
-                e.description.endswith("series of the reference is missing.")]
+        drop |= {id(e) for e in here if e.description == _LEGEND_MOVED}  # (a line more or fewer)
+        gone = [e for e in here if e.description.endswith(_SERIES_GONE)]
         names = [_quoted(e.description)[0] for e in entries if e.description.endswith("is missing.")
                  and len(_quoted(e.description)) == 1]
         if len(gone) == 1 and len(names) == 1:  # the legend entry that went with it names the series
-            gone[0].description = gone[0].description.replace(" is missing.", f" ('{names[0]}' in its legend) is missing.")
+            gone[0].description = gone[0].description.replace(
+                " is missing.", f" ('{names[0]}' in its legend) is missing.")
     # Two or more series recoloured: another palette, said once where the colours changed.
     recoloured = [e for e in ctx.errors if id(e) not in drop and e.category == "style_error"
-                  and re.match(r"(Part of )?[Tt]he .+ series is drawn in ", e.description)]
+                  and _RECOLOURED.match(e.description)]
     errors = ctx.errors
     if len(recoloured) >= 2:  # (two colours changed: one palette for another, far likelier than two series
         # recoloured one by one; one series drawn in two subplots is also said once)
@@ -604,6 +610,20 @@ def _reference_texts(e: Discrepancy) -> list[str]:
     lines gone."""
     was = re.search(r"instead of '(.*)'\.?$", e.description)
     return [was.group(1)] if was else _quoted(e.description)
+
+
+def _reading(e: Discrepancy) -> tuple[str, str] | None:
+    """(what the candidate reads, the reference's line) of a finding that says a line reads otherwise."""
+    m = re.search(r"reads '(.*)' instead of '(.*)'", e.description)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def _centred_in(e: Discrepancy, boxes) -> bool:
+    """True when finding ``e``'s box has its centre in one of ``boxes`` (candidate pixels)."""
+    if not e.bbox:
+        return False
+    cx, cy = (e.bbox[0] + e.bbox[2]) / 2, (e.bbox[1] + e.bbox[3]) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
 def _quoted(description: str) -> list[str]:
@@ -1126,16 +1146,13 @@ class ChartComparer(Comparer):
                     self._series(ctx, i)
             # Findings placed at the swapped or lost subplots (their background, found first; a y-axis label far
             # left of its plot, outside the explained zone) moved or went with them.
+            # A plot the figure re-laid out around a subplot gone or new (another size) chose its ticks anew.
             gone = tuple(ctx.panel_name(i) for i in range(len(panels)) if i not in kept)
-            ctx.errors[:] = [e for e in ctx.errors if not e.location.startswith(gone)]
-            # A plot the figure re-laid out around the subplot gone or new (another size) chose its ticks anew.
             cf = self._cand_frames(ctx)
-            relaid = tuple(ctx.panel_name(i) for i in kept if len(cf) != len(panels) and not any(
-                box_iou(panels[i], c) >= 0.9 and all(abs((panels[i][k + 2] - panels[i][k]) - (c[k + 2] - c[k])) <=
-                                                     max(3.0, 0.015 * (panels[i][k + 2] - panels[i][k])) for k in (0, 1))
-                for c in cf))
-            ctx.errors[:] = [e for e in ctx.errors if not (relaid and e.location.startswith(relaid) and
-                                                           e.location.endswith("tick labels"))]
+            relaid = tuple(ctx.panel_name(i) for i in kept if len(cf) != len(panels) and
+                           not any(_same_frame(panels[i], c) for c in cf))
+            ctx.errors[:] = [e for e in ctx.errors if not e.location.startswith(gone) and
+                             not (e.location.startswith(relaid) and e.location.endswith("tick labels"))]
             return _consolidated(ctx)
         if self.enabled("text"):
             if self.enabled("legend"):
@@ -1199,6 +1216,7 @@ class ChartComparer(Comparer):
             return read["lines"]
 
         grey = cv2.cvtColor(np.ascontiguousarray(ctx.ref.image), cv2.COLOR_RGB2GRAY)
+        cand_grey = cv2.cvtColor(np.ascontiguousarray(ctx.cand.image), cv2.COLOR_RGB2GRAY)
 
         def glyphs_elsewhere(q: str) -> bool:  # the reference line's glyphs, upright or turned a quarter (an axis
             # label), found anywhere in the candidate's own pixels (the work frames' fit differs where the layout
@@ -1208,8 +1226,8 @@ class ChartComparer(Comparer):
                 tpl = grey[max(0, y0):y1, max(0, x0):x1]
                 if not tpl.size:
                     continue
-                if _glyphs_found(tpl, ctx.cand.image) or any(
-                        _glyphs_found(cv2.rotate(tpl, turn), ctx.cand.image, ncc=T["text_turned_ncc"])
+                if _glyphs_found(tpl, cand_grey) or any(
+                        _glyphs_found(cv2.rotate(tpl, turn), cand_grey, ncc=T["text_turned_ncc"])
                         for turn in (cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE)):
                     return True
             return False
@@ -1226,10 +1244,9 @@ class ChartComparer(Comparer):
             return any(fuzz.partial_ratio(normalize_text(q), r) >= 80 for r in ref_lines)
 
         def follows(e: Discrepancy) -> bool:
-            if not e.bbox or not any(z[0] <= (e.bbox[0] + e.bbox[2]) / 2 <= z[2] and
-                                     z[1] <= (e.bbox[1] + e.bbox[3]) / 2 <= z[3] for z in zones):
+            if not _centred_in(e, zones):
                 return False
-            if e.description.startswith("The legend is drawn in another place"):
+            if e.description == _LEGEND_MOVED:
                 return True
             if e.category != "text_error" or "title" in e.location:
                 return False
@@ -1238,9 +1255,9 @@ class ChartComparer(Comparer):
                 return bool(_quoted(e.description))  # a letter or two: marks of the old kind read as glyphs
             if "that the reference does not have" in e.description:
                 return all(known(q) for q in quoted)
-            was = re.search(r"reads '(.*)' instead of '(.*)'", e.description)
-            if was:  # (an axis label's place now holds the other axis's label and tick labels, read as anything)
-                return drawn(was.group(2)) and (known(was.group(1)) or e.location.endswith("axis label"))
+            read = _reading(e)
+            if read:  # (an axis label's place now holds the other axis's label and tick labels, read as anything)
+                return drawn(read[1]) and (known(read[0]) or e.location.endswith("axis label"))
             return all(drawn(q) for q in quoted)
         ctx.errors[:] = [e for e in ctx.errors if not follows(e)]
 
@@ -1272,13 +1289,9 @@ class ChartComparer(Comparer):
                 placed = [f for f in self._cand_frames(ctx) if geo.box_overlap(f, rp.box) > 0.3
                           and not any(box_iou(f, g) > 0.8 for g in ctx.panels)]
                 z = union_box([rp.box, *placed])
-                zx0, zy0, zx1, zy1 = ctx.cand_box((z[0] - rp.radius / 2, z[1] - rp.radius / 2, z[2] + rp.radius / 2,
-                                                   z[3] + rp.radius / 2))
-
-                def inside(e) -> bool:
-                    return bool(e.bbox) and e.category != "structure_error" and \
-                        zx0 <= (e.bbox[0] + e.bbox[2]) / 2 <= zx1 and zy0 <= (e.bbox[1] + e.bbox[3]) / 2 <= zy1
-                ctx.errors[:] = [e for e in ctx.errors if not inside(e)]
+                zone = ctx.cand_box((z[0] - rp.radius / 2, z[1] - rp.radius / 2, z[2] + rp.radius / 2,
+                                     z[3] + rp.radius / 2))
+                ctx.errors[:] = [e for e in ctx.errors if e.category == "structure_error" or not _centred_in(e, [zone])]
                 rule, text, drawn = "chart.chart_type", _PIE_RETYPED, rp.box
             x0, y0, x1, y1 = ctx.cand_box(drawn)
             cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) / 2
@@ -1627,9 +1640,8 @@ class ChartComparer(Comparer):
                         continue
                     new = ctx.errors[before[0]:]
                     if (new or len(ctx.overdrawn) > before[2]) and len(missing_texts) == before[1] and all(
-                            (m := re.search(r"reads '(.*)' instead of '(.*)'", e.description)) and
-                            _is_number(m.group(1)) and len(_digits(m.group(1))) == len(_digits(m.group(2)))
-                            for e in new):
+                            (read := _reading(e)) and _is_number(read[0]) and
+                            len(_digits(read[0])) == len(_digits(read[1])) for e in new):
                         continue  # each read as another number of as many digits: labels renamed (lines drawn
                         # over are read once every line is)
                     # Numbers read as no number (labels shifted along a slanted axis run into each other) or as
@@ -1706,7 +1718,7 @@ class ChartComparer(Comparer):
                 ctx.follows_data.append((ctx.errors[-1], item[1]))  # an annotation that moved with its data
         for panel, boxes in legend_moved.items():
             box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-            ctx.errors.append(finding("chart.legend_moved", "The legend is drawn in another place than in the reference.",
+            ctx.errors.append(finding("chart.legend_moved", _LEGEND_MOVED,
                                       ctx.panel_name(panel) + "legend", ctx.cand_box(box)))
         for g in groups:
             box = (min(t.box[0] for t, _, _ in g), min(t.box[1] for t, _, _ in g), max(t.box[2] for t, _, _ in g),
@@ -1844,7 +1856,7 @@ class ChartComparer(Comparer):
                 ctx.skip[b0:b1, a0:a1] = True
             moved.setdefault((g[0][1], shift), []).append(new)
         for (panel, _), boxes in moved.items():
-            ctx.errors.append(finding("chart.legend_moved", "The legend is drawn in another place than in the reference.",
+            ctx.errors.append(finding("chart.legend_moved", _LEGEND_MOVED,
                                       ctx.panel_name(panel) + "legend", ctx.cand_box(union_box(boxes))))
 
     def _swatch_moved(self, ctx: _Ctx, old, new) -> bool:
@@ -2660,8 +2672,7 @@ class ChartComparer(Comparer):
                         ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in {other}.",
                                                   loc, cbox(box)))
                 else:  # reported after the loop: unless the type changed, or under a new palette still drawn
-                    gone_series.append((finding("chart.series_missing", f"The {name} series of the reference is "
-                                                "missing.", loc, cbox(box)),
+                    gone_series.append((finding("chart.series_missing", f"The {name} {_SERIES_GONE}", loc, cbox(box)),
                                         float((rk & geo.dilate(cdata, 1)).sum()) / max(n_rk, 1)))
                 if recol is None and n_ck <= 0.02 * n_rk and autoscaled() and \
                         color_mask(rgb_to_lab(ctx.cn.image[around]), lab_k).sum() <= max(5, 0.02 * n_rk):
@@ -2786,8 +2797,9 @@ class ChartComparer(Comparer):
         if not type_reported:
             # Under another palette (two or more colours traded here) a see-through fill, or a line over one, takes
             # a blend of the new colours no one of them explains: marks still drawn in place went with the palette.
-            palette = sum(bool(re.match(r"The .+ series is drawn in ", e.description)) for e in ctx.errors[first:]) >= 2
-            ctx.errors.extend(e for e, kept in gone_series if not (palette and kept >= 0.9))
+            palette = sum(bool(_RECOLOURED.match(e.description)) for e in ctx.errors[first:]) >= 2
+            gone_series = [(e, kept) for e, kept in gone_series if not (palette and kept >= 0.9)]
+            ctx.errors.extend(e for e, _ in gone_series)
         else:  # the marks drawn as another kind explain their lost or moved colours in this panel
             ctx.errors[first:] = [e for e in ctx.errors[first:] if not (e.location == loc and e.category == "data_error")]
         if quiet or type_reported:  # (marks of another kind bring their own blends and edges: no new series)
@@ -2817,9 +2829,7 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.series_extra", f"{'An' if name[0] in 'aeiou' else 'A'} {name} series "
                                       "appears that the reference does not have.", loc, cbox(geo.box_of(cj))))
             found += 1
-        if width_found is not None and (added or any(
-                e.location == loc and e.description.endswith("series of the reference is missing.")
-                for e in ctx.errors[first:])):
+        if width_found is not None and (added or gone_series):
             ctx.errors.remove(width_found)  # a series more or fewer in each group: the others' width follows
 
     @staticmethod
@@ -3294,7 +3304,6 @@ class ChartComparer(Comparer):
 
     @staticmethod
     def _bars_resized(rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:
-
         def boxes(m: np.ndarray, join: int = 2) -> list:  # joined over the thin grid or edge lines across a bar
             return [(x0 + join, y0 + join, x1 - join, y1 - join)
                     for x0, y0, x1, y1 in (r.box for r in geo.regions(m, min_area=30, join=join)[0])
