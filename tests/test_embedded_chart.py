@@ -153,6 +153,7 @@ def test_bars_drawn_as_a_line_are_a_chart_type_change(judge):
     assert "structure_error" in cats(v) and not any("missing" in e.description for e in v.errors), v.errors
 
 
+
 def test_thicker_line_is_a_minor_style_error(judge, ref):
     v = verdict(judge, ref, draw(lw=7))
     assert cats(v) == {"style_error"} and v.severity_sum <= 2, v.errors
@@ -359,11 +360,34 @@ def test_swapped_subplots_of_other_sizes(judge):
     assert v.errors and v.errors[0].category == "structure_error", v.errors
 
 
+
 def test_one_letter_typo_in_a_long_title(judge, ref):
     base = draw(title="Quarterly sales of the northern region")
     v = verdict(judge, base, draw(title="Quarterly sales of the northern regiqn"))
-    assert "text_error" in cats(v), v.errors
+    typo = [e for e in v.errors if e.category == "text_error" and "regiqn" in e.description]
+    assert typo and typo[0].severity == 2, v.errors  # a misspelt word needs a fix: not a minor error
     assert verdict(judge, base, draw(title="Quarterly sales of the northern region", dpi=150)).severity_sum <= 1
+
+
+def draw_named_lines(names=("tab:blue", "tab:orange", "tab:green"), ylabel="YLabel0"):
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    for k, name in enumerate(names):
+        ax.plot(X, SALES + 2 * k, color=f"C{k}", label=name)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper right")
+    return figure_rgb(fig)
+
+
+def test_one_letter_typo_in_a_legend_entry_or_axis_label_is_found(judge):
+    # One glyph of a short line: the whole line still correlates with the reference's as well as a line drawn a
+    # pixel over does, so only the glyph-sized windows see it.
+    base = draw_named_lines()
+    for names, ylabel, word in ((("tab:blue", "tab:orqnge", "tab:green"), "YLabel0", "orqnge"),
+                                (("tab:blue", "tab:orange", "tab:green"), "YLaqel0", "YLaqel")):
+        v = verdict(judge, base, draw_named_lines(names, ylabel))
+        assert [e.category for e in v.errors] == ["text_error"] and word.lower() in v.errors[0].description.lower(), \
+            v.errors
+    assert verdict(judge, base, draw_named_lines()).errors == []
 
 
 def draw_bars(*, xlabel="Performance", value_label="51.4", markers=False, linestyle="-", pad=0, facecolor="white"):

@@ -809,6 +809,51 @@ def _hollow_line(image: np.ndarray, t: TextBox) -> bool:
     return float((far_from(crop, mode_color(crop)) > 40).mean()) < T["text_hollow_ink"]
 
 
+def _line_match(ctx: _Ctx, t: TextBox, reach: tuple[int, int] = (0, 0),
+                least: float | None = None) -> tuple[float, float] | None:
+    """(whole-line, worst glyph-wide window) grey correlation of reference line ``t`` with the candidate near its
+    place, at full size: up to 3 px and a third of the line's height off, and ``reach`` (x, y) px more. The
+    windows are read only where the whole line correlates at ``least`` (else 1.0, as when ``least`` is None).
+    None when the line is too small or blank to say."""
+    W, H = ctx.cand.size
+    rx0, ry0, rx1, ry1 = (int(round(v)) for v in ctx.rn.to_source(t.box, clip_to=ctx.ref.size))
+    cx0, cy0 = (int(round(v)) for v in ctx.cand_box(t.box)[:2])
+    if rx1 - rx0 < 4 or ry1 - ry0 < 4:
+        return None
+    tpl = cv2.cvtColor(np.ascontiguousarray(ctx.ref.image[ry0:ry1, rx0:rx1]), cv2.COLOR_RGB2GRAY)
+    mx, my = 3 + int(0.3 * (ry1 - ry0)) + reach[0], 3 + int(0.3 * (ry1 - ry0)) + reach[1]
+    area = ctx.cand.image[max(0, cy0 - my):min(H, cy0 + (ry1 - ry0) + my),
+                          max(0, cx0 - mx):min(W, cx0 + (rx1 - rx0) + mx)]
+    if tpl.std() < 8 or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
+        return None
+    grey = cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY)
+    res = cv2.matchTemplate(grey, tpl, cv2.TM_CCOEFF_NORMED)
+    whole = float(res.max())
+    if least is None or whole < least:
+        return whole, 1.0
+    iy, ix = np.unravel_index(int(np.argmax(res)), res.shape)
+    return whole, _worst_glyph_ncc(tpl, grey[iy:iy + tpl.shape[0], ix:ix + tpl.shape[1]], t.vertical)
+
+
+def _worst_glyph_ncc(tpl: np.ndarray, crop: np.ndarray, vertical: bool = False) -> float:
+    """Lowest grey correlation between windows about a glyph wide (as wide as 0.8 of the line's height, half a
+    height apart) of a text line ``tpl`` and the same-sized ``crop`` aligned on it: one changed letter stands out
+    where the whole line's correlation barely moves. Windows of background only are skipped."""
+    a, b = tpl.astype(np.float32), crop.astype(np.float32)
+    if vertical:
+        a, b = a.T, b.T
+    h, w = a.shape
+    win, step = max(4, int(0.8 * h)), max(2, h // 2)
+    worst = 1.0
+    for x in sorted({*range(0, max(1, w - win + 1), step), max(0, w - win)}):  # (the last glyph too)
+        p, q = a[:, x:x + win], b[:, x:x + win]
+        if p.std() < 8:
+            continue
+        p, q = p - p.mean(), q - q.mean()
+        worst = min(worst, float((p * q).sum() / (np.sqrt((p * p).sum() * (q * q).sum()) + 1e-6)))
+    return worst
+
+
 def _lines_or_points(drawn_as_points, rk: np.ndarray, ck: np.ndarray) -> tuple[str, str] | None:
     """(reference kind, candidate kind) when ``drawn_as_points(path, dots)`` says the reference's path ``rk`` is
     drawn as separate points ``ck``, or the reverse; None otherwise."""
@@ -1903,24 +1948,19 @@ class ChartComparer(Comparer):
         if abs(sr / max(sc, 1e-9) - 1.0) > 0.02:
             return {}
         scores: dict[int, float] = {}
-        W, H = ctx.cand.size
+        glyphs: dict[int, float] = {}  # the worst glyph-sized window of a line that correlates well as a whole
         for i, t in enumerate(self._texts(ctx.ref)):
             if ctx.cn.frame_at(t.box) is not ctx.cn.frame:
                 continue  # a subplot laid out afresh: not on the same pixel grid
-            rx0, ry0, rx1, ry1 = (int(round(v)) for v in ctx.rn.to_source(t.box, clip_to=ctx.ref.size))
-            cx0, cy0, cx1, cy1 = (int(round(v)) for v in ctx.cand_box(t.box))
-            if rx1 - rx0 < 4 or ry1 - ry0 < 4:
-                continue
-            tpl = cv2.cvtColor(np.ascontiguousarray(ctx.ref.image[ry0:ry1, rx0:rx1]), cv2.COLOR_RGB2GRAY)
-            m = 3 + int(0.3 * (ry1 - ry0))  # labels of a re-laid-out figure drift a few px from the global fit
-            area = ctx.cand.image[max(0, cy0 - m):min(H, cy0 + (ry1 - ry0) + m), max(0, cx0 - m):min(W, cx0 + (rx1 - rx0) + m)]
-            if tpl.std() < 8 or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
-                continue
-            scores[i] = float(cv2.matchTemplate(cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY), tpl,
-                                                cv2.TM_CCOEFF_NORMED).max())
+            # (labels of a re-laid-out figure drift a few px from the global fit; one glyph of a long line changed,
+            # 'tab:orqnge', leaves the whole line correlating well)
+            match = _line_match(ctx, t, least=None if "tick" in _text_role(ctx.panels, t)[1] else T["text_native_ncc"])
+            if match is not None:
+                scores[i], glyphs[i] = match
         if not scores or float(np.median(list(scores.values()))) < T["text_native_grid"]:
             return {}  # the text is laid out afresh (another figure size or margin): sub-pixel places differ
-        return {i: 1.0 - v for i, v in scores.items() if v < T["text_native_ncc"]}
+        return {i: 1.0 - min(v, glyphs[i]) for i, v in scores.items()
+                if v < T["text_native_ncc"] or glyphs[i] < T["text_native_glyph"]}
 
     def _reads_same(self, ctx: _Ctx, t: TextBox) -> bool:
         text = self._recognize(ctx, t.box)[0]
@@ -1939,7 +1979,9 @@ class ChartComparer(Comparer):
         sim = max(text_similarity(t.text, text), text_similarity(ref_text, text)) if text else 0.0
         loc = ctx.panel_name(panel) + role
         if sim >= T["text_same"]:
-            self._text_resized(ctx, t, loc)
+            if not self._text_resized(ctx, t, loc) and text and _bare(text) != _bare(t.text):
+                # as alike as OCR noise, but a letter of a line read the same way in the reference's crop
+                self._one_glyph_changed(ctx, t, panel, role, (ctx.missing | ctx.extra)[y0:y1, x0:x1], 1.0)
             return
         if trust_pixels and cand_ink > 0.01 and self._same_glyphs(ctx, t.box):
             return  # OCR misread small glyphs of another resolution; the pixels show the same line
@@ -2198,20 +2240,22 @@ class ChartComparer(Comparer):
         if not text or _bare(text) == _bare(t.text):
             return False  # the same letters and digits (a space or a comma read or not between them is no typo)
         sim = max(text_similarity(t.text, text), text_similarity(ref_text, text))
-        if short and len(_bare(text)) == len(_bare(t.text)) and sim < T["text_minor"]:
-            # A short label ('ax5' -> 'ax6', 'III' -> 'IV'): one glyph is much of it; the same number of glyphs read
-            # from crops at the same resolution is a changed label, not a misreading.
-            rule = "chart.text_changed"
-        elif sim < T["text_minor"]:
-            return False  # a misreading of the crop, not one changed glyph
-        else:
-            rule = "chart.text_changed_minor" if _digits(text) == _digits(t.text) else "chart.text_changed"
+        if sim < T["text_minor"] and not (short and len(_bare(text)) == len(_bare(t.text))):
+            return False  # a misreading of the crop, not one changed glyph (but in a short label, 'ax5' -> 'ax6' or
+            # 'III' -> 'IV', one glyph is much of it: as many glyphs read at the same resolution is a changed label)
+        # A letter or digit changed, added or dropped where the reference's crop reads its own text: a misspelt word
+        # needs a fix as much as a changed one.
         if self._occluded(ctx, t.box):
             return True  # the line is unchanged, only partly covered
+        bh, bw = t.box[3] - t.box[1], t.box[2] - t.box[0]
+        kept = _line_match(ctx, t, (int(max(bh, 0.15 * bw)), int(0.5 * bh)), least=T["text_moved_ncc"])
+        if kept and kept[0] >= T["text_moved_ncc"] and kept[1] >= T["text_native_glyph"]:
+            return True  # every glyph drawn as in the reference, only moved (a title re-centred over a plot laid out
+            # anew): the crop at the reference's place cut a letter off
 
         def report() -> None:
-            ctx.errors.append(finding(rule, f"The {_singular(role)} reads '{text}' instead of '{t.text}'.",
-                                      ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
+            ctx.errors.append(finding("chart.text_changed", f"The {_singular(role)} reads '{text}' instead of "
+                                      f"'{t.text}'.", ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
         if self._glyphs_kept(ctx, t.box):
             ctx.overdrawn.append((t.box, report))  # (see _read_line)
         else:

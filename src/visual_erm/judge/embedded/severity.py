@@ -39,8 +39,8 @@ RULES: dict[str, Rule] = {r_name: r for r_name, r in {
     "chart.axis_scale": Rule("chart", "data_error", 3, "tick spacing says another scale (log vs linear) or an inverted axis"),
     "chart.overplot": Rule("chart", "data_error", 3, "far more ink than the reference in the plot area (everything over-plotted)"),
     # --- chart: text ---
-    "chart.text_changed": Rule("chart", "text_error", 2, "a title, label, legend entry or annotation reads differently"),
-    "chart.text_changed_minor": Rule("chart", "text_error", 1, "a text differs by a character or two (case, punctuation, typo)"),
+    "chart.text_changed": Rule("chart", "text_error", 2, "a title, label, legend entry or annotation reads differently (a misspelt word too)"),
+    "chart.text_changed_minor": Rule("chart", "text_error", 1, "a text reads a few characters otherwise, digits the same, where its glyphs read unreliably"),
     "chart.text_missing": Rule("chart", "text_error", 2, "a text of the reference is absent"),
     "chart.text_extra": Rule("chart", "text_error", 2, "a text the reference does not have (e.g. 'CORRECT' written on it)"),
     "chart.tick_rotation": Rule("chart", "text_error", 1, "tick labels drawn at another angle (same values)"),
@@ -128,6 +128,8 @@ THRESHOLDS: dict[str, float] = {
     "text_turned_ncc": 0.75,       # the same, for a line found turned a quarter (rotated text is hinted otherwise)
     "legend_match": 0.62,           # grey correlation (ink and the pixels beside it) at which a moved legend is found again
     "text_native_ncc": 0.93,        # a line at full size on the same pixel grid is unchanged at or above ('51.4' vs '69.4': 0.81)
+    "text_native_glyph": 0.85,      # ... and its worst glyph-wide window at or above (a typo in a long line: 0.74-0.82)
+    "text_moved_ncc": 0.90,         # a line found this alike a little along (its glyph windows too): moved, no typo
     "text_native_grid": 0.98,       # median of those scores at or above which the text is on the same pixel grid
     "text_moved_px": 24,            # work-frame px a text may move before it is 'in another place'
     "panel_shift_gain": 0.85,       # a plot area is shifted (<= 3 px) only if that leaves this share of its grey difference
