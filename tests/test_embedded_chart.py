@@ -361,6 +361,25 @@ def test_swapped_subplots_of_other_sizes(judge):
 
 
 
+def draw_labelled_grid(order=(1, 2, 3, 4, 5)):
+    """Empty subplots of a grid spec named by the text in their middle, as the gallery's layout demos draw them."""
+    fig = plt.figure(figsize=(6.4, 4.8), dpi=100)
+    gs = fig.add_gridspec(3, 3)
+    axes = [fig.add_subplot(gs[0, :]), fig.add_subplot(gs[1, :-1]), fig.add_subplot(gs[1:, -1]),
+            fig.add_subplot(gs[-1, 0]), fig.add_subplot(gs[-1, -2])]
+    for ax, k in zip(axes, order):
+        ax.text(0.5, 0.5, f"ax{k}", va="center", ha="center")
+        ax.tick_params(labelbottom=False, labelleft=False)
+    return figure_rgb(fig)
+
+
+def test_two_subplots_traded_by_their_names_are_one_arrangement_error(judge):
+    v = verdict(judge, draw_labelled_grid(), draw_labelled_grid((1, 2, 3, 5, 4)))
+    assert len(v.errors) == 1 and v.errors[0].category == "structure_error" and v.errors[0].severity == 2, v.errors
+    assert "in each other's places" in v.errors[0].description, v.errors
+    one = verdict(judge, draw_labelled_grid(), draw_labelled_grid((1, 2, 3, 4, 6)))  # one renamed: no trade
+    assert [e.category for e in one.errors] == ["text_error"], one.errors
+
 def test_one_letter_typo_in_a_long_title(judge, ref):
     base = draw(title="Quarterly sales of the northern region")
     v = verdict(judge, base, draw(title="Quarterly sales of the northern regiqn"))
@@ -490,6 +509,8 @@ def test_two_category_names_swapped_are_text_errors_not_an_axis_change(judge):
     v = verdict(judge, _category_bars(NAMES), _category_bars(swapped))
     assert v.errors and cats(v) == {"text_error"}, v.errors
     assert all("tick label" in e.description for e in v.errors), v.errors
+    assert len(v.errors) == 1 and "'south' and 'east' are in each other's places" in v.errors[0].description, \
+        v.errors  # one trade, said once
 
 
 def test_narrower_bars_with_the_same_values_are_one_style_error(judge):

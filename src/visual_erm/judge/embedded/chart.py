@@ -483,7 +483,8 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     """The findings with consequences removed: value labels and annotations that moved or changed with their data
     in a subplot whose data or axis change is already reported, other plot-area text gone from a subplot whose
     axis changed (placed in data units, it left the new range), and more than ``max_same_findings`` findings of one
-    kind in one place (each more adds nothing a reader or the reward needs)."""
+    kind in one place (each more adds nothing a reader or the reward needs). One cause is said once: two lines read
+    as each other's (labels or subplots traded), two or more series recoloured (another palette)."""
     changed = {i for i in ctx.axis_changed}
     for e in ctx.errors:
         if e.category == "data_error" or e.category == "structure_error":
@@ -543,6 +544,32 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
         if len(gone) == 1 and len(names) == 1:  # the legend entry that went with it names the series
             gone[0].description = gone[0].description.replace(
                 " is missing.", f" ('{names[0]}' in its legend) is missing.")
+    # Two lines each read as the other's: one trade, said once. Lines naming two subplots (their titles or the
+    # labels in them) traded with the subplots; two labels of one place traded with each other.
+    read = [(e, r) for e in ctx.errors if id(e) not in drop and e.category == "text_error" and (r := _reading(e))]
+    traded: dict[int, Discrepancy] = {}
+    for n, (ea, (a_now, a_was)) in enumerate(read):
+        for eb, (b_now, b_was) in read[n + 1:]:
+            if id(ea) in traded or {id(ea), id(eb)} & drop or text_similarity(a_now, b_was) < T["text_same"] or \
+                    text_similarity(b_now, a_was) < T["text_same"]:
+                continue
+            pa, pb = _location_panel(ea.location), _location_panel(eb.location)
+            box = [float(v) for v in union_box([tuple(ea.bbox), tuple(eb.bbox)])] if ea.bbox and eb.bbox else None
+            naming = all(e.location.endswith(("title", "(legend or annotation)")) for e in (ea, eb))
+            if pa is not None and pb is not None and pa != pb and naming:
+                i, j = sorted((pa, pb))
+                traded[id(ea)] = finding("chart.subplot_arrangement", f"Subplots {i + 1} and {j + 1} are in each "
+                                         f"other's places ('{a_was}' and '{b_was}').", f"subplots {i + 1} and {j + 1}",
+                                         box)
+                drop |= {id(e) for e in ctx.errors if _location_panel(e.location) in (pa, pb) and
+                         "range or scale is different" in e.description}  # (an axis shared with other places)
+            else:
+                same = ea.location == eb.location
+                what = ea.location.split(", ")[-1] if same else "texts"
+                traded[id(ea)] = finding("chart.text_changed", f"The {what} '{a_was}' and '{b_was}' are in each "
+                                         "other's places.", ea.location if same else "figure", box)
+            drop.add(id(eb))
+    ctx.errors[:] = [traded.get(id(e), e) for e in ctx.errors]
     # Two or more series recoloured: another palette, said once where the colours changed.
     recoloured = [e for e in ctx.errors if id(e) not in drop and e.category == "style_error"
                   and _RECOLOURED.match(e.description)]
