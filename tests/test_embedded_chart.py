@@ -307,6 +307,24 @@ def test_inverted_axis_with_symmetric_ticks(judge):
     assert verdict(judge, ref, draw_symmetric(dpi=150)).severity_sum <= 1
 
 
+
+def draw_wave_to_140(*, inverted=False):
+    t = np.linspace(0, 1, 200)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100, layout="constrained")
+    ax.plot(t, 60 + 50 * np.sin(2 * np.pi * t))
+    ax.set_ylim(-10, 140)
+    if inverted:
+        ax.invert_yaxis()
+    return figure_rgb(fig)
+
+
+def test_inverted_axis_read_with_its_tick_marks_is_one_axis_finding(judge):
+    # The labels of the reversed axis read with their tick marks glued on ('01', '20+') or not at all: mostly
+    # the same range, running the other way, is still an inverted axis (3), not a range change (2).
+    v = verdict(judge, draw_wave_to_140(), draw_wave_to_140(inverted=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)] and \
+        "inverted" in v.errors[0].description, v.errors
+
 def draw_image(*, cmap="gray", dpi=100):
     x, y = np.meshgrid(np.linspace(-3, 3, 120), np.linspace(-2, 2, 80))
     z = np.exp(-(x - 0.5) ** 2 - y ** 2) - np.exp(-(x + 1) ** 2 - (y - 0.5) ** 2)

@@ -415,7 +415,7 @@ def _slim_bars(data: np.ndarray) -> str | None:
 def _number(text: str) -> float | None:
     """The value of a tick label ('1.0', '−0.5', '1,000', '25%'), or None."""
     t = normalize_text(text).replace("−", "-").replace("–", "-").replace(",", "")
-    t = t.rstrip(" -_|").rstrip("%").strip()  # a tick mark read with its label
+    t = t.rstrip(" -_|+").rstrip("%").strip()  # a tick mark read with its label
     try:
         return float(t)
     except ValueError:
@@ -434,6 +434,11 @@ def _direction(pairs: list[tuple[float, float]]) -> int:
         return -1
     return 0
 
+
+def _trend(values: list[float]) -> float:
+    """(rises - falls) / steps of a sequence: +1 when every step rises, -1 when every step falls."""
+    steps = list(zip(values, values[1:]))
+    return (sum(b > a for a, b in steps) - sum(b < a for a, b in steps)) / max(len(steps), 1)
 
 def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
@@ -2307,6 +2312,10 @@ class ChartComparer(Comparer):
             return False
         ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
         ink = far_from(crop, crop[0, 0]) > 60
+        if k == 1:  # a spine or a line along the axis inside the band joins every label: not a label's ink
+            ink[:, ink.mean(axis=0) > 0.6] = False
+        else:
+            ink[ink.mean(axis=1) > 0.6] = False
         gap = 2 if k == 1 else max(3, int(0.5 * h * crop.shape[0] / max(band[3] - band[1], 1)))
         spans = _ink_spans(ink.any(axis=k), gap=gap)  # one label per span: rows (y) or columns (x)
         if len(spans) != len(ref):
@@ -2318,7 +2327,17 @@ class ChartComparer(Comparer):
             if _is_number(text):
                 read.append(normalize_text(text).replace("−", "-"))
         want = [normalize_text(t.text).replace("−", "-") for t in ref]
-        return len(read) == len(want) and read != want and read == want[::-1]
+        if len(read) == len(want) and read != want and read == want[::-1]:
+            return True
+        # Most labels read, running the other way over mostly the same range (a label misread or unread on either
+        # side, or a tick mark read with its label, does not undo it).
+        got = [v for v in map(_number, read) if v is not None]
+        had = [v for v in map(_number, want) if v is not None]
+        if len(got) < max(3, 0.75 * len(want)) or len(had) < 3:
+            return False
+        tg, th = _trend(got), _trend(had)
+        shared = min(max(got), max(had)) - max(min(got), min(had))
+        return tg * th < 0 and min(abs(tg), abs(th)) >= 0.5 and shared >= 0.7 * (max(had) - min(had))
 
     def _axis_runs_backwards(self, ctx: _Ctx, ticks: list[TextBox], axis: str, panel: int | None) -> bool:
         """True when the candidate's tick values along the whole side of the panel run the other way than the
