@@ -118,6 +118,25 @@ def test_reference_colours_with_wrong_data(judge, ref):
     assert any(e.bbox[1] > 40 and e.bbox[3] < 440 for e in data)
 
 
+
+def draw_swing(scale=1.0, reverse=False):
+    t = np.linspace(0, 4 * np.pi, 300)
+    y = np.sin(t) * np.exp(-t / 8)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    ax.plot(t, (y[::-1] if reverse else y) * scale, color="tab:blue")
+    ax.set_ylim(-1.2, 1.2)
+    return figure_rgb(fig)
+
+
+def test_a_series_swinging_less_keeps_its_course_and_weighs_less_than_one_reversed(judge):
+    # Every value moved, but the line still rises and falls where it did: values off (2), not the trend (3).
+    ref = draw_swing()
+    smaller = verdict(judge, ref, draw_swing(0.5))
+    assert [(e.category, e.severity) for e in smaller.errors] == [("data_error", 2)], smaller.errors
+    assert "course is kept" in smaller.errors[0].description, smaller.errors
+    reversed_ = verdict(judge, ref, draw_swing(reverse=True))
+    assert [(e.category, e.severity) for e in reversed_.errors] == [("data_error", 3)], reversed_.errors
+
 def test_recoloured_series_is_a_style_error(judge, ref):
     v = verdict(judge, ref, draw(color="tab:green"))
     assert "style_error" in cats(v) and "data_error" not in cats(v), v.errors

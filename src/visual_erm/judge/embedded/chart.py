@@ -435,6 +435,19 @@ def _direction(pairs: list[tuple[float, float]]) -> int:
     return 0
 
 
+def _profile_corr(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson correlation of two marks' courses: the mean row of each mask's ink in the columns both draw
+    (20 at least, else 0.0). A series scaled or shifted keeps it near 1; values reversed or shuffled do not."""
+    both = a.any(axis=0) & b.any(axis=0)
+    if both.sum() < 20:
+        return 0.0
+    rows = np.arange(a.shape[0], dtype=np.float64)[:, None]
+    ya = (a[:, both] * rows).sum(axis=0) / a[:, both].sum(axis=0)
+    yb = (b[:, both] * rows).sum(axis=0) / b[:, both].sum(axis=0)
+    if ya.std() < 1e-6 or yb.std() < 1e-6:
+        return 0.0
+    return float(np.corrcoef(ya, yb)[0, 1])
+
 def _trend(values: list[float]) -> float:
     """(rises - falls) / steps of a sequence: +1 when every step rises, -1 when every step falls."""
     steps = list(zip(values, values[1:]))
@@ -2882,6 +2895,9 @@ class ChartComparer(Comparer):
                     else "chart.values_minor")
             what = {"chart.values_major": "most of its values or its trend differ",
                     "chart.values": "some of its values differ", "chart.values_minor": "a few marks are displaced"}[rule]
+            if rule == "chart.values_major" and _profile_corr(rk, ck) >= T["shape_kept_corr"]:
+                # every value moved, the course kept (rises and falls where it did): values scaled or shifted
+                rule, what = "chart.values", "its values differ, its course is kept (scaled or shifted)"
             ctx.errors.append(finding(rule, f"The {name} series does not match the reference: {what}.", loc, cbox(box)))
             found += 1
         if not type_reported:

@@ -99,6 +99,7 @@ THRESHOLDS: dict[str, float] = {
     "geometry_iou_same": 0.80,      # tolerant overlap of two masks that are the same geometry
     "geometry_iou_major": 0.35,     # below: most of a series moved (values_major)
     "changed_fraction_minor": 0.06, # share of a series' ink that moved below which the change is minor
+    "shape_kept_corr": 0.97,        # courses (mean ink row per column) this correlated: a moved series kept its shape
     "line_width_ratio": 1.6,        # stroke thickness ratio at or above which the same path has another width
     "overplot_ratio": 2.6,          # candidate data ink / reference data ink above which it is over-plotted
     "text_same": 0.90,              # string similarity at or above which two texts are the same
