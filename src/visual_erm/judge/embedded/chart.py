@@ -583,7 +583,7 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
                          "range or scale is different" in e.description}  # (an axis shared with other places)
             else:
                 same = ea.location == eb.location
-                what = ea.location.split(", ")[-1] if same else "texts"
+                what = ea.location.split(", ")[-1] if same and not ea.location.endswith(("text", "figure")) else "texts"
                 traded[id(ea)] = finding("chart.text_changed", f"The {what} '{a_was}' and '{b_was}' are in each "
                                          "other's places.", ea.location if same else "figure", box)
             drop.add(id(eb))
