@@ -885,6 +885,23 @@ def test_thicker_line_over_a_watermark_is_a_style_error_not_changed_text(judge):
     assert any(e.category == "text_error" for e in v.errors), v.errors
 
 
+
+def draw_long_title(size=12):
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    ax.plot(np.arange(10), np.arange(10) ** 1.5, color="tab:blue")
+    ax.set_title("Harvest of local farmers across the valley (in tons/year)", fontsize=size)
+    return figure_rgb(fig)
+
+
+def test_long_title_set_larger_than_the_figure_holds_is_one_minor_text_error(judge):
+    # The larger title runs past the reference's content box: its crop reads it with both ends cut off, which is
+    # the same line drawn wider, not a misspelt one.
+    for size in (14, 20):
+        v = verdict(judge, draw_long_title(), draw_long_title(size))
+        assert [(e.category, e.severity) for e in v.errors] == [("text_error", 1)], (size, v.errors)
+        assert "Harvest of local farmers across the valley (in tons/year)' is drawn" in v.errors[0].description, \
+            (size, v.errors)
+
 def test_title_set_larger_over_its_neighbours_is_one_minor_text_error(judge):
     def titled(big):
         fig, axes = plt.subplots(1, 4, figsize=(10, 3.2), dpi=100)

@@ -508,6 +508,7 @@ _PIE_RETYPED = "The pie is drawn as another kind of chart (bars, lines or points
 _LEGEND_MOVED = "The legend is drawn in another place than in the reference."
 _SERIES_GONE = "series of the reference is missing."  # (how a series-missing finding ends)
 _RECOLOURED = re.compile(r"(Part of )?[Tt]he .+ series is drawn in ")  # (a series_color finding of one series)
+_EXTRA_TEXT = "The chart shows text '"  # (how a new-text finding begins)
 _STRETCHED = ("The y-axis range or scale differs from the reference: every mark of the plot is stretched or shifted "
               "along it.")
 
@@ -621,6 +622,23 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
                                          "other's places.", ea.location if same else "figure", box)
             drop.add(id(eb))
     ctx.errors[:] = [traded.get(id(e), e) for e in ctx.errors]
+    # A line read in its place with both ends cut off, or with its other pieces read as new text on its row: the
+    # same line drawn wider than the reference's crop holds (set larger), said once.
+    widened: dict[int, Discrepancy] = {}
+    for e in ctx.errors:
+        r = _reading(e) if id(e) not in drop and e.category == "text_error" and e.bbox else None
+        if r is None or not _bare(r[0]) or _bare(r[0]) not in _bare(r[1]) or len(_bare(r[0])) >= len(_bare(r[1])):
+            continue
+        pieces = [f for f in ctx.errors if id(f) not in drop and f.description.startswith(_EXTRA_TEXT) and f.bbox
+                  and min(f.bbox[3], e.bbox[3]) - max(f.bbox[1], e.bbox[1]) > 0.5 * (e.bbox[3] - e.bbox[1])
+                  and _bare(_quoted(f.description)[0]) in _bare(r[1])]
+        now, was = _bare(r[0]), _bare(r[1])
+        if pieces or (not was.startswith(now) and not was.endswith(now)):
+            box = [float(v) for v in union_box([tuple(f.bbox) for f in (e, *pieces)])]
+            widened[id(e)] = finding("chart.text_style", f"The text '{r[1]}' is drawn larger than in the reference.",
+                                     e.location, box)
+            drop |= {id(f) for f in pieces}
+    ctx.errors[:] = [widened.get(id(e), e) for e in ctx.errors]
     # Two or more series recoloured: another palette, said once where the colours changed.
     recoloured = [e for e in ctx.errors if id(e) not in drop and e.category == "style_error"
                   and _RECOLOURED.match(e.description)]
@@ -1867,7 +1885,7 @@ class ChartComparer(Comparer):
                 if len(g) == 1 and "plot area" in role:
                     _explain_backing(ctx, g[0][0].box)
         for text, box, panel in extra_found:
-            ctx.errors.append(finding("chart.text_extra", f"The chart shows text '{text}' that the reference does not have.",
+            ctx.errors.append(finding("chart.text_extra", f"{_EXTRA_TEXT}{text}' that the reference does not have.",
                                       ctx.panel_name(panel) + ("plot area" if panel is not None else "figure"),
                                       ctx.cand_box(box)))
 
@@ -2317,6 +2335,8 @@ class ChartComparer(Comparer):
             return False  # the reference line itself reads differently in a crop: its readings are not to be trusted
         if not text or _bare(text) == _bare(t.text):
             return False  # the same letters and digits (a space or a comma read or not between them is no typo)
+        if _bare(text) in _bare(t.text):
+            return False  # the line with its ends cut off: the crop cuts a line moved or set wider, not a typo
         sim = max(text_similarity(t.text, text), text_similarity(ref_text, text))
         if sim < T["text_minor"] and not (short and len(_bare(text)) == len(_bare(t.text))):
             return False  # a misreading of the crop, not one changed glyph (but in a short label, 'ax5' -> 'ax6' or
