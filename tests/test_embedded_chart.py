@@ -411,6 +411,25 @@ def draw_unequal_panels(*, swap=False):
     return figure_rgb(fig, dpi=100)
 
 
+
+def draw_four_places(*, third=True, grid=False):
+    fig = plt.figure(figsize=(6.4, 4.8), dpi=100)
+    for k, rect in enumerate([(0.08, 0.55, 0.38, 0.38), (0.58, 0.08, 0.38, 0.38), (0.58, 0.55, 0.38, 0.38),
+                              (0.08, 0.08, 0.38, 0.38)]):
+        if k == 2 and not third:
+            continue  # (the others span the figure as before: the same content box)
+        ax = fig.add_axes(rect)
+        ax.plot(X, SALES * (k + 1), color=f"C{k}")
+        ax.grid(grid and k == 0)
+    return figure_rgb(fig)
+
+
+def test_a_grid_added_beside_a_subplot_removed_is_found_too(judge):
+    # The plots that stay in place are still compared after the layout changed: their grid as well as their marks.
+    v = verdict(judge, draw_four_places(), draw_four_places(third=False, grid=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3), ("style_error", 1)], v.errors
+    assert "grid" in v.errors[1].description, v.errors
+
 def test_swapped_subplots_of_other_sizes(judge):
     v = verdict(judge, draw_unequal_panels(), draw_unequal_panels(swap=True))
     assert v.errors and v.errors[0].category == "structure_error", v.errors

@@ -1285,6 +1285,11 @@ class ChartComparer(Comparer):
             if self.enabled("series"):
                 for i in kept:
                     self._series(ctx, i)
+            if self.enabled("grid"):  # on the kept plots drawn in the same place at the same size
+                cf = self._cand_frames(ctx)
+                ctx.grid_done.update(i for i in range(len(panels))
+                                     if i not in kept or not any(_same_frame(panels[i], c) for c in cf))
+                self._grid(ctx, *sharp)
             # Findings placed at the swapped or lost subplots (their background, found first; a y-axis label far
             # left of its plot, outside the explained zone) moved or went with them.
             # A plot the figure re-laid out around a subplot gone or new (another size) chose its ticks anew.
