@@ -436,12 +436,14 @@ def test_swapped_subplots_of_other_sizes(judge):
 
 
 
-def draw_labelled_grid(order=(1, 2, 3, 4, 5)):
+def draw_labelled_grid(order=(1, 2, 3, 4, 5), drop=None):
     """Empty subplots of a grid spec named by the text in their middle, as the gallery's layout demos draw them."""
     fig = plt.figure(figsize=(6.4, 4.8), dpi=100)
     gs = fig.add_gridspec(3, 3)
     axes = [fig.add_subplot(gs[0, :]), fig.add_subplot(gs[1, :-1]), fig.add_subplot(gs[1:, -1]),
             fig.add_subplot(gs[-1, 0]), fig.add_subplot(gs[-1, -2])]
+    if drop is not None:
+        axes.pop(drop).remove()
     for ax, k in zip(axes, order):
         ax.text(0.5, 0.5, f"ax{k}", va="center", ha="center")
         ax.tick_params(labelbottom=False, labelleft=False)
@@ -454,6 +456,12 @@ def test_two_subplots_traded_by_their_names_are_one_arrangement_error(judge):
     assert "in each other's places" in v.errors[0].description, v.errors
     one = verdict(judge, draw_labelled_grid(), draw_labelled_grid((1, 2, 3, 4, 6)))  # one renamed: no trade
     assert [e.category for e in one.errors] == ["text_error"], one.errors
+
+
+def test_an_empty_subplot_removed_is_a_missing_subplot(judge):
+    # Little of the picture changes (white inside, white after), but its spines are gone: a subplot, not a label.
+    v = verdict(judge, draw_labelled_grid(), draw_labelled_grid((1, 2, 3, 5), drop=3))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
 
 def test_one_letter_typo_in_a_long_title(judge, ref):
     base = draw(title="Quarterly sales of the northern region")

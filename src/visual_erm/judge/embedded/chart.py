@@ -472,6 +472,21 @@ def _robust_line(x: np.ndarray, y: np.ndarray, *, tolerance: float) -> tuple[flo
         return float(a), float(b)
     return float(best[0]), float(best[1])
 
+def _spines_gone(ctx: _Ctx, box) -> bool:
+    """True when the sides of plot area ``box`` that the reference draws as spines (inked along 60% of their
+    length, 1 px either way) are bare in the candidate (inked along 30% at most): the plot itself is gone."""
+    h, w = ctx.missing.shape
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    if not (0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h):
+        return False
+
+    def cover(ink: np.ndarray) -> list[float]:  # share of each side (top, bottom, left, right) inked
+        return [ink[max(0, y0 - 1):y0 + 2, x0:x1].any(axis=0).mean(), ink[y1 - 2:y1 + 1, x0:x1].any(axis=0).mean(),
+                ink[y0:y1, max(0, x0 - 1):x0 + 2].any(axis=1).mean(), ink[y0:y1, x1 - 2:x1 + 1].any(axis=1).mean()]
+    ref, cand = cover(ctx.ink("r")), cover(ctx.ink("c"))
+    drawn = [k for k in range(4) if ref[k] >= 0.6]
+    return bool(drawn) and all(cand[k] <= 0.3 for k in drawn)
+
 def _trend(values: list[float]) -> float:
     """(rises - falls) / steps of a sequence: +1 when every step rises, -1 when every step falls."""
     steps = list(zip(values, values[1:]))
@@ -1480,9 +1495,12 @@ class ChartComparer(Comparer):
     def _layout(self, ctx: _Ctx) -> bool:
         """Subplot count, arrangement and order. True when the layout differs (per-panel checks are then moot)."""
         rf, cf = ctx.panels, self._cand_frames(ctx)
-        if len(rf) != len(cf) and (ctx.missing | ctx.extra).mean() < 0.01:
+        # (an empty subplot removed at the same resolution changes few pixels, but its spines are gone)
+        lost = not ctx.other_resolution and any(_spines_gone(ctx, b) for b in rf
+                                                 if not any(box_iou(b, c) >= 0.5 for c in cf))
+        if len(rf) != len(cf) and (ctx.missing | ctx.extra).mean() < 0.01 and not lost:
             return False  # a frame lost to resampling, not a missing subplot: the pixels barely differ
-        if rf and (len(rf) != len(cf) or geo.grid_shape(rf) != geo.grid_shape(cf)):
+        if rf and (len(rf) != len(cf) or geo.grid_shape(rf) != geo.grid_shape(cf)) and not lost:
             # A spine misread at another resolution is not a layout change: every reference panel must still be
             # drawn in place (little tolerant difference inside each) for the layouts to be the same.
             diff = ctx.missing | ctx.extra
