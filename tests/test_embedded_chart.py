@@ -430,6 +430,28 @@ def test_a_grid_added_beside_a_subplot_removed_is_found_too(judge):
     assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3), ("style_error", 1)], v.errors
     assert "grid" in v.errors[1].description, v.errors
 
+
+def draw_twins(host=True):
+    """Two plots over one area, as the gallery's two_scales draws them; without ``host`` the first is removed."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    t = np.linspace(0, 10, 100)
+    ax.plot(t, np.exp(t / 3), color="tab:red")
+    ax.set_ylabel("exp", color="tab:red")
+    ax.set_xlabel("time (s)")
+    other = ax.twinx()
+    other.plot(t, np.sin(t), color="tab:blue")
+    other.set_ylabel("sin", color="tab:blue")
+    if not host:
+        ax.remove()
+    return figure_rgb(fig)
+
+
+def test_a_twinned_plot_removed_is_one_missing_subplot(judge):
+    # Its series, its axis labels and its tick values went together: one plot, not a series and four more.
+    v = verdict(judge, draw_twins(), draw_twins(host=False))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+    assert "'exp'" in v.errors[0].description, v.errors
+
 def test_swapped_subplots_of_other_sizes(judge):
     v = verdict(judge, draw_unequal_panels(), draw_unequal_panels(swap=True))
     assert v.errors and v.errors[0].category == "structure_error", v.errors

@@ -611,6 +611,24 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
         if len(gone) == 1 and len(names) == 1:  # the legend entry that went with it names the series
             gone[0].description = gone[0].description.replace(
                 " is missing.", f" ('{names[0]}' in its legend) is missing.")
+    # A series gone with an axis label of its own: a twinned plot (its own y-axis over the same area) removed, its
+    # label and tick values with it. One subplot gone, said once.
+    twins: dict[int, Discrepancy] = {}
+    for g in [e for e in ctx.errors if id(e) not in drop and e.description.endswith(_SERIES_GONE)]:
+        p = _location_panel(g.location)
+        here = [f for f in ctx.errors if id(f) not in drop and _location_panel(f.location) == p]
+        labels = [f for f in here if f.category == "text_error" and f.description.endswith(" is missing.") and
+                  f.location.split(", ")[-1] in ("y-axis label", "x-axis label", "right-side labels")]
+        if not labels or twins:
+            continue
+        names = [q for f in labels for q in _quoted(f.description)]
+        twins[id(g)] = finding("chart.subplot_count", "A plot twinned over this one (with " + ", ".join(
+                               f"'{q}'" for q in names[:3]) + ") is missing from the figure.", g.location,
+                               [float(v) for v in union_box([tuple(f.bbox) for f in (g, *labels) if f.bbox])]
+                               if g.bbox else None)
+        drop |= {id(f) for f in labels}
+        drop |= {id(f) for f in here if "range or scale is different" in f.description}
+    ctx.errors[:] = [twins.get(id(e), e) for e in ctx.errors]
     # Two lines each read as the other's: one trade, said once. Lines naming two subplots (their titles or the
     # labels in them) traded with the subplots; two labels of one place traded with each other.
     read = [(e, r) for e in ctx.errors if id(e) not in drop and e.category == "text_error" and (r := _reading(e))]
