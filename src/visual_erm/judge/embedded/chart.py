@@ -524,6 +524,7 @@ _LEGEND_MOVED = "The legend is drawn in another place than in the reference."
 _SERIES_GONE = "series of the reference is missing."  # (how a series-missing finding ends)
 _RECOLOURED = re.compile(r"(Part of )?[Tt]he .+ series is drawn in ")  # (a series_color finding of one series)
 _EXTRA_TEXT = "The chart shows text '"  # (how a new-text finding begins)
+_LOOKALIKE = str.maketrans("01|5", "olls")  # digits OCR reads for letters in words (after _bare's lower case)
 _STRETCHED = ("The y-axis range or scale differs from the reference: every mark of the plot is stretched or shifted "
               "along it.")
 
@@ -2376,6 +2377,9 @@ class ChartComparer(Comparer):
             return False  # the reference line itself reads differently in a crop: its readings are not to be trusted
         if not text or _bare(text) == _bare(t.text):
             return False  # the same letters and digits (a space or a comma read or not between them is no typo)
+        folded = _bare(text).translate(_LOOKALIKE) == _bare(t.text).translate(_LOOKALIKE)
+        if folded and any(c.isalpha() for c in t.text):
+            return False  # a word read with a look-alike digit ('0ther'): OCR's confusion, no typo
         if _bare(text) in _bare(t.text):
             return False  # the line with its ends cut off: the crop cuts a line moved or set wider, not a typo
         sim = max(text_similarity(t.text, text), text_similarity(ref_text, text))
