@@ -156,6 +156,19 @@ def test_bars_stretched_by_a_narrower_axis_of_category_names_are_one_axis_findin
     assert [(e.category, e.severity) for e in v.errors] == [("data_error", 2)], v.errors
     assert "stretched" in v.errors[0].description, v.errors
 
+
+def draw_dotted(linestyle="-"):
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    x = np.arange(0, 360)
+    ax.plot(x, np.sin(2 * x * np.pi / 180), color="tab:blue", lw=1.5, linestyle=linestyle)
+    return figure_rgb(fig)
+
+
+def test_a_line_drawn_dotted_is_a_line_style_not_a_scatter_plot(judge):
+    # The dots are no wider than the line and lie on its path: a dotted line, not markers of a scatter plot.
+    v = verdict(judge, draw_dotted(), draw_dotted(":"))
+    assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
+
 def test_recoloured_series_is_a_style_error(judge, ref):
     v = verdict(judge, ref, draw(color="tab:green"))
     assert "style_error" in cats(v) and "data_error" not in cats(v), v.errors

@@ -3205,6 +3205,12 @@ class ChartComparer(Comparer):
             thin, bars = (rd, kc) if kr == "lines" else (cd, kr)
             if _slim_bars(thin) == bars:
                 return False  # the same bars drawn narrower than a thick stroke: a bar width, left to the series check
+        if {kr, kc} == {"lines", "points"}:
+            line, dots = (rd, cd) if kr == "lines" else (cd, rd)
+            st = geo.blobs(dots, min_area=2)[0]
+            if len(st) and np.median(np.maximum(st[:, 2], st[:, 3])) <= 2.0 * max(geo.stroke_thickness(line), 1.5) \
+                    and (dots & geo.dilate(line, 2)).sum() >= 0.8 * dots.sum():
+                return False  # dots no wider than the line, along its path: a dotted line, left to the series check
         if {kr, kc} == {"lines", "filled"}:
             thin, wide = (rd, cd) if kr == "lines" else (cd, rd)
             if (thin & geo.dilate(wide, 1)).sum() >= 0.8 * thin.sum() and \
