@@ -169,6 +169,27 @@ def test_a_line_drawn_dotted_is_a_line_style_not_a_scatter_plot(judge):
     v = verdict(judge, draw_dotted(), draw_dotted(":"))
     assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
 
+
+def draw_two_scales(lw=1.5):
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    t = np.arange(0.01, 10.0, 0.01)
+    ax.plot(t, np.exp(t), color="tab:red", lw=lw)
+    ax.set_ylabel("exp", color="tab:red")
+    ax.set_xlabel("time (s)")
+    other = ax.twinx()
+    other.plot(t, np.sin(2 * np.pi * t), color="tab:blue")
+    other.set_ylabel("sin", color="tab:blue")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_a_thin_line_drawn_much_thicker_is_a_stroke_width_not_a_palette(judge):
+    # The thin line's commonest colour is its pale anti-aliased edge; drawn thick, it shows its full colour: the
+    # same colour at another width, not two series recoloured.
+    v = verdict(judge, draw_two_scales(), draw_two_scales(6))
+    assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
+    assert "thicker" in v.errors[0].description, v.errors
+
 def test_recoloured_series_is_a_style_error(judge, ref):
     v = verdict(judge, ref, draw(color="tab:green"))
     assert "style_error" in cats(v) and "data_error" not in cats(v), v.errors

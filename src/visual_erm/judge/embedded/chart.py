@@ -2764,6 +2764,10 @@ class ChartComparer(Comparer):
                    >= 0.8 * n_rk for q in masks):
                 continue  # the anti-aliased fringe of a stronger colour already looked at, not a series (its paler
                 # blends with the background reach 2 px out; a line over a fill of its own hue is no fringe of it)
+            if any(q != k and q not in masks and _blend_of(rp.rgb[k], rp.rgb[q], rbg, tol=20.0) and
+                   enough(colour_masks(q)[0], rp.lab[q], int(colour_masks(q)[0].sum())) and
+                   (rk & geo.dilate(colour_masks(q)[0], 2)).sum() >= 0.8 * n_rk for q in range(len(rp))):
+                continue  # the fringe of a thin line whose edge outnumbers its core: that colour speaks for it
             masks[k] = rk
             name = color_name(rp.rgb[k])
             dash = self._dash_change(rk, ck, rink, cink, rlab, clab, lab_k,
@@ -2890,6 +2894,9 @@ class ChartComparer(Comparer):
             if recall < 0.5 and precision < 0.5 and i not in ctx.axis_changed:
                 # This colour is drawn elsewhere and another colour draws its marks: the palette changed.
                 j = self._recoloured_to(rk, clab, cdata, cp)
+                if j is not None and (color_name(cp.rgb[j]) == name or _blend_of(rp.rgb[k], cp.rgb[j], rbg)):
+                    j = None  # its own colour, or the line's full colour where this was its anti-aliased edge:
+                    # the same line drawn thicker (a stroke width, read below), not another colour
                 if j is not None:
                     ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in "
                                               f"{color_name(cp.rgb[j])}.", loc, cbox(geo.box_of(rk))))
