@@ -544,8 +544,10 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     """The findings with consequences removed: value labels and annotations that moved or changed with their data
     in a subplot whose data or axis change is already reported, other plot-area text gone from a subplot whose
     axis changed (placed in data units, it left the new range), and more than ``max_same_findings`` findings of one
-    kind in one place (each more adds nothing a reader or the reward needs). One cause is said once: two lines read
-    as each other's (labels or subplots traded), two or more series recoloured (another palette)."""
+    kind in one place (each more adds nothing a reader or the reward needs). One cause is said once: marks stretched
+    along a y-axis of names (the names moved with them), a twinned plot removed (its series, labels and ticks), two
+    lines read as each other's (labels or subplots traded), a line read cut at its ends (set larger), two or more
+    series recoloured (another palette)."""
     changed = {i for i in ctx.axis_changed}
     for e in ctx.errors:
         if e.category == "data_error" or e.category == "structure_error":
@@ -620,8 +622,8 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
         here = [f for f in ctx.errors if id(f) not in drop and _location_panel(f.location) == p]
         labels = [f for f in here if f.category == "text_error" and f.description.endswith(" is missing.") and
                   f.location.split(", ")[-1] in ("y-axis label", "x-axis label", "right-side labels")]
-        if not labels or twins:
-            continue
+        if twins or not labels:
+            continue  # (one such plot per figure: a second series gone is a series)
         names = [q for f in labels for q in _quoted(f.description)]
         twins[id(g)] = finding("chart.subplot_count", "A plot twinned over this one (with " + ", ".join(
                                f"'{q}'" for q in names[:3]) + ") is missing from the figure.", g.location,
@@ -661,12 +663,12 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     widened: dict[int, Discrepancy] = {}
     for e in ctx.errors:
         r = _reading(e) if id(e) not in drop and e.category == "text_error" and e.bbox else None
-        if r is None or not _bare(r[0]) or _bare(r[0]) not in _bare(r[1]) or len(_bare(r[0])) >= len(_bare(r[1])):
+        now, was = (_bare(r[0]), _bare(r[1])) if r else ("", "")
+        if not now or now not in was or len(now) >= len(was):
             continue
         pieces = [f for f in ctx.errors if id(f) not in drop and f.description.startswith(_EXTRA_TEXT) and f.bbox
                   and min(f.bbox[3], e.bbox[3]) - max(f.bbox[1], e.bbox[1]) > 0.5 * (e.bbox[3] - e.bbox[1])
-                  and _bare(_quoted(f.description)[0]) in _bare(r[1])]
-        now, was = _bare(r[0]), _bare(r[1])
+                  and _bare(_quoted(f.description)[0]) in was]
         if pieces or (not was.startswith(now) and not was.endswith(now)):
             box = [float(v) for v in union_box([tuple(f.bbox) for f in (e, *pieces)])]
             widened[id(e)] = finding("chart.text_style", f"The text '{r[1]}' is drawn larger than in the reference.",
