@@ -190,6 +190,25 @@ def test_a_thin_line_drawn_much_thicker_is_a_stroke_width_not_a_palette(judge):
     assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
     assert "thicker" in v.errors[0].description, v.errors
 
+
+def draw_limacon(narrow=False):
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    t = np.linspace(0, 2 * np.pi, 400)
+    r = 0.5 + np.cos(t)
+    ax.plot(r * np.cos(t), r * np.sin(t), color="black")
+    ax.set_aspect("equal")
+    if narrow:
+        ax.set_ylim(-0.9, 0.35)
+    return figure_rgb(fig)
+
+
+def test_an_equal_aspect_plot_laid_out_anew_by_its_range_loses_no_series(judge):
+    # A narrower y range reshapes the plot (equal aspect), so its marks cannot be compared where they were: the
+    # axis findings say it, not a series missing.
+    v = verdict(judge, draw_limacon(), draw_limacon(narrow=True))
+    assert v.errors and {e.category for e in v.errors} == {"data_error"}, v.errors
+    assert all("tick values differ" in e.description for e in v.errors), v.errors
+
 def test_recoloured_series_is_a_style_error(judge, ref):
     v = verdict(judge, ref, draw(color="tab:green"))
     assert "style_error" in cats(v) and "data_error" not in cats(v), v.errors

@@ -556,6 +556,18 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             if panel in changed or (len(ctx.panels) <= 1 and changed)}
     drop |= {id(e) for e, panel in ctx.follows_axis
              if panel in ctx.axis_changed or (len(ctx.panels) <= 1 and ctx.axis_changed)}
+    # A plot whose axis changed and that the figure laid out at another size (an equal aspect follows the new
+    # range; alone in the figure, the content box changes shape with it and the work frame stretches it back):
+    # its marks are no longer where they were, so what the series check says of them follows the axis.
+    (rx, ry), (cx, cy) = ctx.rn.frame.scale, ctx.cn.frame.scale
+    relaid = len(ctx.panels) == 1 and abs((cx / cy) / (rx / ry) - 1.0) > 0.1
+    for p in ctx.axis_changed:
+        if p is None or p >= len(ctx.panels) or not ctx.cand_frames or not any(
+                box_iou(ctx.panels[p], c) >= 0.3 for c in ctx.cand_frames) or (
+                not relaid and any(_same_frame(ctx.panels[p], c) for c in ctx.cand_frames)):
+            continue  # (in place, or gone: the layout's finding)
+        drop |= {id(e) for e in ctx.errors if e.category == "data_error" and e.location.endswith("plot area") and
+                 (_location_panel(e.location) == p or len(ctx.panels) <= 1)}
     # Marks drawn as another kind bring their axes: bars turned horizontal trade the axes (and their labels),
     # lines instead of bars leave zero out of the range. The tick values that changed with them, and an axis
     # label that reads the other axis's, follow from the chart-type finding.
