@@ -138,25 +138,6 @@ def test_a_series_swinging_less_keeps_its_course_and_weighs_less_than_one_revers
     assert [(e.category, e.severity) for e in reversed_.errors] == [("data_error", 3)], reversed_.errors
 
 
-def draw_broken_bars(top=35):
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
-    ax.broken_barh([(110, 30), (150, 10)], (10, 9), facecolors="tab:blue")
-    ax.broken_barh([(10, 50), (100, 20), (130, 10)], (20, 9), facecolors=("tab:orange", "tab:green", "tab:red"))
-    ax.set_ylim(5, top)
-    ax.set_xlim(0, 200)
-    ax.set_yticks([15, 25], labels=["Bill", "Jim"])
-    ax.grid(True)
-    return figure_rgb(fig)
-
-
-def test_bars_stretched_by_a_narrower_axis_of_category_names_are_one_axis_finding(judge):
-    # No numbers on the y-axis: every bar stretched (the top ones cut at the new limit) and the names moved with
-    # them are one range change, not four series and two labels.
-    v = verdict(judge, draw_broken_bars(), draw_broken_bars(top=27))
-    assert [(e.category, e.severity) for e in v.errors] == [("data_error", 2)], v.errors
-    assert "stretched" in v.errors[0].description, v.errors
-
-
 def draw_dotted(linestyle="-"):
     fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
     x = np.arange(0, 360)

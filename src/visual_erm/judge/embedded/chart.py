@@ -448,30 +448,6 @@ def _profile_corr(a: np.ndarray, b: np.ndarray) -> float:
         return 0.0
     return float(np.corrcoef(ya, yb)[0, 1])
 
-def _robust_line(x: np.ndarray, y: np.ndarray, *, tolerance: float) -> tuple[float, float]:
-    """(slope, intercept) of the line through most points ``(x, y)``, within ``tolerance``: the line through the
-    two of up to 40 distinct points that most others lie near, refitted by least squares on those. Plain least
-    squares is pulled off by a third of outliers (marks cut off at an axis limit all land on it)."""
-    pts = np.unique(np.stack([x, y], axis=1), axis=0)
-    if len(pts) < 2:
-        return 1.0, 0.0
-    sample = pts[np.linspace(0, len(pts) - 1, min(40, len(pts))).astype(int)]
-    best, best_n = (1.0, 0.0), -1
-    for i in range(len(sample)):
-        for j in range(i + 1, len(sample)):
-            (x0, y0), (x1, y1) = sample[i], sample[j]
-            if x1 == x0:
-                continue
-            a = (y1 - y0) / (x1 - x0)
-            n = int((np.abs(y - (a * x + y0 - a * x0)) <= tolerance).sum())
-            if n > best_n:
-                best, best_n = (a, y0 - a * x0), n
-    near = np.abs(y - (best[0] * x + best[1])) <= tolerance
-    if near.sum() >= 2 and np.ptp(x[near]) > 0:
-        a, b = np.polyfit(x[near], y[near], 1)
-        return float(a), float(b)
-    return float(best[0]), float(best[1])
-
 def _spines_gone(ctx: _Ctx, box) -> bool:
     """True when the sides of plot area ``box`` that the reference draws as spines (inked along 60% of their
     length, 1 px either way) are bare in the candidate (inked along 30% at most): the plot itself is gone."""
@@ -525,8 +501,6 @@ _SERIES_GONE = "series of the reference is missing."  # (how a series-missing fi
 _RECOLOURED = re.compile(r"(Part of )?[Tt]he .+ series is drawn in ")  # (a series_color finding of one series)
 _EXTRA_TEXT = "The chart shows text '"  # (how a new-text finding begins)
 _LOOKALIKE = str.maketrans("01|5", "olls")  # digits OCR reads for letters in words (after _bare's lower case)
-_STRETCHED = ("The y-axis range or scale differs from the reference: every mark of the plot is stretched or shifted "
-              "along it.")
 
 
 def _pie_description(change: "pies.PieChange") -> str:
@@ -544,10 +518,9 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     """The findings with consequences removed: value labels and annotations that moved or changed with their data
     in a subplot whose data or axis change is already reported, other plot-area text gone from a subplot whose
     axis changed (placed in data units, it left the new range), and more than ``max_same_findings`` findings of one
-    kind in one place (each more adds nothing a reader or the reward needs). One cause is said once: marks stretched
-    along a y-axis of names (the names moved with them), a twinned plot removed (its series, labels and ticks), two
-    lines read as each other's (labels or subplots traded), a line read cut at its ends (set larger), two or more
-    series recoloured (another palette)."""
+    kind in one place (each more adds nothing a reader or the reward needs). One cause is said once: a twinned plot
+    removed (its series, labels and ticks), two lines read as each other's (labels or subplots traded), a line read
+    cut at its ends (set larger), two or more series recoloured (another palette)."""
     changed = {i for i in ctx.axis_changed}
     for e in ctx.errors:
         if e.category == "data_error" or e.category == "structure_error":
@@ -602,13 +575,6 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             if role.startswith(("plot area", "legend")) and quoted and \
                     all(len(_bare(q)) <= 2 for q in _reference_texts(e)):
                 drop.add(id(e))  # marks of the old kind read as letters ('A' for a diamond, 'X', '+')
-    # Every mark stretched along the y-axis (no numeric ticks to say it): the category names placed along that
-    # axis (a column of them, read as tick or axis labels) moved with their marks.
-    for e in [e for e in ctx.errors if e.description == _STRETCHED]:
-        p = _location_panel(e.location)
-        drop |= {id(f) for f in ctx.errors if f.category == "text_error" and _location_panel(f.location) == p and
-                 (role := f.location.split(", ")[-1]) in ("y-axis label", "y-axis tick labels") and
-                 len(ctx.axis_labels.get((p, role), [])) >= 2}
     # A series removed or added: the autoscaled value axis follows it, and its legend entry went or came with the
     # others shifting a line.
     for p in ctx.series_counted:
@@ -3107,11 +3073,9 @@ class ChartComparer(Comparer):
         diff = (ctx.missing | ctx.extra)[pm.box[1]:pm.box[3], pm.box[0]:pm.box[2]] & pm.keep
         if diff.sum() < 8 * T["min_region_px"] or pm.rdata.sum() < 200 or pm.cdata.sum() < 200:
             return False
-        roles, texts = ctx.ref.get("text_roles") or [], ctx.ref.get("texts") or []
-        if any(p == (i if ctx.panels else None) and r == "y-axis tick labels" and _is_number(t.text)
-               for t, (p, r) in zip(texts, roles)):
-            return False  # numeric tick labels speak for the axis (a stretch of the marks is then bars or values);
-            # category names placed along it move with the stretch
+        roles = ctx.ref.get("text_roles") or []
+        if any(p == (i if ctx.panels else None) and r == "y-axis tick labels" for p, r in roles):
+            return False  # the tick labels speak for the axis (a stretch of the marks is then bars or values)
         # (Only the y-axis: along the category axis wider bars or moved pie slices stretch the marks too.)
         r, c = pm.rdata, pm.cdata
         both = r.any(axis=0) & c.any(axis=0)
@@ -3125,19 +3089,20 @@ class ChartComparer(Comparer):
         x, y = np.concatenate([rf, rl]), np.concatenate([cf, cl])
         if x.std() < 8:
             return False
-        inside = (y > 1) & (y < n - 2)  # an edge on the plot's border was cut off there by the new limit
-        x, y = x[inside], y[inside]
-        if len(x) < 20 or x.std() < 8:
-            return False
-        a, b = _robust_line(x, y, tolerance=2.5)
-        keep = np.abs(y - (a * x + b)) <= 2.5
+        keep = np.ones_like(x, bool)
+        for _ in range(3):  # least squares with outliers (marks cut off at the new limit) dropped
+            a, b = np.polyfit(x[keep], y[keep], 1)
+            keep = np.abs(y - (a * x + b)) <= 2.5
+            if keep.sum() < 10:
+                break
         if keep.mean() < 0.7 or a <= 0.2:
             return False
         move = np.abs((a - 1.0) * x[keep] + b)
         if np.percentile(move, 90) < 6 or np.median(move) < 3:
             return False  # the identity (or a pixel or two of alignment)
-        ctx.errors.append(finding("chart.axis_range", _STRETCHED, ctx.panel_name(i if ctx.panels else None) +
-                                  "y-axis tick labels", ctx.cand_box(pm.box)))
+        ctx.errors.append(finding("chart.axis_range", "The y-axis range or scale differs from the reference: every mark "
+                                  "of the plot is stretched or shifted along it.",
+                                  ctx.panel_name(i if ctx.panels else None) + "y-axis tick labels", ctx.cand_box(pm.box)))
         return True
 
     @staticmethod
