@@ -190,6 +190,23 @@ def test_an_equal_aspect_plot_laid_out_anew_by_its_range_loses_no_series(judge):
     assert v.errors and {e.category for e in v.errors} == {"data_error"}, v.errors
     assert all("tick values differ" in e.description for e in v.errors), v.errors
 
+
+def draw_small_points(joined=False):
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    x = np.arange(12)
+    y = np.array([3, 5, 4, 7, 6, 8, 7, 9, 6, 5, 7, 8], float)
+    if joined:
+        ax.plot(x, y, color="tab:green", lw=1.5)
+    else:
+        ax.scatter(x, y, s=8, color="tab:green")
+    return figure_rgb(fig)
+
+
+def test_small_points_joined_by_a_line_are_a_chart_type_not_a_dotted_line(judge):
+    # Points barely wider than a line, but far apart: the line between them is bare in the reference.
+    v = verdict(judge, draw_small_points(), draw_small_points(joined=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+
 def test_recoloured_series_is_a_style_error(judge, ref):
     v = verdict(judge, ref, draw(color="tab:green"))
     assert "style_error" in cats(v) and "data_error" not in cats(v), v.errors

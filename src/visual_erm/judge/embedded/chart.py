@@ -642,8 +642,8 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     for e in ctx.errors:
         r = _reading(e) if id(e) not in drop and e.category == "text_error" and e.bbox else None
         now, was = (_bare(r[0]), _bare(r[1])) if r else ("", "")
-        if not now or now not in was or len(now) >= len(was):
-            continue
+        if not now or now not in was or len(now) >= len(was) or len(now) < 0.5 * len(was):
+            continue  # (a glyph or two read in the place of a long line is no line cut at its ends)
         pieces = [f for f in ctx.errors if id(f) not in drop and f.description.startswith(_EXTRA_TEXT) and f.bbox
                   and min(f.bbox[3], e.bbox[3]) - max(f.bbox[1], e.bbox[1]) > 0.5 * (e.bbox[3] - e.bbox[1])
                   and _bare(_quoted(f.description)[0]) in was]
@@ -3195,8 +3195,10 @@ class ChartComparer(Comparer):
             line, dots = (rd, cd) if kr == "lines" else (cd, rd)
             st = geo.blobs(dots, min_area=2)[0]
             if len(st) and np.median(np.maximum(st[:, 2], st[:, 3])) <= 2.0 * max(geo.stroke_thickness(line), 1.5) \
-                    and (dots & geo.dilate(line, 2)).sum() >= 0.8 * dots.sum():
-                return False  # dots no wider than the line, along its path: a dotted line, left to the series check
+                    and (dots & geo.dilate(line, 2)).sum() >= 0.8 * dots.sum() \
+                    and (line & geo.dilate(dots, 3)).sum() >= 0.8 * line.sum():
+                return False  # dots no wider than the line, along all its path: a dotted line, left to the series
+                # check (small scatter points joined by a line leave most of it bare)
         if {kr, kc} == {"lines", "filled"}:
             thin, wide = (rd, cd) if kr == "lines" else (cd, rd)
             if (thin & geo.dilate(wide, 1)).sum() >= 0.8 * thin.sum() and \
