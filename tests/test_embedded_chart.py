@@ -562,7 +562,10 @@ def test_one_letter_typo_in_a_legend_entry_or_axis_label_is_found(judge):
         v = verdict(judge, base, draw_named_lines(names, ylabel))
         assert [e.category for e in v.errors] == ["text_error"] and word.lower() in v.errors[0].description.lower(), \
             v.errors
-    assert verdict(judge, base, draw_named_lines()).errors == []
+    out = io.BytesIO()  # the same chart through JPEG: every glyph window a little off, no text changed
+    Image.fromarray(base).save(out, format="JPEG", quality=70)
+    jpeg = verdict(judge, base, load_image(out.getvalue()))
+    assert not [e for e in jpeg.errors if e.category == "text_error"], jpeg.errors
 
 
 def draw_bars(*, xlabel="Performance", value_label="51.4", markers=False, linestyle="-", pad=0, facecolor="white"):

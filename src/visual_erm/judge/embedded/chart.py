@@ -422,17 +422,17 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _trend(values: list[float]) -> float:
+    """(rises - falls) / steps of a sequence: +1 when every step rises, -1 when every step falls."""
+    steps = list(zip(values, values[1:]))
+    return (sum(b > a for a, b in steps) - sum(b < a for a, b in steps)) / max(len(steps), 1)
+
+
 def _direction(pairs: list[tuple[float, float]]) -> int:
     """+1 when the values of ``(position, value)`` pairs (three or more) rise with the position, -1 when they
     fall, 0 otherwise."""
-    if len(pairs) < 3:
-        return 0
-    vals = [v for _, v in sorted(pairs)]
-    if all(b > a for a, b in zip(vals, vals[1:])):
-        return 1
-    if all(b < a for a, b in zip(vals, vals[1:])):
-        return -1
-    return 0
+    trend = _trend([v for _, v in sorted(pairs)]) if len(pairs) >= 3 else 0.0
+    return int(trend) if abs(trend) == 1.0 else 0
 
 
 def _profile_corr(a: np.ndarray, b: np.ndarray) -> float:
@@ -462,11 +462,6 @@ def _spines_gone(ctx: _Ctx, box) -> bool:
     ref, cand = cover(ctx.ink("r")), cover(ctx.ink("c"))
     drawn = [k for k in range(4) if ref[k] >= 0.6]
     return bool(drawn) and all(cand[k] <= 0.3 for k in drawn)
-
-def _trend(values: list[float]) -> float:
-    """(rises - falls) / steps of a sequence: +1 when every step rises, -1 when every step falls."""
-    steps = list(zip(values, values[1:]))
-    return (sum(b > a for a, b in steps) - sum(b < a for a, b in steps)) / max(len(steps), 1)
 
 def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
@@ -600,8 +595,8 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
         here = [f for f in ctx.errors if id(f) not in drop and _location_panel(f.location) == p]
         labels = [f for f in here if f.category == "text_error" and f.description.endswith(" is missing.") and
                   f.location.split(", ")[-1] in ("y-axis label", "x-axis label", "right-side labels")]
-        if twins or not labels:
-            continue  # (one such plot per figure: a second series gone is a series)
+        if not labels:
+            continue
         names = [q for f in labels for q in _quoted(f.description)]
         twins[id(g)] = finding("chart.subplot_count", "A plot twinned over this one (with " + ", ".join(
                                f"'{q}'" for q in names[:3]) + ") is missing from the figure.", g.location,
@@ -609,6 +604,7 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
                                if g.bbox else None)
         drop |= {id(f) for f in labels}
         drop |= {id(f) for f in here if "range or scale is different" in f.description}
+        break  # (one such plot per figure: a second series gone is a series)
     ctx.errors[:] = [twins.get(id(e), e) for e in ctx.errors]
     # Two lines each read as the other's: one trade, said once. Lines naming two subplots (their titles or the
     # labels in them) traded with the subplots; two labels of one place traded with each other.
@@ -2067,12 +2063,14 @@ class ChartComparer(Comparer):
             return {}
         scores: dict[int, float] = {}
         glyphs: dict[int, float] = {}  # the worst glyph-sized window of a line that correlates well as a whole
-        for i, t in enumerate(self._texts(ctx.ref)):
+        texts = self._texts(ctx.ref)
+        roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))  # (as _text reads them)
+        for i, t in enumerate(texts):
             if ctx.cn.frame_at(t.box) is not ctx.cn.frame:
                 continue  # a subplot laid out afresh: not on the same pixel grid
             # (labels of a re-laid-out figure drift a few px from the global fit; one glyph of a long line changed,
             # 'tab:orqnge', leaves the whole line correlating well)
-            match = _line_match(ctx, t, least=None if "tick" in _text_role(ctx.panels, t)[1] else T["text_native_ncc"])
+            match = _line_match(ctx, t, least=None if "tick" in roles[i][1] else T["text_native_ncc"])
             if match is not None:
                 scores[i], glyphs[i] = match
         if not scores or float(np.median(list(scores.values()))) < T["text_native_grid"]:
@@ -2099,7 +2097,7 @@ class ChartComparer(Comparer):
         if sim >= T["text_same"]:
             if not self._text_resized(ctx, t, loc) and text and _bare(text) != _bare(t.text):
                 # as alike as OCR noise, but a letter of a line read the same way in the reference's crop
-                self._one_glyph_changed(ctx, t, panel, role, (ctx.missing | ctx.extra)[y0:y1, x0:x1], 1.0)
+                self._one_glyph_changed(ctx, t, panel, role, ctx.missing[y0:y1, x0:x1] | ctx.extra[y0:y1, x0:x1], 1.0)
             return
         if trust_pixels and cand_ink > 0.01 and self._same_glyphs(ctx, t.box):
             return  # OCR misread small glyphs of another resolution; the pixels show the same line
