@@ -1650,3 +1650,49 @@ def test_an_inverted_axis_whose_labels_differ_by_a_digit_is_one_axis_finding(jud
     v = verdict(judge, chart(False), chart(True))
     assert v.errors and v.errors[0].category == "data_error" and "inverted" in v.errors[0].description, v.errors
     assert v.severity_sum <= 4, v.errors
+
+
+def draw_cause_diagram(*, ylim=(0, 10), inverted=False, scale_values=1.0, ticks=False):
+    """Labels placed in data units on a plot with its axes switched off (an Ishikawa-like diagram), or, with
+    ``ticks``, on a plot whose y-axis is drawn (values scaled by ``scale_values`` move the labels with their data)."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    ax.plot([0.5, 9.5], [5, 5], color="tab:blue", lw=2)
+    for x in (3.3, 6.3, 9.3):  # bones right of the labels, which they do not cross
+        ax.plot([x - 0.3, x], [9.5, 5], color="black", lw=1)
+        ax.plot([x - 0.3, x], [0.5, 5], color="black", lw=1)
+    for x, y, s in [(0.6, 8.8, "Supplier delays"), (3.6, 8.8, "Raw materials"), (6.6, 8.8, "Calibration"),
+                    (0.6, 7.0, "Bad conditions"), (3.6, 7.0, "Poor input"), (6.6, 7.0, "Sampling"),
+                    (0.6, 3.0, "Lack of training"), (3.6, 3.0, "Wrong measures"), (6.6, 3.0, "Old equipment"),
+                    (0.6, 1.2, "Managers"), (3.6, 1.2, "Performance"), (6.6, 1.2, "Compatibility")]:
+        ax.text(x, 5 + (y - 5) * scale_values, s, fontsize=10)
+    ax.set_xlim(0, 10)
+    ax.set_ylim(*ylim)
+    if inverted:
+        ax.invert_yaxis()
+    if not ticks:
+        ax.axis("off")
+    return figure_rgb(fig)
+
+
+@pytest.mark.parametrize("change, rule", [(dict(inverted=True), ("data_error", 3, "inverted")),
+                                          (dict(ylim=(0, 7.5)), ("data_error", 2, "range"))],
+                         ids=["inverted", "narrowed"])
+def test_labels_placed_in_data_units_follow_their_axis(judge, change, rule):
+    # A diagram drawn without axes shows its axis only through what it places: every label moved by one map along
+    # y (reversed, or stretched with the top cut off) is one axis finding, not a dozen labels misread or moved.
+    v = verdict(judge, draw_cause_diagram(), draw_cause_diagram(**change))
+    assert [(e.category, e.severity) for e in v.errors] == [rule[:2]] and rule[2] in v.errors[0].description, v.errors
+
+
+def test_labels_placed_in_data_units_make_the_reversal_of_a_tick_range_plain(judge):
+    # Ticks 0..10 reversed read as other values (a range change); the labels in data units say it is reversed.
+    v = verdict(judge, draw_cause_diagram(ticks=True), draw_cause_diagram(ticks=True, inverted=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)] and \
+        "inverted" in v.errors[0].description, v.errors
+
+
+def test_labels_moved_with_their_values_under_kept_ticks_are_no_axis_change(judge):
+    # The tick labels stayed: labels spread by scaled values moved with their data, and the axis did not change.
+    v = verdict(judge, draw_cause_diagram(ticks=True), draw_cause_diagram(ticks=True, scale_values=0.8))
+    assert v.errors and not any("axis" in e.description for e in v.errors), v.errors
+

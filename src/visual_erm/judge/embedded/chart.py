@@ -319,6 +319,85 @@ def _axis_labels(panels, texts: list[TextBox], roles) -> dict:
     return out
 
 
+def _line_found(tpl: np.ndarray, grey: np.ndarray, at: tuple[int, int], near: tuple[int, int] | None = None,
+                ref: np.ndarray | None = None) -> tuple[int, int] | None:
+    """Where a text line's grey crop ``tpl`` (taken at ``at`` in the reference) is drawn in the candidate's ``grey``,
+    as (dx, dy): (0, 0) when it is still in place, None when it is found nowhere or in two places alike (a word the
+    figure repeats). Alike as a whole and glyph by glyph (its worst glyph-wide window: '60' is no '90'); a place
+    where the reference (``ref``, grey) draws the same glyphs holds another copy of them, not this line. With
+    ``near``, it is only looked for around that shift (4 px or 0.3 of its height) and likeness as a whole is enough."""
+    th, tw = tpl.shape
+    x0, y0 = at
+    if near is not None:
+        nx, ny, m = x0 + near[0], y0 + near[1], max(4, int(0.3 * th))
+        sx, sy = max(0, nx - m), max(0, ny - m)
+        area = grey[sy:min(grey.shape[0], ny + th + m), sx:min(grey.shape[1], nx + tw + m)]
+        if area.shape[0] < th or area.shape[1] < tw:
+            return None
+        res = np.nan_to_num(cv2.matchTemplate(area, tpl, cv2.TM_CCOEFF_NORMED), nan=-1.0)
+        yy, xx = np.unravel_index(int(np.argmax(res)), res.shape)
+        return (int(sx + xx - x0), int(sy + yy - y0)) if res[yy, xx] >= T["text_found_glyph"] else None
+    if grey.shape[0] < th or grey.shape[1] < tw:
+        return None
+    res = np.nan_to_num(cv2.matchTemplate(grey, tpl, cv2.TM_CCOEFF_NORMED), nan=-1.0)
+    own = y0 < res.shape[0] and x0 < res.shape[1] and res[y0, x0] >= T["text_found_ncc"]
+    peaks = []  # (x, y, worst glyph window there)
+    for _ in range(4):
+        yy, xx = np.unravel_index(int(np.argmax(res)), res.shape)
+        if own:
+            yy, xx, own = y0, x0, False
+        elif res[yy, xx] < T["text_found_ncc"]:
+            break
+        copy = ref is not None and (xx, yy) != (x0, y0) and ref.shape == grey.shape and \
+            float(cv2.matchTemplate(ref[yy:yy + th, xx:xx + tw], tpl, cv2.TM_CCOEFF_NORMED)[0, 0]) >= T["text_found_ncc"]
+        if not copy:
+            peaks.append((int(xx), int(yy), _worst_glyph_ncc(tpl, grey[yy:yy + th, xx:xx + tw])))
+        res[max(0, yy - th):yy + th + 1, max(0, xx - tw // 2):xx + tw // 2 + 1] = -1
+    alike = sorted((p for p in peaks if p[2] >= T["text_found_glyph"]), key=lambda p: -p[2])
+    if any(p[:2] == (x0, y0) and p[2] >= alike[0][2] - 0.03 for p in alike):
+        return 0, 0
+    if alike and (len(alike) == 1 or alike[1][2] < alike[0][2] - 0.05):
+        return alike[0][0] - x0, alike[0][1] - y0
+    return None
+
+
+def _one_axis_map(found: list, k: int, size: int) -> tuple[float, float, list] | None:
+    """One linear map ``new = a * old + b`` along axis ``k`` (0: x, 1: y) that moves three or more of the ``found``
+    lines ((source box, dx, dy)) and keeps them in place along the other axis, found by trying every pair of moved
+    lines: (a, b, [(box, (dx, dy)) on it]), or None. The moved lines on it must outnumber those left in place and
+    be most of the moved ones; a shift alone (a near 1) must span a quarter of the image (``size`` px along ``k``),
+    unlike a legend's block."""
+    moved = [(bx, (dx, dy)) for bx, dx, dy in found if abs((dx, dy)[k]) >= 3 and abs((dy, dx)[k]) <= 3]
+    still = sum(1 for _, dx, dy in found if dx == 0 and dy == 0)
+    if len(moved) < 3:
+        return None
+    pos = np.array([(bx[k] + bx[k + 2]) / 2 for bx, _ in moved], float)
+    new = pos + np.array([d[k] for _, d in moved], float)
+    tall = float(np.median([bx[k + 2] - bx[k] for bx, _ in moved]))
+    tol = max(3.0, 0.3 * tall)  # (a line is placed by its anchor, not its box's centre: a taller box drifts)
+    best = None
+    for i in range(len(moved)):
+        for j in range(i + 1, len(moved)):
+            if abs(pos[i] - pos[j]) < max(10.0, tall):
+                continue
+            a = (new[j] - new[i]) / (pos[j] - pos[i])
+            b = new[i] - a * pos[i]
+            on = np.abs(a * pos + b - new) <= tol
+            if best is None or on.sum() > best[2].sum():
+                best = (a, b, on)
+    if best is None:
+        return None
+    on = best[2]
+    a, b = np.polyfit(pos[on], new[on], 1) if on.sum() >= 3 else best[:2]
+    n = int(on.sum())
+    if n < 3 or n < 0.6 * len(moved) or n <= still or abs(a) < 0.2:
+        return None
+    span = float(pos[on].max() - pos[on].min())
+    if span < 2 * tall or (abs(a - 1) < 0.05 and span < 0.25 * size):
+        return None
+    return float(a), float(b), [m for m, o in zip(moved, on) if o]
+
+
 def _sharing_panels(panels, i: int | None, axis: str, ticks: dict) -> list[int]:
     """Subplots that share panel ``i``'s ``axis`` ('x-axis' or 'y-axis'): in its row (y) or column (x), without tick
     labels of their own on that axis (matplotlib's sharey/sharex hide them), so a range change there moves them too."""
@@ -543,7 +622,7 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
              if e.category == "structure_error" and e.location.endswith("plot area")}
     if typed:
         drop |= {id(e) for e in ctx.errors if e.category == "data_error" and _location_panel(e.location) in typed
-                 and e.location.endswith("tick labels")}
+                 and e.location.endswith(("tick labels", "x-axis", "y-axis"))}
         for e in ctx.errors:
             panel, role = _location_panel(e.location), e.location.split(", ")[-1]
             if panel not in typed or e.category != "text_error":
@@ -1313,10 +1392,13 @@ class ChartComparer(Comparer):
         if self.enabled("text"):
             if self.enabled("legend"):
                 self._legend_moved(ctx)
+            first = len(ctx.errors)
             self._text(ctx)
             if self.enabled("layout"):
                 self._swapped_by_labels(ctx)
                 self._labelled_part_gone(ctx)
+            if self.enabled("axes"):
+                self._texts_follow_axis(ctx, first)
         if self.enabled("grid"):
             self._grid_over_marks(ctx)
         if self.enabled("series"):
@@ -2995,7 +3077,7 @@ class ChartComparer(Comparer):
             return
         added: list[np.ndarray] = []
         for j in range(len(cp)):
-            if j in used_c or found >= 5 or i in ctx.axis_changed:
+            if j in used_c or found >= 5 or ctx.axis_moved(i):
                 continue
             k, d = rp.nearest(cp.lab[j])
             if d < T["series_color_delta"]:
@@ -3102,6 +3184,141 @@ class ChartComparer(Comparer):
                                   "of the plot is stretched or shifted along it.",
                                   ctx.panel_name(i if ctx.panels else None) + "y-axis tick labels", ctx.cand_box(pm.box)))
         return True
+
+    @staticmethod
+    def _grey(ctx: _Ctx) -> tuple[np.ndarray, np.ndarray]:
+        """The reference and candidate source images in grey, computed once per comparison."""
+        if "_grey" not in ctx.__dict__:
+            ctx.__dict__["_grey"] = tuple(cv2.cvtColor(np.ascontiguousarray(a.image[..., :3]), cv2.COLOR_RGB2GRAY)
+                                          for a in (ctx.ref, ctx.cand))
+        return ctx.__dict__["_grey"]
+
+    @classmethod
+    def _glyphs(cls, ctx: _Ctx, t: TextBox) -> tuple[tuple[int, int, int, int], np.ndarray] | None:
+        """Reference line ``t``'s source box (1 px around it) and its grey crop there; None for a crop too small or
+        too flat to be looked for."""
+        gr = cls._grey(ctx)[0]
+        x0, y0, x1, y1 = (int(round(v)) for v in ctx.rn.to_source(t.box, clip_to=ctx.ref.size))
+        bx = (max(0, x0 - 1), max(0, y0 - 1), min(gr.shape[1], x1 + 1), min(gr.shape[0], y1 + 1))
+        tpl = gr[bx[1]:bx[3], bx[0]:bx[2]]
+        return None if tpl.shape[0] < 6 or tpl.shape[1] < 8 or tpl.std() < 10 else (bx, tpl)
+
+    @staticmethod
+    def _moved_box(box, d) -> tuple[int, int, int, int]:
+        return box[0] + d[0], box[1] + d[1], box[2] + d[0], box[3] + d[1]
+
+    def _texts_follow_axis(self, ctx: _Ctx, first: int) -> None:
+        """Text placed in data units (annotations, the labels of a diagram drawn without axes) moves with its axis.
+        Each plot-area line of a subplot is looked for in the candidate by its glyphs; when three or more are found
+        moved along one axis only, by one linear map that is not the identity (stretched, shifted or reversed), that
+        axis's range or direction changed. One axis finding (or, where the tick labels already said the range
+        changed, the reversal they could not tell); the lines it accounts for, moved or carried off the image, are
+        no text finding of their own, and the marks of the plot follow the axis (``axis_changed``)."""
+        if ctx.ref.size != ctx.cand.size:
+            return  # (glyphs are looked for at their own size, in the source images: the work frames of a changed
+            # axis may differ in scale, its content box having moved)
+
+        def placed(e) -> bool:  # a text finding in a plot area (or of a figure without one), or of category names
+            role = e.location.split(", ")[-1]
+            return e.category == "text_error" and ("plot area" in role or role in (
+                "text", "figure", "legend", "x-axis label", "y-axis label"))
+        if not any(placed(e) for e in ctx.errors[first:]):
+            return
+        texts = self._texts(ctx.ref)
+        roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))
+        h, w = ctx.missing.shape
+        # Plot-area text may follow either axis; a column of category names beside an axis follows that one.
+        groups: dict[tuple[int | None, int | None], list[TextBox]] = {}
+        for t, (panel, role) in zip(texts, roles):
+            if ctx.skip is not None and ctx.skip[min(h - 1, int(t.center[1])), min(w - 1, int(t.center[0]))]:
+                continue
+            if ("plot area" in role or role == "text") and not (panel is None and _is_number(t.text)):
+                groups.setdefault((panel, None), []).append(t)  # (a number beside no plot found: a tick label)
+            elif role in ("x-axis label", "y-axis label") and panel is not None:
+                groups.setdefault((panel, int(role[0] == "y")), []).append(t)
+        groups = {p: g for p, g in groups.items() if len(g) >= 3}
+        if not groups:
+            return
+        grey = self._grey(ctx)
+        H, W = grey[1].shape
+        same_panel = [e for e in ctx.errors if e.category == "data_error"]
+        for (panel, only), lines in groups.items():
+            # Where a line is carried off: names off their plot's side (no tick there), other text off the image.
+            extent = [(0, W), (0, H)]
+            if only is not None and panel < len(ctx.panels):
+                px0, py0, px1, py1 = ctx.rn.to_source(ctx.panels[panel], clip_to=ctx.ref.size)
+                extent = [(px0, px1), (py0, py1)]
+            what = "the column of its category names" if only is not None else "the text placed in data units"
+            looked = {}  # source box -> (line, its grey crop, its place in the candidate by the work frames)
+            found = []  # (source box, dx, dy): lines found in place (0, 0) or moved
+            for t in lines:
+                glyphs = self._glyphs(ctx, t)
+                if glyphs is None or glyphs[0] in looked:
+                    continue
+                bx, tpl = glyphs
+                looked[bx] = (t, tpl, tuple(int(round(v)) for v in ctx.cand_box(t.box)))
+                d = _line_found(tpl, grey[1], bx[:2], ref=grey[0])
+                if d is not None:
+                    found.append((bx, *d))
+            for k, axis in ((1, "y-axis"), (0, "x-axis")):
+                if only is not None and k != only:
+                    continue
+                size = (W, H)[k]
+                fit = _one_axis_map(found, k, size)
+                if fit is None:
+                    continue
+                a, b, inliers = fit
+                # The lines the map accounts for, in both places: found on it, found there once looked for where
+                # it puts them (a word the figure repeats, a line half drawn over), or carried off the image.
+                covered = np.zeros((H, W), bool)
+                words = []  # the lines accounted for
+                cut = 0  # of them, carried off
+                for bx, (t, tpl, old) in looked.items():
+                    centre = ((bx[0] + bx[2]) / 2, (bx[1] + bx[3]) / 2)[k]
+                    shift = [0, 0]
+                    shift[k] = int(round(a * centre + b - centre))
+                    if not extent[k][0] <= centre + shift[k] < extent[k][1]:
+                        cut += 1
+                    elif _line_found(tpl, grey[1], bx[:2], near=tuple(shift)) is None:
+                        continue
+                    words.append("".join(normalize_text(t.text).split()))
+                    for x0, y0, x1, y1 in (bx, old, self._moved_box(bx, shift)):
+                        covered[max(0, y0 - 2):max(0, y1 + 2), max(0, x0 - 2):max(0, x1 + 2)] = True
+                        for n in (ctx.rn, ctx.cn):  # explained in both work frames: text is no series
+                            wx0, wy0, wx1, wy1 = (int(round(v)) for v in n.frame.to_work((x0, y0, x1, y1)))
+                            ctx.explained[max(0, wy0 - 2):max(0, wy1 + 2), max(0, wx0 - 2):max(0, wx1 + 2)] = True
+                moved = []  # their text findings (a box grown by marks beside a line holds its words)
+                for e in ctx.errors[first:]:
+                    if placed(e) and e.bbox:
+                        ex0, ey0, ex1, ey1 = (int(round(v)) for v in e.bbox)
+                        share = covered[max(0, ey0):ey1, max(0, ex0):ex1].sum() / max(1, (ex1 - ex0) * (ey1 - ey0))
+                        quoted = ["".join(normalize_text(q).split()) for q in _quoted(e.description)]
+                        if share >= 0.5 or (share > 0 and any(
+                                len(q) >= 3 and any(q in u or text_similarity(q, u) >= T["text_same"] for u in words)
+                                for q in quoted)):
+                            moved.append(e)
+                if a > 0 and not cut:
+                    continue  # all kept, spread anew: no proof of the axis (bars widened or narrowed re-pad a
+                    # category axis; where no plot was found, its tick labels are among the lines)
+                here = panel if len(ctx.panels) > 1 else None
+                said = [e for e in same_panel if _location_panel(e.location) == here and
+                        e.description.startswith((f"The {axis} tick values differ", f"The {axis} is inverted"))]
+                if not said and any(p == panel and r == f"{axis} tick labels" for p, r in roles):
+                    # Its tick labels stayed: the labels moved with their data (values scaled), not with the axis.
+                    ctx.follows_data.extend((e, here) for e in moved)
+                    break
+                ctx.errors[:] = [e for e in ctx.errors if not any(e is f for f in moved)]
+                where = [float(v) for v in union_box([self._moved_box(bx, d) for bx, d in inliers])]
+                if a < 0 and not any(e.description.startswith(f"The {axis} is inverted") for e in said):
+                    ctx.errors[:] = [e for e in ctx.errors if not any(e is f for f in said)]
+                    ctx.errors.append(finding("chart.axis_scale", f"The {axis} is inverted: {what} runs the other "
+                                              "way along it.", ctx.panel_name(panel) + axis, where))
+                elif not said:
+                    ctx.errors.append(finding("chart.axis_range", f"The {axis} range differs from the reference: "
+                                              f"{what} is stretched or shifted along it.", ctx.panel_name(panel) + axis,
+                                              where))
+                ctx.axis_changed.add(panel)
+                break
 
     @staticmethod
     def _overplotted(rdata: np.ndarray, cdata: np.ndarray) -> bool:
