@@ -2489,6 +2489,10 @@ class ChartComparer(Comparer):
             ink[ink.mean(axis=1) > 0.6] = False
         gap = 2 if k == 1 else max(3, int(0.5 * h * crop.shape[0] / max(band[3] - band[1], 1)))
         spans = _ink_spans(ink.any(axis=k), gap=gap)  # one label per span: rows (y) or columns (x)
+        if k == 1 and spans and len(spans) != len(ref):  # (labels are one line tall: a sliver is a tick mark's
+            # end or a glyph cut at the band's edge)
+            tall = float(np.median([b - a for a, b in spans]))
+            spans = [(a, b) for a, b in spans if b - a >= 0.5 * tall]
         if len(spans) != len(ref):
             return False
         read = []
