@@ -1720,3 +1720,25 @@ def test_an_inverted_axis_read_past_slivers_of_other_ink_is_one_axis_finding(jud
     assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)] and \
         "inverted" in v.errors[0].description, v.errors
 
+
+def draw_rainbow_words(*, y=0.5):
+    """One line of words in four colours, each placed after the last (matplotlib's rainbow text demo)."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    text = None
+    for word, color in [("Matplotlib", "red"), ("says,", "gold"), ("hello", "green"), ("world!", "blue")]:
+        if text is None:
+            text = ax.text(0.1, y, word + " ", color=color, fontsize=20, transform=ax.transAxes)
+        else:
+            text = ax.annotate(word + " ", xycoords=text, xy=(1, 0), va="bottom", color=color, fontsize=20)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return figure_rgb(fig)
+
+
+def test_a_line_of_coloured_words_moved_is_found_by_its_glyphs(judge):
+    # OCR reads the moved line word by word (each colour apart) and no reading holds the whole line: its glyphs,
+    # found elsewhere, make it one moved text, and its coloured words no new series.
+    v = verdict(judge, draw_rainbow_words(), draw_rainbow_words(y=0.75))
+    assert [(e.category, e.severity) for e in v.errors] == [("text_error", 1)] and \
+        "another place" in v.errors[0].description, v.errors
+

@@ -131,6 +131,13 @@ def _swatch_zone(img: np.ndarray, box, right: float) -> np.ndarray:
                           max(0, int(x0 - 3.5 * hh)):max(0, int(right))]).reshape(-1, 3)
 
 
+def _left_of_glyphs(box):
+    """``box`` moved left so that `_swatch_left_of` looks only left of its first glyph (a coloured word is no
+    swatch of itself)."""
+    d = 0.3 * (box[3] - box[1]) + 1
+    return box[0] - d, box[1], box[2] - d, box[3]
+
+
 def _swatch_left_of(img: np.ndarray, box):
     """(Lab colour, its ink pixels) of a legend swatch left of a text line: coloured ink off the line's background
     within three line heights; None when there is none."""
@@ -1925,10 +1932,24 @@ class ChartComparer(Comparer):
         groups: list[list[tuple[TextBox, int | None, str]]] = []
         taken: list = []  # extra lines already matched (the words of one line can be read as several)
         moves: list[tuple[tuple[TextBox, int | None, str], tuple]] = []
+        glyph_moves: set[int] = set()  # lines found moved by their glyphs alone: no legend entry (no swatch)
         for item in missing_texts:
             moved = next((e for e in extra_found if text_similarity(e[0], item[0].text) >= T["text_same"]), None)
             if moved is None:
                 moved = next((e for e in extra_found + taken if _holds_words(e[0], item[0].text)), None)
+            if moved is None and ("plot area" in item[2] or item[2] == "text") and \
+                    len(_bare(item[0].text)) >= 4 and not _is_number(item[0].text) and \
+                    _swatch_left_of(ctx.rn.image, _left_of_glyphs(item[0].box)) is None:  # (a short word or a
+                # number recurs elsewhere, a tick value on a new axis; a legend entry goes with its legend)
+                new = self._found_elsewhere(ctx, item[0])
+                if new is not None:  # its glyphs, whatever OCR made of them (words of other colours read apart)
+                    for e in [e for e in extra_found if geo.box_overlap(e[1], new) > 0.5]:
+                        extra_found.remove(e)
+                        taken.append(e)
+                    for b in (item[0].box, new):
+                        ctx.explained[max(0, int(b[1]) - 2):int(b[3]) + 2, max(0, int(b[0]) - 2):int(b[2]) + 2] = True
+                    moved = ("", new, item[1])
+                    glyph_moves.add(id(item))
             if moved is not None:
                 if moved in extra_found:
                     extra_found.remove(moved)
@@ -1944,10 +1965,12 @@ class ChartComparer(Comparer):
         # Entries of a legend move together: one with its swatch beside it in both places marks the others (a line's
         # second word, an entry whose swatch a bar behind hides) that moved the same way.
         shifts = [(item[1], new[1] - item[0].box[1], item[0].box[3] - item[0].box[1]) for item, new in moves
-                  if "plot area" in item[2] and self._swatch_moved(ctx, item[0].box, new)]
+                  if "plot area" in item[2] and id(item) not in glyph_moves and
+                  self._swatch_moved(ctx, item[0].box, new)]
         for item, new in moves:
             dy = new[1] - item[0].box[1]
-            if "plot area" in item[2] and any(p == item[1] and abs(dy - d) <= max(3.0, 0.5 * hh) for p, d, hh in shifts):
+            if "plot area" in item[2] and id(item) not in glyph_moves and \
+                    any(p == item[1] and abs(dy - d) <= max(3.0, 0.5 * hh) for p, d, hh in shifts):
                 legend_moved.setdefault(item[1], []).append(new)
                 for b in (item[0].box, new):  # the entry, its swatch and the legend frame's padding
                     hh = b[3] - b[1]
@@ -3206,6 +3229,18 @@ class ChartComparer(Comparer):
         bx = (max(0, x0 - 1), max(0, y0 - 1), min(gr.shape[1], x1 + 1), min(gr.shape[0], y1 + 1))
         tpl = gr[bx[1]:bx[3], bx[0]:bx[2]]
         return None if tpl.shape[0] < 6 or tpl.shape[1] < 8 or tpl.std() < 10 else (bx, tpl)
+
+    @classmethod
+    def _found_elsewhere(cls, ctx: _Ctx, t: TextBox) -> tuple[float, float, float, float] | None:
+        """The work box where the candidate draws reference line ``t``'s glyphs in another place (same image size
+        only: they are looked for at their own size), or None."""
+        glyphs = cls._glyphs(ctx, t) if ctx.ref.size == ctx.cand.size else None
+        if glyphs is None:
+            return None
+        bx, tpl = glyphs
+        gr, gc = cls._grey(ctx)
+        d = _line_found(tpl, gc, bx[:2], ref=gr)
+        return None if d is None or d == (0, 0) else ctx.cn.frame.to_work(cls._moved_box(bx, d))
 
     @staticmethod
     def _moved_box(box, d) -> tuple[int, int, int, int]:
