@@ -1742,3 +1742,22 @@ def test_a_line_of_coloured_words_moved_is_found_by_its_glyphs(judge):
     assert [(e.category, e.severity) for e in v.errors] == [("text_error", 1)] and \
         "another place" in v.errors[0].description, v.errors
 
+
+def draw_sine_degrees(*, slanted=False):
+    """A sine over 0-360 degrees with an x-axis label close to the figure's lower edge."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    x = np.linspace(0, 360, 200)
+    ax.plot(x, np.sin(np.radians(2 * x)))
+    ax.set_xlabel("angle [degrees]")
+    ax.set_ylabel("signal")
+    ax.set_title("Sine wave")
+    if slanted:
+        plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
+    return figure_rgb(fig)
+
+
+def test_an_x_label_pushed_off_the_figure_by_slanted_ticks_follows_the_slant(judge):
+    # The slanted labels grow down and push the axis label below the figure's edge: one tick-rotation finding.
+    v = verdict(judge, draw_sine_degrees(), draw_sine_degrees(slanted=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("text_error", 1)] and \
+        "slant" in v.errors[0].description, v.errors

@@ -581,6 +581,7 @@ _LEGEND_MOVED = "The legend is drawn in another place than in the reference."
 _SERIES_GONE = "series of the reference is missing."  # (how a series-missing finding ends)
 _RECOLOURED = re.compile(r"(Part of )?[Tt]he .+ series is drawn in ")  # (a series_color finding of one series)
 _EXTRA_TEXT = "The chart shows text '"  # (how a new-text finding begins)
+_SLANTED = "The x tick labels are drawn at a slant"  # (how a tick-rotation finding begins)
 _LOOKALIKE = str.maketrans("01|5", "olls")  # digits OCR reads for letters in words (after _bare's lower case)
 
 
@@ -622,6 +623,15 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             continue  # (in place, or gone: the layout's finding)
         drop |= {id(e) for e in ctx.errors if e.category == "data_error" and e.location.endswith("plot area") and
                  (_location_panel(e.location) == p or len(ctx.panels) <= 1)}
+    # Tick labels set at a slant grow down and push the x-axis label below them, off the figure's edge or along:
+    # it is gone or moved, or its place shows a tick label now, because of the slant.
+    slanted = {_location_panel(e.location) for e in ctx.errors if e.description.startswith(_SLANTED)}
+    for e in ctx.errors:
+        if e.category == "text_error" and e.location.endswith("x-axis label") and _location_panel(e.location) in slanted:
+            read = _reading(e)
+            if e.description.endswith("is missing.") or "drawn in another place" in e.description or (
+                    read and _is_number(read[0])):
+                drop.add(id(e))
     # Marks drawn as another kind bring their axes: bars turned horizontal trade the axes (and their labels),
     # lines instead of bars leave zero out of the range. The tick values that changed with them, and an axis
     # label that reads the other axis's, follow from the chart-type finding.
@@ -1900,8 +1910,8 @@ class ChartComparer(Comparer):
                 box = (min(t.box[0] for t in changed), min(t.box[1] for t in changed),
                        max(t.box[2] for t in changed), max(t.box[3] for t in changed))
                 if axis == "x-axis" and self._ticks_rotated(ctx, box, changed):
-                    ctx.errors.append(finding("chart.tick_rotation", "The x tick labels are drawn at a slant instead "
-                                              "of as in the reference.", ctx.panel_name(panel) + role,
+                    ctx.errors.append(finding("chart.tick_rotation", f"{_SLANTED} instead of as in the reference.",
+                                              ctx.panel_name(panel) + role,
                                               ctx.cand_box((box[0], box[1], box[2], box[3] + 2 * (box[3] - box[1])))))
                     continue
                 ctx.axis_changed.add(panel)
