@@ -1761,3 +1761,12 @@ def test_an_x_label_pushed_off_the_figure_by_slanted_ticks_follows_the_slant(jud
     v = verdict(judge, draw_sine_degrees(), draw_sine_degrees(slanted=True))
     assert [(e.category, e.severity) for e in v.errors] == [("text_error", 1)] and \
         "slant" in v.errors[0].description, v.errors
+
+
+@pytest.mark.parametrize("costs_series, severity", [(False, 1), (True, 2)], ids=["alone", "beside-another"])
+def test_a_recoloured_series_weighs_by_whether_colour_tells_series_apart(judge, costs_series, severity):
+    # Alone in its plot the line's colour tells it from nothing (aesthetic, 1); beside another series the colour
+    # is how a reader tells them apart (2).
+    v = verdict(judge, draw(costs_series=costs_series, legend=False),
+                draw(costs_series=costs_series, legend=False, color="tab:green"))
+    assert [(e.category, e.severity) for e in v.errors] == [("style_error", severity)], v.errors

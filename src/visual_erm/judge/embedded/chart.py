@@ -2830,6 +2830,12 @@ class ChartComparer(Comparer):
             return len(rows) > 0 and rows[-1] - rows[0] >= 0.7 * cdata.shape[0]
         rp = self._series_palette(R, rdata, line_px, steep_px)
         cp = self._series_palette(C, cdata, line_px, steep_px)
+        # Colour tells series apart: the only series of its plot recoloured is an aesthetic change (1). (Its other
+        # palette entries are its own shades: anti-aliased edges, its blends with the background.)
+        lone = len(rp) > 0 and all(
+            _blend_of(rp.rgb[q], rp.rgb[0], rbg) or color_name(rp.rgb[q]) == color_name(rp.rgb[0]) or
+            float(delta_e(rp.lab[q], rp.lab[0])) < T["series_color_delta"] for q in range(1, len(rp)))
+        recolour = "chart.series_color_lone" if lone else "chart.series_color"
         used_c: set[int] = set()
         for k in range(len(rp)):
             j, d = cp.nearest(rp.lab[k])
@@ -2971,8 +2977,7 @@ class ChartComparer(Comparer):
                         ctx.errors.append(finding("chart.series_shade", f"The {name} series is drawn in another shade "
                                                   f"of {name}.", loc, cbox(box)))
                     else:
-                        ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in {other}.",
-                                                  loc, cbox(box)))
+                        ctx.errors.append(finding(recolour, f"The {name} series is drawn in {other}.", loc, cbox(box)))
                 else:  # reported after the loop: unless the type changed, or under a new palette still drawn
                     gone_series.append((finding("chart.series_missing", f"The {name} {_SERIES_GONE}", loc, cbox(box)),
                                         float((rk & geo.dilate(cdata, 1)).sum()) / max(n_rk, 1)))
@@ -2995,8 +3000,8 @@ class ChartComparer(Comparer):
                     j = None  # its own colour, or the line's full colour where this was its anti-aliased edge:
                     # the same line drawn thicker (a stroke width, read below), not another colour
                 if j is not None:
-                    ctx.errors.append(finding("chart.series_color", f"The {name} series is drawn in "
-                                              f"{color_name(cp.rgb[j])}.", loc, cbox(geo.box_of(rk))))
+                    ctx.errors.append(finding(recolour, f"The {name} series is drawn in {color_name(cp.rgb[j])}.",
+                                              loc, cbox(geo.box_of(rk))))
                     found += 1
                     continue
             if recall < T["geometry_iou_same"] and n_ck and geo.stroke_thickness(rk) <= 4.5:
@@ -3008,7 +3013,7 @@ class ChartComparer(Comparer):
                     j = self._recoloured_to(lost, clab, cdata, cp, among=new)
                     if j is not None:
                         used_c.add(j)
-                        ctx.errors.append(finding("chart.series_color", f"Part of the {name} series is drawn in "
+                        ctx.errors.append(finding(recolour, f"Part of the {name} series is drawn in "
                                                   f"{color_name(cp.rgb[j])}.", loc, cbox(geo.box_of(lost))))
                         found += 1
                         continue

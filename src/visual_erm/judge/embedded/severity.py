@@ -50,6 +50,7 @@ RULES: dict[str, Rule] = {r_name: r for r_name, r in {
     "chart.legend_extra": Rule("chart", "text_error", 1, "a legend the reference does not have"),
     # --- chart: style ---
     "chart.series_color": Rule("chart", "style_error", 2, "same geometry drawn in another colour (an image: another colour map)"),
+    "chart.series_color_lone": Rule("chart", "style_error", 1, "the only series of its plot drawn in another colour (no other to tell it from)"),
     "chart.series_shade": Rule("chart", "style_error", 1, "same geometry, a noticeably different shade of the same hue"),
     "chart.line_style": Rule("chart", "style_error", 1, "same path drawn with another dash pattern or width"),
     "chart.markers": Rule("chart", "style_error", 1, "markers added, removed or changed on the same path"),
