@@ -1770,3 +1770,19 @@ def test_a_recoloured_series_weighs_by_whether_colour_tells_series_apart(judge, 
     v = verdict(judge, draw(costs_series=costs_series, legend=False),
                 draw(costs_series=costs_series, legend=False, color="tab:green"))
     assert [(e.category, e.severity) for e in v.errors] == [("style_error", severity)], v.errors
+
+
+def draw_image_grid(*, cmap="viridis"):
+    """Four images sharing one colour map and norm, with one colorbar (matplotlib's multi-image demo)."""
+    fig, axs = plt.subplots(2, 2, figsize=(6.4, 4.8), dpi=100)
+    rng = np.random.default_rng(3)
+    for ax in axs.flat:
+        im = ax.imshow(rng.random((10, 20)), cmap=cmap, vmin=0, vmax=1)
+    fig.colorbar(im, ax=axs)
+    return figure_rgb(fig)
+
+
+def test_a_colour_map_shared_by_several_images_changed_is_one_finding(judge):
+    v = verdict(judge, draw_image_grid(), draw_image_grid(cmap="inferno"))
+    assert [(e.category, e.severity) for e in v.errors] == [("style_error", 2)] and \
+        "colour map" in v.errors[0].description, v.errors

@@ -582,6 +582,7 @@ _SERIES_GONE = "series of the reference is missing."  # (how a series-missing fi
 _RECOLOURED = re.compile(r"(Part of )?[Tt]he .+ series is drawn in ")  # (a series_color finding of one series)
 _EXTRA_TEXT = "The chart shows text '"  # (how a new-text finding begins)
 _SLANTED = "The x tick labels are drawn at a slant"  # (how a tick-rotation finding begins)
+_REMAPPED = "The image is drawn with another colour map than the reference."
 _LOOKALIKE = str.maketrans("01|5", "olls")  # digits OCR reads for letters in words (after _bare's lower case)
 
 
@@ -751,8 +752,8 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     errors = ctx.errors
     if len(recoloured) >= 2:  # (two colours changed: one palette for another, far likelier than two series
         # recoloured one by one; one series drawn in two subplots is also said once)
-        recoloured += [e for e in ctx.errors if id(e) not in drop and e.description.startswith(
-            "The image is drawn with another colour map")]  # (a colour map of the new palette)
+        recoloured += [e for e in ctx.errors if id(e) not in drop and e.description == _REMAPPED]  # (a colour
+        # map of the new palette)
         places = {e.location for e in recoloured}
         first = recoloured[0]
         palette_finding = finding("chart.series_color", f"The series are drawn in another palette than the reference "
@@ -762,6 +763,16 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
                                   if any(e.bbox for e in recoloured) else None)
         drop |= {id(e) for e in recoloured}
         errors = [palette_finding if e is first else e for e in errors]
+    # Images of several subplots drawn with another colour map: one colour map (and norm) shared by them and their
+    # colorbar, said once.
+    remapped = [e for e in errors if id(e) not in drop and e.description == _REMAPPED]
+    if len(remapped) >= 2:
+        shared = finding("chart.series_color", f"The images of {len(remapped)} subplots are drawn with another colour "
+                         "map than the reference (one colour map shared by them).", "figure",
+                         [float(v) for v in union_box([tuple(e.bbox) for e in remapped if e.bbox])]
+                         if any(e.bbox for e in remapped) else None)
+        drop |= {id(e) for e in remapped[1:]}
+        errors = [shared if e is remapped[0] else e for e in errors]
     out: list[Discrepancy] = []
     seen: dict[tuple, int] = {}
     for e in errors:
@@ -2805,8 +2816,7 @@ class ChartComparer(Comparer):
             # its axis maps its colours anew pixel by pixel)
             ctx.errors[:] = [e for e in ctx.errors if not (e.location == loc and e.description.startswith("The plot "
                                                                                                       "background"))]
-            ctx.errors.append(finding("chart.series_color", "The image is drawn with another colour map than the "
-                                      "reference.", loc, cbox((0, 0, R.shape[1], R.shape[0]))))
+            ctx.errors.append(finding("chart.series_color", _REMAPPED, loc, cbox((0, 0, R.shape[1], R.shape[0]))))
             return
         if not quiet and self.enabled("overplot") and self._overplotted(rdata, cdata):
             ctx.errors.append(finding("chart.overplot", "The plot area is covered with far more marks than the reference "
