@@ -1692,8 +1692,9 @@ def test_labels_placed_in_data_units_make_the_reversal_of_a_tick_range_plain(jud
 
 
 def test_labels_moved_with_their_values_under_kept_ticks_are_no_axis_change(judge):
-    # The tick labels stayed: labels spread by scaled values moved with their data, and the axis did not change.
-    v = verdict(judge, draw_cause_diagram(ticks=True), draw_cause_diagram(ticks=True, scale_values=0.8))
+    # The tick labels stayed: labels placed at negated values run the other way with their data, and the axis
+    # was not inverted.
+    v = verdict(judge, draw_cause_diagram(ticks=True), draw_cause_diagram(ticks=True, scale_values=-1.0))
     assert v.errors and not any("axis" in e.description for e in v.errors), v.errors
 
 
@@ -1786,3 +1787,32 @@ def test_a_colour_map_shared_by_several_images_changed_is_one_finding(judge):
     v = verdict(judge, draw_image_grid(), draw_image_grid(cmap="inferno"))
     assert [(e.category, e.severity) for e in v.errors] == [("style_error", 2)] and \
         "colour map" in v.errors[0].description, v.errors
+
+
+def draw_harvest(*, cut=False):
+    """Matplotlib's annotated heatmap: category names on both axes, a value written in every cell; ``cut`` narrows
+    the y range to five rows, and the equal aspect re-lays the plot out."""
+    veg = ["cucumber", "tomato", "lettuce", "asparagus", "potato", "wheat", "barley"]
+    farm = ["Farmer Joe", "Upland Bros.", "Smith Gardening", "Agrifun", "Organiculture", "BioGoods Ltd.",
+            "Cornylee Corp."]
+    harvest = np.round(np.random.default_rng(7).uniform(0, 6, (7, 7)), 1)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    ax.imshow(harvest)
+    ax.set_xticks(range(7), labels=farm, rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(7), labels=veg)
+    for i in range(7):
+        for j in range(7):
+            ax.text(j, i, harvest[i, j], ha="center", va="center", color="w")
+    ax.set_title("Harvest of local farmers (in tons/year)")
+    if cut:
+        ax.set_ylim(6.5, 1.5)
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_a_heatmap_cut_to_fewer_rows_is_one_range_finding_not_cells_and_names(judge):
+    # Two rows cut off: the names left shift and stretch with the re-laid plot, the cells follow the axis.
+    v = verdict(judge, draw_harvest(), draw_harvest(cut=True))
+    assert [(e.category, e.severity) for e in v.errors if e.category == "data_error"] == [("data_error", 2)] and \
+        "y-axis range" in v.errors[0].description, v.errors
+    assert not any(e.location.endswith("y-axis label") for e in v.errors), v.errors

@@ -368,13 +368,17 @@ def _line_found(tpl: np.ndarray, grey: np.ndarray, at: tuple[int, int], near: tu
     return None
 
 
-def _one_axis_map(found: list, k: int, size: int) -> tuple[float, float, list] | None:
+def _one_axis_map(found: list, k: int, size: int) -> tuple[float, float, float, list] | None:
     """One linear map ``new = a * old + b`` along axis ``k`` (0: x, 1: y) that moves three or more of the ``found``
-    lines ((source box, dx, dy)) and keeps them in place along the other axis, found by trying every pair of moved
-    lines: (a, b, [(box, (dx, dy)) on it]), or None. The moved lines on it must outnumber those left in place and
+    lines ((source box, dx, dy)) and shifts them alike along the other axis, found by trying every pair of moved
+    lines: (a, b, that shift, [(box, (dx, dy)) on it]), or None. The moved lines on it must outnumber those left in place and
     be most of the moved ones; a shift alone (a near 1) must span a quarter of the image (``size`` px along ``k``),
     unlike a legend's block."""
-    moved = [(bx, (dx, dy)) for bx, dx, dy in found if abs((dx, dy)[k]) >= 3 and abs((dy, dx)[k]) <= 3]
+    along = [(bx, (dx, dy)) for bx, dx, dy in found if abs((dx, dy)[k]) >= 3]
+    if len(along) < 3:
+        return None
+    off = float(np.median([d[1 - k] for _, d in along]))  # (the plot itself may have moved across: re-laid out)
+    moved = [(bx, d) for bx, d in along if abs(d[1 - k] - off) <= 3]
     still = sum(1 for _, dx, dy in found if dx == 0 and dy == 0)
     if len(moved) < 3:
         return None
@@ -402,7 +406,7 @@ def _one_axis_map(found: list, k: int, size: int) -> tuple[float, float, list] |
     span = float(pos[on].max() - pos[on].min())
     if span < 2 * tall or (abs(a - 1) < 0.05 and span < 0.25 * size):
         return None
-    return float(a), float(b), [m for m, o in zip(moved, on) if o]
+    return float(a), float(b), off, [m for m, o in zip(moved, on) if o]
 
 
 def _sharing_panels(panels, i: int | None, axis: str, ticks: dict) -> list[int]:
@@ -3272,12 +3276,14 @@ class ChartComparer(Comparer):
         return box[0] + d[0], box[1] + d[1], box[2] + d[0], box[3] + d[1]
 
     def _texts_follow_axis(self, ctx: _Ctx, first: int) -> None:
-        """Text placed in data units (annotations, the labels of a diagram drawn without axes) moves with its axis.
-        Each plot-area line of a subplot is looked for in the candidate by its glyphs; when three or more are found
-        moved along one axis only, by one linear map that is not the identity (stretched, shifted or reversed), that
-        axis's range or direction changed. One axis finding (or, where the tick labels already said the range
-        changed, the reversal they could not tell); the lines it accounts for, moved or carried off the image, are
-        no text finding of their own, and the marks of the plot follow the axis (``axis_changed``)."""
+        """Text placed in data units (annotations, the labels of a diagram drawn without axes, a column of category
+        names) moves with its axis. Each such line of a subplot is looked for in the candidate by its glyphs; when
+        three or more are found moved along one axis by one linear map that is not the identity, shifted alike
+        across it, with lines carried off (or the order reversed), that axis's range or direction changed. One
+        axis finding (or, where the tick labels already said the range changed, the reversal they could not tell);
+        the lines it accounts for, moved or carried off, are no text finding of their own, and the marks of the
+        plot follow the axis (``axis_changed``). Where the plot's tick labels stayed, the lines went with their
+        data instead, and their findings follow a data finding."""
         if ctx.ref.size != ctx.cand.size:
             return  # (glyphs are looked for at their own size, in the source images: the work frames of a changed
             # axis may differ in scale, its content box having moved)
@@ -3305,7 +3311,6 @@ class ChartComparer(Comparer):
             return
         grey = self._grey(ctx)
         H, W = grey[1].shape
-        same_panel = [e for e in ctx.errors if e.category == "data_error"]
         for (panel, only), lines in groups.items():
             # Where a line is carried off: names off their plot's side (no tick there), other text off the image.
             extent = [(0, W), (0, H)]
@@ -3331,26 +3336,33 @@ class ChartComparer(Comparer):
                 fit = _one_axis_map(found, k, size)
                 if fit is None:
                     continue
-                a, b, inliers = fit
+                a, b, off, inliers = fit
+                seen = {bx for bx, _, _ in found}
                 # The lines the map accounts for, in both places: found on it, found there once looked for where
                 # it puts them (a word the figure repeats, a line half drawn over), or carried off the image.
-                covered = np.zeros((H, W), bool)
-                words = []  # the lines accounted for
-                cut = 0  # of them, carried off
+                accounted, cut = [], 0  # (line, its boxes in the candidate's source), and how many went off
                 for bx, (t, tpl, old) in looked.items():
                     centre = ((bx[0] + bx[2]) / 2, (bx[1] + bx[3]) / 2)[k]
                     shift = [0, 0]
-                    shift[k] = int(round(a * centre + b - centre))
-                    if not extent[k][0] <= centre + shift[k] < extent[k][1]:
-                        cut += 1
+                    shift[k], shift[1 - k] = int(round(a * centre + b - centre)), int(round(off))
+                    if not extent[k][0] <= centre + shift[k] < extent[k][1] or (
+                            only is not None and bx not in seen and
+                            _line_found(tpl, grey[1], bx[:2], near=tuple(shift)) is None):
+                        cut += 1  # (a category name found nowhere: its tick left the range, re-laid out)
                     elif _line_found(tpl, grey[1], bx[:2], near=tuple(shift)) is None:
                         continue
-                    words.append("".join(normalize_text(t.text).split()))
-                    for x0, y0, x1, y1 in (bx, old, self._moved_box(bx, shift)):
+                    accounted.append((t, (bx, old, self._moved_box(bx, shift))))
+                if a > 0 and not cut:
+                    continue  # all kept, spread anew: no proof of the axis (bars widened or narrowed re-pad a
+                    # category axis; where no plot was found, its tick labels are among the lines)
+                covered = np.zeros((H, W), bool)
+                for _, boxes in accounted:
+                    for x0, y0, x1, y1 in boxes:
                         covered[max(0, y0 - 2):max(0, y1 + 2), max(0, x0 - 2):max(0, x1 + 2)] = True
                         for n in (ctx.rn, ctx.cn):  # explained in both work frames: text is no series
                             wx0, wy0, wx1, wy1 = (int(round(v)) for v in n.frame.to_work((x0, y0, x1, y1)))
                             ctx.explained[max(0, wy0 - 2):max(0, wy1 + 2), max(0, wx0 - 2):max(0, wx1 + 2)] = True
+                words = ["".join(normalize_text(t.text).split()) for t, _ in accounted]
                 moved = []  # their text findings (a box grown by marks beside a line holds its words)
                 for e in ctx.errors[first:]:
                     if placed(e) and e.bbox:
@@ -3361,12 +3373,10 @@ class ChartComparer(Comparer):
                                 len(q) >= 3 and any(q in u or text_similarity(q, u) >= T["text_same"] for u in words)
                                 for q in quoted)):
                             moved.append(e)
-                if a > 0 and not cut:
-                    continue  # all kept, spread anew: no proof of the axis (bars widened or narrowed re-pad a
-                    # category axis; where no plot was found, its tick labels are among the lines)
                 here = panel if len(ctx.panels) > 1 else None
-                said = [e for e in same_panel if _location_panel(e.location) == here and
-                        e.description.startswith((f"The {axis} tick values differ", f"The {axis} is inverted"))]
+                said = [e for e in ctx.errors if e.category == "data_error" and _location_panel(e.location) == here
+                        and e.description.startswith((f"The {axis} tick values differ", f"The {axis} is inverted",
+                                                      f"The {axis} range differs"))]
                 if not said and any(p == panel and r == f"{axis} tick labels" for p, r in roles):
                     # Its tick labels stayed: the labels moved with their data (values scaled), not with the axis.
                     ctx.follows_data.extend((e, here) for e in moved)

@@ -133,7 +133,7 @@ THRESHOLDS: dict[str, float] = {
     "text_native_glyph": 0.85,      # ... and its worst glyph-wide window at or above (a typo in a long line: 0.74-0.82)
     "text_moved_ncc": 0.90,         # a line found this alike a little along (its glyph windows too): moved, no typo
     "text_native_grid": 0.98,       # median of those scores at or above which the text is on the same pixel grid
-    "text_found_ncc": 0.85,         # a plot-area line found elsewhere this alike as a whole ...
+    "text_found_ncc": 0.75,         # a plot-area line found elsewhere this alike as a whole ...
     "text_found_glyph": 0.7,        # ... and glyph by glyph (its worst window; clearly best there): moved there
     "text_moved_px": 24,            # work-frame px a text may move before it is 'in another place'
     "panel_shift_gain": 0.85,       # a plot area is shifted (<= 3 px) only if that leaves this share of its grey difference
