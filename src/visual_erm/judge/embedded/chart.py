@@ -3304,8 +3304,8 @@ class ChartComparer(Comparer):
                 continue
             if ("plot area" in role or role == "text") and not (panel is None and _is_number(t.text)):
                 groups.setdefault((panel, None), []).append(t)  # (a number beside no plot found: a tick label)
-            elif role in ("x-axis label", "y-axis label") and panel is not None:
-                groups.setdefault((panel, int(role[0] == "y")), []).append(t)
+            elif role in ("x-axis label", "y-axis label") and panel is not None and not t.vertical:
+                groups.setdefault((panel, int(role[0] == "y")), []).append(t)  # (the axis title runs along it)
         groups = {p: g for p, g in groups.items() if len(g) >= 3}
         if not groups:
             return
@@ -3338,6 +3338,8 @@ class ChartComparer(Comparer):
                     continue
                 a, b, off, inliers = fit
                 seen = {bx for bx, _, _ in found}
+                kept_at = [(bx[k] + bx[k + 2]) / 2 for bx, _ in inliers]
+                ends = (min(kept_at), max(kept_at))  # (the span of the names found on the map)
                 # The lines the map accounts for, in both places: found on it, found there once looked for where
                 # it puts them (a word the figure repeats, a line half drawn over), or carried off the image.
                 accounted, cut = [], 0  # (line, its boxes in the candidate's source), and how many went off
@@ -3345,10 +3347,11 @@ class ChartComparer(Comparer):
                     centre = ((bx[0] + bx[2]) / 2, (bx[1] + bx[3]) / 2)[k]
                     shift = [0, 0]
                     shift[k], shift[1 - k] = int(round(a * centre + b - centre)), int(round(off))
+                    x0, y0, x1, y1 = self._moved_box(bx, shift)
                     if not extent[k][0] <= centre + shift[k] < extent[k][1] or (
-                            only is not None and bx not in seen and
-                            _line_found(tpl, grey[1], bx[:2], near=tuple(shift)) is None):
-                        cut += 1  # (a category name found nowhere: its tick left the range, re-laid out)
+                            only is not None and bx not in seen and not ends[0] <= centre <= ends[1] and
+                            grey[1][max(0, y0):max(0, y1), max(0, x0):max(0, x1)].std() < 10):
+                        cut += 1  # (a category name beyond those kept, its place bare: it left the range)
                     elif _line_found(tpl, grey[1], bx[:2], near=tuple(shift)) is None:
                         continue
                     accounted.append((t, (bx, old, self._moved_box(bx, shift))))
