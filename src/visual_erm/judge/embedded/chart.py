@@ -346,6 +346,8 @@ def _line_found(tpl: np.ndarray, grey: np.ndarray, at: tuple[int, int], near: tu
         return (int(sx + xx - x0), int(sy + yy - y0)) if res[yy, xx] >= T["text_found_glyph"] else None
     if grey.shape[0] < th or grey.shape[1] < tw:
         return None
+    if _in_place(tpl, grey, at):
+        return 0, 0  # (the usual case, without a search of the whole image)
     res = np.nan_to_num(cv2.matchTemplate(grey, tpl, cv2.TM_CCOEFF_NORMED), nan=-1.0)
     own = y0 < res.shape[0] and x0 < res.shape[1] and res[y0, x0] >= T["text_found_ncc"]
     peaks = []  # (x, y, worst glyph window there)
@@ -366,6 +368,18 @@ def _line_found(tpl: np.ndarray, grey: np.ndarray, at: tuple[int, int], near: tu
     if alike and (len(alike) == 1 or alike[1][2] < alike[0][2] - 0.05):
         return alike[0][0] - x0, alike[0][1] - y0
     return None
+
+
+def _in_place(tpl: np.ndarray, grey: np.ndarray, at: tuple[int, int]) -> bool:
+    """True when ``grey`` still draws the text line ``tpl`` where the reference had it (at ``at``): alike as a
+    whole and glyph by glyph as an unchanged line is (`text_native_glyph`)."""
+    th, tw = tpl.shape
+    x0, y0 = at
+    crop = grey[y0:y0 + th, x0:x0 + tw]
+    if crop.shape != tpl.shape or crop.std() < 1:
+        return False
+    return float(cv2.matchTemplate(crop, tpl, cv2.TM_CCOEFF_NORMED)[0, 0]) >= T["text_found_ncc"] and \
+        _worst_glyph_ncc(tpl, crop) >= T["text_native_glyph"]
 
 
 def _one_axis_map(found: list, k: int, size: int) -> tuple[float, float, float, list] | None:
@@ -3319,13 +3333,14 @@ class ChartComparer(Comparer):
                 extent = [(px0, px1), (py0, py1)]
             what = "the column of its category names" if only is not None else "the text placed in data units"
             looked = {}  # source box -> (line, its grey crop, its place in the candidate by the work frames)
-            found = []  # (source box, dx, dy): lines found in place (0, 0) or moved
             for t in lines:
                 glyphs = self._glyphs(ctx, t)
-                if glyphs is None or glyphs[0] in looked:
-                    continue
-                bx, tpl = glyphs
-                looked[bx] = (t, tpl, tuple(int(round(v)) for v in ctx.cand_box(t.box)))
+                if glyphs is not None and glyphs[0] not in looked:
+                    looked[glyphs[0]] = (t, glyphs[1], tuple(int(round(v)) for v in ctx.cand_box(t.box)))
+            if sum(not _in_place(tpl, grey[1], bx[:2]) for bx, (_, tpl, _) in looked.items()) < 3:
+                continue  # (fewer than three lines left their place: no map to find)
+            found = []  # (source box, dx, dy): lines found in place (0, 0) or moved
+            for bx, (_, tpl, _) in looked.items():
                 d = _line_found(tpl, grey[1], bx[:2], ref=grey[0])
                 if d is not None:
                     found.append((bx, *d))
