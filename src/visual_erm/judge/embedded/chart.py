@@ -131,17 +131,11 @@ def _swatch_zone(img: np.ndarray, box, right: float) -> np.ndarray:
                           max(0, int(x0 - 3.5 * hh)):max(0, int(right))]).reshape(-1, 3)
 
 
-def _left_of_glyphs(box):
-    """``box`` moved left so that `_swatch_left_of` looks only left of its first glyph (a coloured word is no
-    swatch of itself)."""
-    d = 0.3 * (box[3] - box[1]) + 1
-    return box[0] - d, box[1], box[2] - d, box[3]
-
-
-def _swatch_left_of(img: np.ndarray, box):
+def _swatch_left_of(img: np.ndarray, box, *, right: float | None = None):
     """(Lab colour, its ink pixels) of a legend swatch left of a text line: coloured ink off the line's background
-    within three line heights; None when there is none."""
-    rz = _swatch_zone(img, box, box[0] + 0.3 * (box[3] - box[1]))
+    within three line heights, up to ``right`` (by default a little into the box, where an OCR box may start
+    early); None when there is none."""
+    rz = _swatch_zone(img, box, box[0] + 0.3 * (box[3] - box[1]) if right is None else right)
     if len(rz) == 0:
         return None
     bg = rgb_to_lab(mode_color(img[int(box[1]):int(box[3]), int(box[0]):int(box[2])])[None, None])
@@ -183,8 +177,9 @@ def _glyphs_found(tpl: np.ndarray, area: np.ndarray, *, ncc: float | None = None
     if tpl.std() < 8 or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
         return False
     grey = area if area.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY)
-    return float(cv2.matchTemplate(grey, np.ascontiguousarray(tpl), cv2.TM_CCOEFF_NORMED).max()) >= \
-        (T["text_glyph_ncc"] if ncc is None else ncc)
+    res = cv2.matchTemplate(grey, np.ascontiguousarray(tpl), cv2.TM_CCOEFF_NORMED)
+    return float(np.nan_to_num(res, nan=-1.0, posinf=-1.0, neginf=-1.0).max()) >= \
+        (T["text_glyph_ncc"] if ncc is None else ncc)  # (a window without contrast correlates with nothing)
 
 
 def _axis_box(ctx: _Ctx, panel: int | None, ticks) -> list[float]:
@@ -326,28 +321,17 @@ def _axis_labels(panels, texts: list[TextBox], roles) -> dict:
     return out
 
 
-def _line_found(tpl: np.ndarray, grey: np.ndarray, at: tuple[int, int], near: tuple[int, int] | None = None,
-                ref: np.ndarray | None = None) -> tuple[int, int] | None:
-    """Where a text line's grey crop ``tpl`` (taken at ``at`` in the reference) is drawn in the candidate's ``grey``,
-    as (dx, dy): (0, 0) when it is still in place, None when it is found nowhere or in two places alike (a word the
-    figure repeats). Alike as a whole and glyph by glyph (its worst glyph-wide window: '60' is no '90'); a place
-    where the reference (``ref``, grey) draws the same glyphs holds another copy of them, not this line. With
-    ``near``, it is only looked for around that shift (4 px or 0.3 of its height) and likeness as a whole is enough."""
+def _line_found(tpl: np.ndarray, grey: np.ndarray, at: tuple[int, int], ref: np.ndarray | None = None
+                ) -> tuple[int, int] | None:
+    """Where a text line's grey crop ``tpl`` (taken at ``at`` in the reference), not `_in_place`, is drawn in the
+    candidate's ``grey``, searched whole, as (dx, dy): (0, 0) when it is most alike in place after all, None when
+    it is found nowhere or in two places alike (a word the figure repeats). Alike as a whole and glyph by glyph
+    (its worst glyph-wide window: '60' is no '90'); a place where the reference (``ref``, grey) draws the same
+    glyphs holds another copy of them, not this line."""
     th, tw = tpl.shape
     x0, y0 = at
-    if near is not None:
-        nx, ny, m = x0 + near[0], y0 + near[1], max(4, int(0.3 * th))
-        sx, sy = max(0, nx - m), max(0, ny - m)
-        area = grey[sy:min(grey.shape[0], ny + th + m), sx:min(grey.shape[1], nx + tw + m)]
-        if area.shape[0] < th or area.shape[1] < tw:
-            return None
-        res = np.nan_to_num(cv2.matchTemplate(area, tpl, cv2.TM_CCOEFF_NORMED), nan=-1.0)
-        yy, xx = np.unravel_index(int(np.argmax(res)), res.shape)
-        return (int(sx + xx - x0), int(sy + yy - y0)) if res[yy, xx] >= T["text_found_glyph"] else None
     if grey.shape[0] < th or grey.shape[1] < tw:
         return None
-    if _in_place(tpl, grey, at):
-        return 0, 0  # (the usual case, without a search of the whole image)
     res = np.nan_to_num(cv2.matchTemplate(grey, tpl, cv2.TM_CCOEFF_NORMED), nan=-1.0)
     own = y0 < res.shape[0] and x0 < res.shape[1] and res[y0, x0] >= T["text_found_ncc"]
     peaks = []  # (x, y, worst glyph window there)
@@ -358,7 +342,7 @@ def _line_found(tpl: np.ndarray, grey: np.ndarray, at: tuple[int, int], near: tu
         elif res[yy, xx] < T["text_found_ncc"]:
             break
         copy = ref is not None and (xx, yy) != (x0, y0) and ref.shape == grey.shape and \
-            float(cv2.matchTemplate(ref[yy:yy + th, xx:xx + tw], tpl, cv2.TM_CCOEFF_NORMED)[0, 0]) >= T["text_found_ncc"]
+            _glyphs_found(tpl, ref[yy:yy + th, xx:xx + tw], ncc=T["text_found_ncc"])
         if not copy:
             peaks.append((int(xx), int(yy), _worst_glyph_ncc(tpl, grey[yy:yy + th, xx:xx + tw])))
         res[max(0, yy - th):yy + th + 1, max(0, xx - tw // 2):xx + tw // 2 + 1] = -1
@@ -374,20 +358,16 @@ def _in_place(tpl: np.ndarray, grey: np.ndarray, at: tuple[int, int]) -> bool:
     """True when ``grey`` still draws the text line ``tpl`` where the reference had it (at ``at``): alike as a
     whole and glyph by glyph as an unchanged line is (`text_native_glyph`)."""
     th, tw = tpl.shape
-    x0, y0 = at
-    crop = grey[y0:y0 + th, x0:x0 + tw]
-    if crop.shape != tpl.shape or crop.std() < 1:
-        return False
-    return float(cv2.matchTemplate(crop, tpl, cv2.TM_CCOEFF_NORMED)[0, 0]) >= T["text_found_ncc"] and \
-        _worst_glyph_ncc(tpl, crop) >= T["text_native_glyph"]
+    crop = grey[at[1]:at[1] + th, at[0]:at[0] + tw]
+    return _glyphs_found(tpl, crop, ncc=T["text_found_ncc"]) and _worst_glyph_ncc(tpl, crop) >= T["text_native_glyph"]
 
 
 def _one_axis_map(found: list, k: int, size: int) -> tuple[float, float, float, list] | None:
     """One linear map ``new = a * old + b`` along axis ``k`` (0: x, 1: y) that moves three or more of the ``found``
     lines ((source box, dx, dy)) and shifts them alike along the other axis, found by trying every pair of moved
-    lines: (a, b, that shift, [(box, (dx, dy)) on it]), or None. The moved lines on it must outnumber those left in place and
-    be most of the moved ones; a shift alone (a near 1) must span a quarter of the image (``size`` px along ``k``),
-    unlike a legend's block."""
+    lines: (a, b, that shift, [(box, (dx, dy)) on it]), or None. The moved lines on it must outnumber those left
+    in place and be most of the moved ones; a shift alone (a near 1) must span a quarter of the image (``size``
+    px along ``k``), unlike a legend's block."""
     along = [(bx, (dx, dy)) for bx, dx, dy in found if abs((dx, dy)[k]) >= 3]
     if len(along) < 3:
         return None
@@ -646,7 +626,8 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     # it is gone or moved, or its place shows a tick label now, because of the slant.
     slanted = {_location_panel(e.location) for e in ctx.errors if e.description.startswith(_SLANTED)}
     for e in ctx.errors:
-        if e.category == "text_error" and e.location.endswith("x-axis label") and _location_panel(e.location) in slanted:
+        if e.category == "text_error" and e.location.endswith("x-axis label") and \
+                _location_panel(e.location) in slanted:
             read = _reading(e)
             if e.description.endswith("is missing.") or "drawn in another place" in e.description or (
                     read and _is_number(read[0])):
@@ -1499,8 +1480,7 @@ class ChartComparer(Comparer):
                 read["lines"] = [t.text for t in ocr.read(ctx.cn.image)]
             return read["lines"]
 
-        grey = cv2.cvtColor(np.ascontiguousarray(ctx.ref.image), cv2.COLOR_RGB2GRAY)
-        cand_grey = cv2.cvtColor(np.ascontiguousarray(ctx.cand.image), cv2.COLOR_RGB2GRAY)
+        grey, cand_grey = self._grey(ctx)
 
         def glyphs_elsewhere(q: str) -> bool:  # the reference line's glyphs, upright or turned a quarter (an axis
             # label), found anywhere in the candidate's own pixels (the work frames' fit differs where the layout
@@ -1978,8 +1958,9 @@ class ChartComparer(Comparer):
                 moved = next((e for e in extra_found + taken if _holds_words(e[0], item[0].text)), None)
             if moved is None and ("plot area" in item[2] or item[2] == "text") and \
                     len(_bare(item[0].text)) >= 4 and not _is_number(item[0].text) and \
-                    _swatch_left_of(ctx.rn.image, _left_of_glyphs(item[0].box)) is None:  # (a short word or a
-                # number recurs elsewhere, a tick value on a new axis; a legend entry goes with its legend)
+                    _swatch_left_of(ctx.rn.image, item[0].box, right=item[0].box[0] - 1) is None:  # (a short word or
+                # a number recurs elsewhere, a tick value on a new axis; a legend entry goes with its legend; a
+                # coloured first word is no swatch of itself)
                 new = self._found_elsewhere(ctx, item[0])
                 if new is not None:  # its glyphs, whatever OCR made of them (words of other colours read apart)
                     for e in [e for e in extra_found if geo.box_overlap(e[1], new) > 0.5]:
@@ -3282,6 +3263,8 @@ class ChartComparer(Comparer):
             return None
         bx, tpl = glyphs
         gr, gc = cls._grey(ctx)
+        if _in_place(tpl, gc, bx[:2]):
+            return None
         d = _line_found(tpl, gc, bx[:2], ref=gr)
         return None if d is None or d == (0, 0) else ctx.cn.frame.to_work(cls._moved_box(bx, d))
 
@@ -3337,11 +3320,12 @@ class ChartComparer(Comparer):
                 glyphs = self._glyphs(ctx, t)
                 if glyphs is not None and glyphs[0] not in looked:
                     looked[glyphs[0]] = (t, glyphs[1], tuple(int(round(v)) for v in ctx.cand_box(t.box)))
-            if sum(not _in_place(tpl, grey[1], bx[:2]) for bx, (_, tpl, _) in looked.items()) < 3:
+            left = {bx for bx, (_, tpl, _) in looked.items() if not _in_place(tpl, grey[1], bx[:2])}
+            if len(left) < 3:
                 continue  # (fewer than three lines left their place: no map to find)
             found = []  # (source box, dx, dy): lines found in place (0, 0) or moved
             for bx, (_, tpl, _) in looked.items():
-                d = _line_found(tpl, grey[1], bx[:2], ref=grey[0])
+                d = _line_found(tpl, grey[1], bx[:2], ref=grey[0]) if bx in left else (0, 0)
                 if d is not None:
                     found.append((bx, *d))
             for k, axis in ((1, "y-axis"), (0, "x-axis")):
@@ -3367,8 +3351,11 @@ class ChartComparer(Comparer):
                             only is not None and bx not in seen and not ends[0] <= centre <= ends[1] and
                             grey[1][max(0, y0):max(0, y1), max(0, x0):max(0, x1)].std() < 10):
                         cut += 1  # (a category name beyond those kept, its place bare: it left the range)
-                    elif _line_found(tpl, grey[1], bx[:2], near=tuple(shift)) is None:
-                        continue
+                    else:  # drawn around that place (whole-line likeness is enough where the map says)
+                        m = max(4, int(0.3 * tpl.shape[0]))
+                        if not _glyphs_found(tpl, grey[1][max(0, y0 - m):max(0, y1 + m), max(0, x0 - m):max(0, x1 + m)],
+                                             ncc=T["text_found_glyph"]):
+                            continue
                     accounted.append((t, (bx, old, self._moved_box(bx, shift))))
                 if a > 0 and not cut:
                     continue  # all kept, spread anew: no proof of the axis (bars widened or narrowed re-pad a
@@ -3396,7 +3383,8 @@ class ChartComparer(Comparer):
                         and e.description.startswith((f"The {axis} tick values differ", f"The {axis} is inverted",
                                                       f"The {axis} range differs"))]
                 if not said and any(p == panel and r == f"{axis} tick labels" for p, r in roles):
-                    # Its tick labels stayed: the labels moved with their data (values scaled), not with the axis.
+                    # Its tick labels stayed: the labels moved with their data (values scaled or negated), not with
+                    # the axis.
                     ctx.follows_data.extend((e, here) for e in moved)
                     break
                 ctx.errors[:] = [e for e in ctx.errors if not any(e is f for f in moved)]
