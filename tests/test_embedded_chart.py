@@ -12,6 +12,7 @@ from PIL import Image  # noqa: E402
 
 from visual_erm.images import load_image  # noqa: E402
 from visual_erm.judge import get_judge  # noqa: E402
+from visual_erm.judge.embedded import geometry as geo  # noqa: E402
 
 X = np.arange(8)
 SALES = np.array([3, 4, 6, 5, 7, 8, 7, 9], float)
@@ -1811,3 +1812,44 @@ def test_a_heatmap_cut_to_fewer_rows_is_one_range_finding_not_cells_and_names(ju
     assert [(e.category, e.severity) for e in v.errors if e.category == "data_error"] == [("data_error", 2)] and \
         "y-axis range" in v.errors[0].description, v.errors
     assert not any(e.location.endswith("y-axis label") for e in v.errors), v.errors
+
+
+def draw_legend_past_spine(*, bars=False, dpi=100, extents=None):
+    """Four subplots in the classic style; the second one's legend is anchored past its left spine, over it. With
+    ``bars`` the fourth draws bars instead of a line. ``extents``, a list, receives each plot area's pixel box."""
+    years = np.arange(2006, 2016)
+    rng = np.random.default_rng(3)
+    with plt.style.context("classic"):
+        fig, axes = plt.subplots(2, 2, figsize=(7.6, 6.4), dpi=dpi)
+        axes[0, 0].plot(years, rng.normal(0, 200, 10), "s-")
+        axes[0, 0].set_title("Nonfarm change by year")
+        ax = axes[0, 1]
+        for name, level in (("Retail trade", 15000), ("Business services", 18000), ("Transportation", 26000)):
+            ax.plot(years, level + rng.normal(0, 500, 10).cumsum(), label=name, lw=2)
+        ax.set_ylabel("Value")
+        ax.legend(loc="lower left", bbox_to_anchor=(-0.15, 0.02), fontsize=9)
+        axes[1, 0].bar(years, rng.uniform(50, 140, 10) * 1000)
+        (axes[1, 1].bar if bars else axes[1, 1].plot)(years, 26000 + rng.normal(0, 800, 10))
+        axes[1, 1].set_ylabel("Transportation")
+        for a in axes.flat:
+            a.set_xlabel("Year")
+            plt.setp(a.get_xticklabels(), rotation=30)
+        fig.tight_layout()
+        if extents is not None:
+            fig.canvas.draw()
+            height = fig.bbox.height
+            extents.extend((b.x0, height - b.y1, b.x1, height - b.y0) for b in (a.get_window_extent() for a in axes.flat))
+        return figure_rgb(fig, dpi=dpi)
+
+
+def test_a_legend_joined_past_the_spine_leaves_the_plot_area_to_the_spines(judge):
+    # The legend's box hangs over the left spine and joins it: the plot area is still the spines' box, so its
+    # tick labels stay outside it, and a change in another subplot says nothing of this one.
+    extents = []
+    ref = draw_legend_past_spine(extents=extents)
+    frames = geo.axes_frames(ref, fallbacks=False)
+    assert len(frames) == 4 and all(max(abs(a - b) for a, b in zip(f, e)) <= 2 for f, e in zip(frames, extents)), \
+        (frames, extents)
+    assert [e.severity for e in verdict(judge, ref, draw_legend_past_spine(dpi=72)).errors if e.severity > 1] == []
+    v = verdict(judge, ref, draw_legend_past_spine(bars=True))
+    assert v.errors and not any(e.location.startswith("subplot 2") for e in v.errors), v.errors

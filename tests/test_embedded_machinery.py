@@ -293,6 +293,26 @@ def test_axes_frames_see_a_frame_with_an_annotation_box_joined_past_its_side():
     assert geo.axes_frames(img, fallbacks=False) == [(20, 10, 180, 101)]
 
 
+def test_axes_frames_keep_a_legend_joined_from_outside_off_the_frame():
+    img = canvas(140, 260)
+    img[10, 60:240] = img[110, 60:240] = 0  # the plot's spines
+    img[10:111, 60] = img[10:111, 239] = 0
+    img[84:107, 20:200] = 255  # a legend anchored past the left spine: white, over it, with its own edge
+    img[84, 20:200] = img[106, 20:200] = 0
+    img[84:107, 20] = img[84:107, 199] = 0
+    assert geo.axes_frames(img, fallbacks=False) == [(60, 10, 240, 111)]
+
+
+def test_axes_frames_do_not_close_an_open_side_on_a_grid_line():
+    img = canvas(140, 260)
+    img[110, 60:240] = 0  # no top spine; the left, bottom and right ones run up to the top of the plot
+    img[10:111, 60] = img[10:111, 239] = 0
+    img[40, 60:240] = img[75, 60:240] = 0  # dark grid lines across it
+    img[10:14, 60:240:30] = 0  # tick marks along the open top
+    frames = geo.axes_frames(img, fallbacks=False)
+    assert len(frames) == 1 and frames[0][1] <= 12 and frames[0][::2] == (60, 240), frames
+
+
 def _pie_image(shares, colors, *, hole=0, edge=2, label=None):
     """A pie drawn by hand: wedges of ``shares`` (percent) from 3 o'clock counter-clockwise, white edges between
     them, an optional ring hole and a dark label touching the rim."""

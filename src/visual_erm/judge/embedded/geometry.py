@@ -157,7 +157,7 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
         if r.width < min_side or r.height < min_side:
             continue
         comp = labels[y0:y1, x0:x1] == r.label
-        box = _spine_box(comp, min_cover)
+        box = _spine_box(comp, min_cover, inner=dark < 200)
         if box is None:
             # Something joined to a spine (an annotation box over it, cut off at the image edge) widens the
             # component: try the box its longest horizontal and vertical lines span.
@@ -279,14 +279,51 @@ def _text_box(image: np.ndarray, box: Box, *, band: int = 3) -> bool:
             and cols[-1] + 1 - cols[0] >= inner.shape[1] / 3)
 
 
-def _spine_box(comp: np.ndarray, min_cover: float) -> tuple[int, int, int, int] | None:
+def _spine_box(comp: np.ndarray, min_cover: float, *, inner: bool = False) -> tuple[int, int, int, int] | None:
     """The box (in ``comp``'s coordinates) of the spines in a component's mask, on the spines and not on tick
-    marks sticking out, when three of its sides are covered over ``min_cover``; else None."""
+    marks sticking out, when three of its sides are covered over ``min_cover``; else None. With ``inner``, a box
+    with one side open is looked for inside (dark spines only: at a light grey level, blocks of bars join too)."""
     h, w = comp.shape
-    (top, dt), (bottom, db), (left, dl), (right, dr) = (_side_cover(v) for v in (comp, comp[::-1], comp.T, comp.T[::-1]))
-    if sum(s >= min_cover for s in (top, bottom, left, right)) < 3:
+    views = (comp, comp[::-1], comp.T, comp.T[::-1])  # each side seen as the top one
+    covers = [_side_cover(v) for v in views]
+    covered = [c >= min_cover for c, _ in covers]
+    if sum(covered) < 3:
         return None
+    if sum(covered) == 3 and inner:
+        # The open side of a legend or text box joined to a spine from outside (a legend anchored past the
+        # axes): the plot's own spine is a line further in, where a side beside it begins; the box inside it
+        # has all four sides (and its other sides read there, past the legend's own edges).
+        side = covered.index(False)
+        inset = _inner_spine(views[side])
+        if inset is not None:
+            oy, ox = (inset if side == 0 else 0), (inset if side == 2 else 0)
+            sub = comp[oy:h - (inset if side == 1 else 0), ox:w - (inset if side == 3 else 0)]
+            inner = [_side_cover(v) for v in (sub, sub[::-1], sub.T, sub.T[::-1])]
+            if all(c >= min_cover for k, (c, _) in enumerate(inner) if k != side):
+                (_, dt), (_, db), (_, dl), (_, dr) = inner
+                sh, sw = sub.shape
+                return ox + dl, oy + dt, ox + sw - dr, oy + sh - db
+    (_, dt), (_, db), (_, dl), (_, dr) = covers
     return dl, dt, w - dr, h - db
+
+
+def _inner_spine(view: np.ndarray) -> int | None:
+    """For a box whose top side (in ``view``) is barely covered: the row of the first line further in that spans
+    half the sides beside it or more (the box over it hides the rest), where one of those begins, or None."""
+    sides = (view.T, view.T[::-1])  # the left and right sides, each seen as a top side
+    (_, ld), (_, rd) = (_side_cover(v) for v in sides)
+    x0, x1 = ld, view.shape[1] - rd
+    if x1 - x0 < 8:
+        return None
+    rows = view[:, x0:x1].mean(axis=1)
+    full = np.flatnonzero(rows[:view.shape[0] // 2] >= 0.5)
+    if not full.size or full[0] <= 3:
+        return None
+    row = int(full[0])
+    # A side beside it must start at that line: a grid line under an open top side crosses spines that run on
+    # above it.
+    starts = [int(np.argmax(view[:, c])) if view[:, c].any() else -1 for c in (x0, x1 - 1)]
+    return row if any(abs(s - row) <= 2 for s in starts) else None
 
 
 def _side_cover(comp: np.ndarray, *, band: int = 3, reach: int = 12) -> tuple[float, int]:
