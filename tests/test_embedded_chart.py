@@ -1838,7 +1838,8 @@ def draw_legend_past_spine(*, bars=False, dpi=100, extents=None):
         if extents is not None:
             fig.canvas.draw()
             height = fig.bbox.height
-            extents.extend((b.x0, height - b.y1, b.x1, height - b.y0) for b in (a.get_window_extent() for a in axes.flat))
+            boxes = (a.get_window_extent() for a in axes.flat)
+            extents.extend((b.x0, height - b.y1, b.x1, height - b.y0) for b in boxes)
         return figure_rgb(fig, dpi=dpi)
 
 
@@ -1853,3 +1854,40 @@ def test_a_legend_joined_past_the_spine_leaves_the_plot_area_to_the_spines(judge
     assert [e.severity for e in verdict(judge, ref, draw_legend_past_spine(dpi=72)).errors if e.severity > 1] == []
     v = verdict(judge, ref, draw_legend_past_spine(bars=True))
     assert v.errors and not any(e.location.startswith("subplot 2") for e in v.errors), v.errors
+
+
+def draw_electricity(*, barh=False):
+    """Four subplots under a figure title; the second draws its three sources as slanted bars, or with ``barh`` as
+    horizontal bars: tight layout then gives the top row more height and the right column less width."""
+    names = ["Fossil Fuels", "Nuclear Energy", "Renewables"]
+    rng = np.random.default_rng(5)
+    fig, axes = plt.subplots(2, 2, figsize=(8, 7), dpi=100)
+    axes[0, 0].boxplot([rng.normal(36000, 4000, 20), rng.normal(5000, 400, 20), rng.normal(9000, 6000, 20)])
+    axes[0, 0].set_xticks([1, 2, 3], names)
+    axes[0, 0].set_ylabel("Net generation")
+    axes[0, 0].set_title("Net generation by source")
+    ax = axes[0, 1]
+    (ax.barh if barh else ax.bar)(names, [28437, 3900, 1400], color="#56b4e9")
+    ax.set_title("Min net generation by source")
+    (ax.set_xlabel if barh else ax.set_ylabel)("Min net generation")
+    if not barh:
+        plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+        ax.set_xlabel("Source")
+    axes[1, 0].bar(np.arange(2006, 2014), rng.uniform(35000, 43000, 8), color="#009e73")
+    axes[1, 0].set_ylabel("Net generation")
+    axes[1, 0].set_title("Net generation by year")
+    axes[1, 1].scatter(rng.uniform(28000, 43000, 15), rng.uniform(1500, 22000, 15), color="#f0e442", marker="D")
+    axes[1, 1].set_ylabel("Renewables net generation")
+    axes[1, 1].set_xlabel("Fossil Fuels net generation")
+    fig.suptitle("Iowa electricity")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_subplots_re_laid_out_around_another_keep_their_text_at_its_size(judge):
+    # Bars turned horizontal re-lay the whole figure out: each other plot is drawn through its own frame, but its
+    # tick and axis labels keep the figure's scale, so the plots that did not change say nothing.
+    v = verdict(judge, draw_electricity(), draw_electricity(barh=True))
+    assert any(e.location.startswith("subplot 2") for e in v.errors), v.errors
+    assert not any(e.location.startswith(("subplot 1", "subplot 3")) and "label" in e.location and
+                   "right-side" not in e.location for e in v.errors), v.errors

@@ -6,7 +6,8 @@ import pytest
 from visual_erm.judge.embedded import geometry as geo
 from visual_erm.judge.embedded.base import Analysis, ComparerMissing, comparer_class, content_key
 from visual_erm.judge.embedded.color import color_name, delta_e, palette, rgb_to_lab
-from visual_erm.judge.embedded.normalize import background_color, content_box, fit_frame, mode_color, normalize
+from visual_erm.judge.embedded.normalize import (PanelFrame, background_color, content_box, fit_frame, mode_color,
+                                                 normalize, warp)
 from visual_erm.judge.embedded.ocr import TextBox, line_glyph_only, match_text_boxes, text_similarity
 from visual_erm.judge.embedded.severity import RULES, THRESHOLDS, blank_candidate_errors, finding, table_markdown
 from visual_erm.types import CATEGORIES
@@ -215,6 +216,24 @@ def test_best_shift_finds_a_panel_offset():
     dx, dy, left = best_shift(a, b, (5, 5, 75, 55))
     assert (dx, dy) == (-1, 2) and left < 0.05
     assert best_shift(a, a, (5, 5, 75, 55))[:2] == (0, 0)
+
+
+def test_panel_frame_keeps_text_beside_the_plot_at_the_figure_scale():
+    # A plot drawn 100 px wide in the source, 150 in the work frame; the figure's own scale is 1.
+    pf = PanelFrame(src_origin=(50.0, 20.0), scale=(1.5, 1.0), work_origin=(40.0, 20.0),
+                    panel=(40.0, 20.0, 190.0, 120.0), outer=(1.0, 1.0))
+    assert np.allclose(pf.to_work((50, 20, 150, 120)), (40, 20, 190, 120))  # the plot area itself
+    assert np.allclose(pf.to_work((100, 60, 110, 70)), (115, 60, 130, 70))  # a mark inside scales with it
+    assert np.allclose(pf.to_work((10, 60, 40, 70)), (0, 60, 30, 70))  # a y tick label: its offset, unscaled
+    assert np.allclose(pf.to_work((90, 125, 110, 135)), (105, 125, 125, 135))  # an x tick label: its centre follows
+    for box in ((10, 60, 40, 70), (90, 125, 110, 135), (100, 60, 110, 70), (160, 130, 170, 140)):
+        assert np.allclose(pf.to_source(pf.to_work(box)), box)
+    img = canvas(160, 200)
+    img[60:70, 10:40] = 0  # the y tick label
+    img[20:121, 50] = 0  # the left spine
+    out = warp(img, pf, (240, 160), np.array([255, 255, 255]))
+    assert out[65, 1:29].max() < 100 and out[65, 32:38].min() > 200  # drawn 30 px wide, left of the spine
+    assert out[70:110, 40].max() < 100
 
 
 def test_axes_frames_skip_black_bars_and_tick_marks_joined_to_a_spine():

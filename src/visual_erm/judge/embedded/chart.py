@@ -28,8 +28,8 @@ from visual_erm.judge.embedded.color import (
     palette,
     rgb_to_lab,
 )
-from visual_erm.judge.embedded.normalize import (Frame, Normalized, box_iou, far_from, fit_frame, mode_color, normalize,
-                                                 resize, union_box, warp)
+from visual_erm.judge.embedded.normalize import (Frame, Normalized, PanelFrame, box_iou, far_from, fit_frame,
+                                                 mode_color, normalize, resize, union_box, warp)
 from visual_erm.judge.embedded.ocr import TextBox, get_ocr, normalize_text, text_similarity
 from visual_erm.judge.embedded.severity import THRESHOLDS as T
 from visual_erm.judge.embedded.severity import finding
@@ -1223,7 +1223,8 @@ class ChartComparer(Comparer):
         """Subplots laid out afresh (a label that got shorter lets tight layout widen one column): no one
         figure-wide fit lays every plot area on the reference's. A plot area still off by more than 3 px is drawn
         through its own frame, together with its tick labels, axis labels and title (the margin around it, up to
-        its share of the gap to the next subplot); text there maps back to the candidate through that frame too.
+        its share of the gap to the next subplot): the plot area at its own scale, the text around it at the figure's
+        (a PanelFrame). Text there maps back to the candidate through that frame too.
         The frames are read again in the fitted image (not mapped through the fit): a tinted plot area's edge at
         another resolution is read a few px off, and the fitted image shows where it actually landed."""
         cf = geo.axes_frames(base.image)
@@ -1261,8 +1262,9 @@ class ChartComparer(Comparer):
                 origin_work.append(float(r[edge]))
             if not all(0.7 <= a / b <= 1.4 for a, b in zip(scale, base.frame.scale)):
                 continue
-            pf = Frame(src_origin=(origin_src[0], origin_src[1]), scale=(scale[0], scale[1]),
-                       work_origin=(origin_work[0], origin_work[1]))
+            pf = PanelFrame(src_origin=(origin_src[0], origin_src[1]), scale=(scale[0], scale[1]),
+                            work_origin=(origin_work[0], origin_work[1]), panel=tuple(map(float, r)),
+                            outer=base.frame.scale)
             pw, ph = r[2] - r[0], r[3] - r[1]
             grow = [min(0.3 * pw, 70.0), min(0.15 * ph, 30.0), 8.0, min(0.3 * ph, 60.0)]  # left, top, right, bottom
             for j, o in enumerate(rf):

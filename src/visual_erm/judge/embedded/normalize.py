@@ -104,6 +104,61 @@ class Frame:
         return ((x0 - wx) / sx + ox, (y0 - wy) / sy + oy, (x1 - wx) / sx + ox, (y1 - wy) / sy + oy)
 
 
+@dataclass(frozen=True)
+class PanelFrame(Frame):
+    """A subplot that tight layout moved and resized: its own map inside its plot area (``panel``, a work box), and
+    outside it, along each axis, the figure's ``outer`` scale from the nearest edge, because tick labels, axis
+    labels and titles keep their font size. A box beside the plot area (a tick label, a title) keeps that size
+    along the plot's edge too; only its centre follows the plot's scale."""
+
+    panel: Box = (0.0, 0.0, 0.0, 0.0)
+    outer: tuple[float, float] = (1.0, 1.0)
+
+    def _edges(self, k: int) -> tuple[float, float, float, float]:
+        """Axis ``k``'s plot edges: (work lo, work hi, source lo, source hi)."""
+        lo, hi = self.panel[k], self.panel[k + 2]
+        s, o, w = self.scale[k], self.src_origin[k], self.work_origin[k]
+        return lo, hi, (lo - w) / s + o, (hi - w) / s + o
+
+    def axis_to_work(self, v, k: int):
+        """Source coordinate(s) ``v`` on axis ``k`` (0: x, 1: y) in the work frame."""
+        wlo, whi, slo, shi = self._edges(k)
+        v = np.asarray(v, float)
+        inside = (v - self.src_origin[k]) * self.scale[k] + self.work_origin[k]
+        return np.where(v < slo, wlo + (v - slo) * self.outer[k],
+                        np.where(v > shi, whi + (v - shi) * self.outer[k], inside))
+
+    def axis_to_source(self, v, k: int):
+        """Work coordinate(s) ``v`` on axis ``k`` in source pixels."""
+        wlo, whi, slo, shi = self._edges(k)
+        v = np.asarray(v, float)
+        inside = (v - self.work_origin[k]) / self.scale[k] + self.src_origin[k]
+        return np.where(v < wlo, slo + (v - wlo) / self.outer[k],
+                        np.where(v > whi, shi + (v - whi) / self.outer[k], inside))
+
+    def _map(self, box: Box, forward: bool) -> Box:
+        f = self.axis_to_work if forward else self.axis_to_source
+        lo_hi = (self._edges(0)[2:], self._edges(1)[2:]) if forward else (self.panel[0::2], self.panel[1::2])
+        out = [0.0] * 4
+        for k in (0, 1):
+            a, b = box[k], box[k + 2]
+            c = (box[1 - k] + box[3 - k]) / 2  # the other axis' centre: is the box beside the plot along axis k?
+            beside = not lo_hi[1 - k][0] <= c <= lo_hi[1 - k][1]
+            if beside and lo_hi[k][0] <= (a + b) / 2 <= lo_hi[k][1]:
+                m, half = float(f((a + b) / 2, k)), (b - a) / 2
+                half = half * self.outer[k] if forward else half / self.outer[k]
+                out[k], out[k + 2] = m - half, m + half
+            else:
+                out[k], out[k + 2] = float(f(a, k)), float(f(b, k))
+        return out[0], out[1], out[2], out[3]
+
+    def to_work(self, box: Box) -> Box:
+        return self._map(box, True)
+
+    def to_source(self, box: Box) -> Box:
+        return self._map(box, False)
+
+
 @dataclass
 class Normalized:
     """An image in the work frame.
@@ -222,6 +277,8 @@ def union_box(boxes: list[Box]) -> Box:
 def warp(image: np.ndarray, frame: Frame, out_size: tuple[int, int], background: np.ndarray) -> np.ndarray:
     """``image`` resampled into a work frame of ``out_size=(w, h)`` through ``frame`` (outside filled with
     ``background``); area averaging when the frame shrinks the image."""
+    if isinstance(frame, PanelFrame):
+        return _warp_panel(image, frame, out_size, background)
     (ox, oy), (sx, sy), (wx, wy) = frame.src_origin, frame.scale, frame.work_origin
     src = image
     if sx < 0.9 and sy < 0.9:  # shrink first with area averaging, then a small affine step
@@ -232,6 +289,22 @@ def warp(image: np.ndarray, frame: Frame, out_size: tuple[int, int], background:
     m = np.float32([[sx, 0, wx - ox * sx], [0, sy, wy - oy * sy]])
     bg = tuple(int(v) for v in background)
     return cv2.warpAffine(src, m, out_size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=bg)
+
+
+def _warp_panel(image: np.ndarray, frame: PanelFrame, out_size: tuple[int, int], background: np.ndarray) -> np.ndarray:
+    """``warp`` through a PanelFrame: each axis maps on its own (piecewise linear), so one remap does it."""
+    f = max(*frame.scale, *frame.outer)
+    src, r = image, (1.0, 1.0)
+    if f < 0.9:  # shrink first with area averaging, as warp does
+        src = resize(image, max(1, round(image.shape[1] * f)), max(1, round(image.shape[0] * f)))
+        r = (src.shape[1] / image.shape[1], src.shape[0] / image.shape[0])
+    w, h = out_size
+    xs = (frame.axis_to_source(np.arange(w), 0) * r[0]).astype(np.float32)  # (warpAffine's pixel convention)
+    ys = (frame.axis_to_source(np.arange(h), 1) * r[1]).astype(np.float32)
+    map_x, map_y = np.broadcast_to(xs[None, :], (h, w)), np.broadcast_to(ys[:, None], (h, w))
+    bg = tuple(int(v) for v in background)
+    return cv2.remap(src, np.ascontiguousarray(map_x), np.ascontiguousarray(map_y), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=bg)
 
 
 def fit_frame(src_boxes: list[Box], work_boxes: list[Box]) -> Frame | None:
