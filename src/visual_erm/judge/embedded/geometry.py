@@ -151,13 +151,16 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
     hm, vm = line_masks(darkm, min_length=min_side)
     both = hm | vm
     regs, labels = regions(both, min_area=2 * min_side)
+    h, w = darkm.shape
+    border_level = float(np.median(np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])))
+    dark_figure = image.ndim == 3 and border_level < dark
     frames: list[Box] = []
     for r in regs:
         x0, y0, x1, y1 = r.box
         if r.width < min_side or r.height < min_side:
             continue
         comp = labels[y0:y1, x0:x1] == r.label
-        box = _spine_box(comp, min_cover, inner=dark < 200)
+        box = _spine_box(comp, min_cover, inner=dark < 200 and not dark_figure)
         if box is None:
             # Something joined to a spine (an annotation box over it, cut off at the image edge) widens the
             # component: try the box its longest horizontal and vertical lines span.
@@ -181,9 +184,6 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
     # A framed box of one line of text inside a plot (an annotation's bbox) is no plot area of its own.
     top = outermost(frames)
     frames = [f for f in frames if f in top or not _text_box(image, f)]
-    h, w = darkm.shape
-    border_level = float(np.median(np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])))
-    dark_figure = image.ndim == 3 and border_level < dark
 
     def canvas(f: Box) -> bool:  # reaching three edges of the image: the figure itself, not a plot area
         return (f[0] <= 3) + (f[1] <= 3) + (f[2] >= w - 3) + (f[3] >= h - 3) >= 3
@@ -282,7 +282,8 @@ def _text_box(image: np.ndarray, box: Box, *, band: int = 3) -> bool:
 def _spine_box(comp: np.ndarray, min_cover: float, *, inner: bool = False) -> tuple[int, int, int, int] | None:
     """The box (in ``comp``'s coordinates) of the spines in a component's mask, on the spines and not on tick
     marks sticking out, when three of its sides are covered over ``min_cover``; else None. With ``inner``, a box
-    with one side open is looked for inside (dark spines only: at a light grey level, blocks of bars join too)."""
+    with one side open is looked for inside (dark spines on a light figure only: at a light grey level blocks of
+    bars join too, and on a dark figure everything does)."""
     h, w = comp.shape
     views = (comp, comp[::-1], comp.T, comp.T[::-1])  # each side seen as the top one
     covers = [_side_cover(v) for v in views]
