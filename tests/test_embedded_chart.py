@@ -1812,6 +1812,8 @@ def test_a_heatmap_cut_to_fewer_rows_is_one_range_finding_not_cells_and_names(ju
     assert [(e.category, e.severity) for e in v.errors if e.category == "data_error"] == [("data_error", 2)] and \
         "y-axis range" in v.errors[0].description, v.errors
     assert not any(e.location.endswith("y-axis label") for e in v.errors), v.errors
+    # The numbers in the cells moved with their rows, into one another's places: no legend moved by a row.
+    assert not any(e.location.endswith("legend") for e in v.errors), v.errors
 
 
 def draw_legend_past_spine(*, bars=False, dpi=100, extents=None):
@@ -1891,3 +1893,109 @@ def test_subplots_re_laid_out_around_another_keep_their_text_at_its_size(judge):
     assert any(e.location.startswith("subplot 2") for e in v.errors), v.errors
     assert not any(e.location.startswith(("subplot 1", "subplot 3")) and "label" in e.location and
                    "right-side" not in e.location for e in v.errors), v.errors
+
+
+def draw_employment(*, extra=False):
+    """Two monthly series with their legend in the lower left; ``extra`` adds a third, and the legend grows a row
+    upwards, moving the other entries."""
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    x = np.arange(12)
+    with plt.style.context("bmh"):
+        fig, ax = plt.subplots(figsize=(6.4, 4), dpi=100)
+        ax.plot(x, 4700 - 6 * x, "D--", color="#003f5c", label="Nondurable goods")
+        ax.plot(x, 8000 - x, color="#bc5090", label="Financial activities")
+        if extra:
+            ax.plot(x, 4450 + 5 * x, color="#ffa600", label="Transportation and warehousing")
+        ax.set_xticks(x, months)
+        ax.set_ylabel("Value")
+        ax.legend(loc="lower left")
+        fig.tight_layout()
+        return figure_rgb(fig)
+
+
+def test_a_legend_grown_by_an_entry_moves_its_other_entries_it_does_not_rename_them(judge):
+    v = verdict(judge, draw_employment(), draw_employment(extra=True))
+    assert v.errors and not any("instead of" in e.description for e in v.errors if "plot area" in e.location), \
+        v.errors
+
+
+def draw_precipitation(*, inverted=False):
+    """Box plots of skewed monthly values with many outliers (circles, which OCR reads as 'o', '0' or '8')."""
+    rng = np.random.default_rng(11)
+    data = [np.concatenate([rng.exponential(2, 60), rng.uniform(12, 56, 12)]) for _ in range(6)]
+    fig, ax = plt.subplots(figsize=(7, 5.2), dpi=100)
+    ax.boxplot(data, patch_artist=True)
+    ax.set_xticks(range(1, 7), ["Mar", "Apr", "May", "Jun", "Jul", "Aug"])
+    ax.set_xlabel("Month")
+    ax.set_ylabel("Precipitation")
+    ax.set_title("Seattle weather: precipitation by month")
+    ax.grid(True)
+    if inverted:
+        ax.invert_yaxis()
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_outlier_circles_read_as_text_follow_an_inverted_axis(judge):
+    v = verdict(judge, draw_precipitation(), draw_precipitation(inverted=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)], v.errors
+
+
+
+def test_a_frameless_chart_whose_title_went_is_laid_out_unstretched(judge):
+    # A pie (no frames to fit on) whose title went, redrawn in other colours with a slice changed: the content box
+    # is shorter, and fitting it to the reference's stretches the pie into an ellipse; the same layout at the same
+    # size does not, and leaves fewer pixels apart (most of the pie differs either way).
+    yy, xx = np.mgrid[:300, :400]
+    disk = (yy - 170) ** 2 + (xx - 200) ** 2 <= 100 ** 2
+    ref = np.full((300, 400, 3), 255, np.uint8)
+    ref[disk] = (76, 114, 176)
+    ref[disk & (xx > 200)] = (221, 132, 82)
+    ref[20:34, 130:270] = 30  # the title
+    cand = np.full((300, 400, 3), 255, np.uint8)
+    cand[disk] = (85, 168, 104)  # recoloured too: most of the pie differs either way
+    cand[disk & (xx > 200) & (yy > 170)] = (221, 132, 82)  # a slice half as large
+    comparer = judge.comparer("chart")
+    ra, ca = judge.analyse(ref, task="chart"), comparer.analyse(cand)
+    rn = ra["norm"]
+    cn = comparer._align(ra, rn, ca, (rn.image.shape[1] - 16, rn.image.shape[0] - 16))
+    ratio = (cn.frame.scale[0] / cn.frame.scale[1]) / (rn.frame.scale[0] / rn.frame.scale[1])
+    assert abs(ratio - 1.0) <= 0.01, (cn.frame, rn.frame)
+    v = verdict(judge, ref, cand)
+    assert any(e.location.endswith("pie") and e.category == "data_error" for e in v.errors), v.errors
+
+
+def _two_bars(names):
+    fig, ax = plt.subplots(figsize=(5, 4), dpi=100)
+    ax.bar(names, [42, 58], color=["#4c72b0", "#dd8452"])
+    ax.set_ylabel("Share of votes (%)")
+    ax.set_title("Referendum result")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_one_of_two_category_names_renamed_is_text_not_a_range(judge):
+    # Only numbers tell a range: a name of two read as another word is that label changed.
+    v = only(verdict(judge, _two_bars(["Approve", "Disapprove"]), _two_bars(["Approve", "Undecided"])),
+             ["text_error"])
+    assert "Undecided" in v.errors[0].description, v.errors
+
+
+def _lone_pie(as_bars=False):
+    names, values = ["Black", "Latino", "White", "Asian"], [28, 19, 14, 2]
+    colors = ["#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3"]
+    fig, ax = plt.subplots(figsize=(5.6, 3.5), dpi=100)
+    if as_bars:
+        ax.bar(names, values, color=colors)
+    else:
+        ax.pie(values, labels=names, colors=colors)
+    ax.set_title("LA riots: records by race")
+    return figure_rgb(fig)
+
+
+def test_a_lone_pie_drawn_as_bars_is_said_once(judge):
+    # Laid at the reference's own layout (the content box changed shape), the bars in the pie's place are the
+    # pie drawn as another chart, not a second chart-type change of its marks.
+    v = verdict(judge, _lone_pie(), _lone_pie(as_bars=True))
+    assert [(e.category, e.severity) for e in v.errors if e.category == "structure_error"] == \
+        [("structure_error", 3)], v.errors

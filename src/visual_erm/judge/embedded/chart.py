@@ -28,7 +28,7 @@ from visual_erm.judge.embedded.color import (
     palette,
     rgb_to_lab,
 )
-from visual_erm.judge.embedded.normalize import (Frame, Normalized, PanelFrame, box_iou, far_from, fit_frame,
+from visual_erm.judge.embedded.normalize import (Normalized, PanelFrame, box_iou, far_from, fit_frame,
                                                  mode_color, normalize, resize, union_box, warp)
 from visual_erm.judge.embedded.ocr import TextBox, get_ocr, normalize_text, text_similarity
 from visual_erm.judge.embedded.severity import THRESHOLDS as T
@@ -555,6 +555,13 @@ def _is_number(text: str) -> bool:
     return bool(_NUMERIC.match(text)) and any(c.isdigit() for c in text)
 
 
+def _mark_like(text: str) -> bool:
+    """Two characters at most, or only round ones: in a plot area, marks read as glyphs (a box plot's circles read
+    as 'o', '000', '8') or a label set at a point, both placed in data units."""
+    bare = _bare(text)
+    return len(bare) <= 2 or set(bare) <= set("o08c")
+
+
 def _value_like(text: str) -> bool:
     """A number, or a value with a suffix or unit of two letters at most ('60th', '12 kg'); a worded annotation
     ('max 56.1') is not."""
@@ -637,6 +644,10 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     # label that reads the other axis's, follow from the chart-type finding.
     typed = {_location_panel(e.location) for e in ctx.errors
              if e.category == "structure_error" and e.location.endswith("plot area")}
+    # A pie drawn as another chart is said once: marks in its place drawn as another kind are that change.
+    retyped = [e.bbox for e in ctx.errors if e.description == _PIE_RETYPED and e.bbox]
+    drop |= {id(e) for e in ctx.errors if e.category == "structure_error" and e.location.endswith("plot area") and
+             e.bbox and any(geo.box_overlap(e.bbox, b) > 0 for b in retyped)}
     if typed:
         drop |= {id(e) for e in ctx.errors if e.category == "data_error" and _location_panel(e.location) in typed
                  and e.location.endswith(("tick labels", "x-axis", "y-axis"))}
@@ -846,6 +857,13 @@ def _quoted(description: str) -> list[str]:
 def _bare(text: str) -> str:
     """A reading's letters and digits only, lower case."""
     return "".join(ch for ch in normalize_text(text).lower() if ch.isalnum())
+
+
+def _reads_part(reading: str, text: str) -> bool:
+    """A reading that is ``text`` or a good part of it (a long label cut off by a shorter one's box reads in
+    part)."""
+    a, b = _bare(reading), _bare(text)
+    return len(a) >= 3 and len(a) >= 0.5 * len(b) and fuzz.partial_ratio(a, b) >= 100 * T["text_same"]
 
 
 def _contents_traded(ctx: _Ctx, a, b) -> bool:
@@ -1216,7 +1234,13 @@ class ChartComparer(Comparer):
             miss, extra = geo.tolerant_diff(rn.image, n.image, radius=int(T["shift_tolerance_px"]),
                                             threshold=int(T["diff_threshold"]))
             return int(miss.sum() + extra.sum())
-        return alt if apart(alt) < 0.8 * apart(cn) else cn
+
+        def aspect(n: Normalized) -> float:  # the fit's x scale over its y scale, against the reference's
+            return (n.frame.scale[0] / n.frame.scale[1]) / (rn.frame.scale[0] / rn.frame.scale[1])
+        # A content box that changed shape (a title gone) stretches one axis: the same layout, undistorted, is
+        # kept when it leaves fewer pixels apart at all.
+        stretched = abs(aspect(cn) - 1.0) > 0.05 and abs(aspect(alt) - 1.0) <= 0.01
+        return alt if apart(alt) < (1.0 if stretched else 0.8) * apart(cn) else cn
 
     @staticmethod
     def _per_panel(cand: Analysis, rf: list, base: Normalized) -> Normalized:
@@ -1648,14 +1672,11 @@ class ChartComparer(Comparer):
         looks like what lay under the other. One structure finding replaces
         both readings, and the parts under them (their subplots, or down to the next row of labels) are explained,
         so their marks are not listed as changed series."""
-        def holds(reading: str, text: str) -> bool:  # (a long label cut off by the shorter one's box reads in part)
-            a, b = _bare(reading), _bare(text)
-            return len(a) >= 3 and len(a) >= 0.5 * len(b) and fuzz.partial_ratio(a, b) >= 100 * T["text_same"]
         # (swapped axis labels or legend entries are text errors: they name no part; a label inside a plot names
         # the part under it, an inset drawn without a frame we can read, only with a label beside it)
         lines = [r for r in ctx.readings if r[2] in ("title", "text") or r[2].startswith("plot area")]
         pairs = [(a, b) for k, a in enumerate(lines) for b in lines[k + 1:]
-                 if holds(a[1], b[0].text) and holds(b[1], a[0].text)]
+                 if _reads_part(a[1], b[0].text) and _reads_part(b[1], a[0].text)]
         if len(pairs) != 1:
             return  # (several pairs: the whole order reversed, an inverted axis of labelled rows)
         (ta, _, role, fa), (tb, _, _, fb) = pairs[0]
@@ -1896,11 +1917,12 @@ class ChartComparer(Comparer):
                 total = len(all_ticks[(panel, role)])
                 names = not any(_is_number(t.text) for t in changed)
                 few = total >= 4 and len(changed) <= max(2, total // 3)
-                if (len(changed) < 2 and not (total <= 2 and changed)) or (names and few) or \
+                if (len(changed) < 2 and not (total <= 2 and changed and not names)) or (names and few) or \
                         (few and len(changed) >= 2 and total - len(changed) >= 3):
-                    # A category name or two changed (swapped, renamed): text, while the range stays. So are two
-                    # numbers among three or more kept in place (years as categories: the axis did not move, else
-                    # every label would have). A single number alone is OCR noise more often than not.
+                    # A category name or two changed (swapped, renamed): text, while the range stays (one name of
+                    # two, too: only numbers tell a range). So are two numbers among three or more kept in place
+                    # (years as categories: the axis did not move, else every label would have). A single number
+                    # alone is OCR noise more often than not.
                     before = (len(ctx.errors), len(missing_texts), len(ctx.overdrawn))
                     for t in changed:
                         if id(t) in ref_lines and (not _is_number(t.text) or len(changed) >= 2):
@@ -1942,12 +1964,32 @@ class ChartComparer(Comparer):
         extra_found = [e for e in extra_found if not any(geo.box_overlap(e[1], b) >= 0.5 for b in ctx.resized)]
         # A line read as something else in its place (other marks drawn there now) whose words the candidate shows
         # elsewhere moved too: a legend placed anew over the plot ('best' after the data moved).
+        # So did one whose words are read in another line's place of the same plot: a legend that gained or lost an
+        # entry moved its others by a row. (Two lines read as each other's are traded: _swapped_by_labels.)
+        shifted = {id(t): next((r[0].box for r in ctx.readings if r[0] is not t and "plot area" in r[2] and
+                                _text_role(ctx.panels, r[0])[0] == _text_role(ctx.panels, t)[0] and
+                                text_similarity(r[1], t.text) >= T["text_same"] and
+                                not _reads_part(text, r[0].text)), None)
+                   for t, text, role, _ in ctx.readings if "plot area" in role and not _value_like(t.text)}
+        for t, text, role, _ in ctx.readings:  # the line whose place the shifted one took: read where it went too
+            if id(t) not in shifted or shifted[id(t)]:
+                continue
+            took = next((r[0] for r in ctx.readings if r[0] is not t and shifted.get(id(r[0])) and
+                         text_similarity(text, r[0].text) >= T["text_same"]), None)
+            if took is not None:
+                dx, dy = shifted[id(took)][0] - took.box[0], shifted[id(took)][1] - took.box[1]
+                box = (t.box[0] + dx, t.box[1] + dy, t.box[2] + dx, t.box[3] + dy)
+                if text_similarity(self._recognize(ctx, box)[0], t.text) >= T["text_same"]:
+                    shifted[id(t)] = box
         for t, text, role, e in list(ctx.readings):
             if "plot area" in role and any(f is e for f in ctx.errors) and \
-                    any(text_similarity(x[0], t.text) >= T["text_same"] for x in extra_found):
+                    (any(text_similarity(x[0], t.text) >= T["text_same"] for x in extra_found) or shifted.get(id(t))):
                 ctx.errors[:] = [f for f in ctx.errors if f is not e]
                 ctx.readings[:] = [r for r in ctx.readings if r[3] is not e]
-                missing_texts.append((t, _text_role(ctx.panels, t)[0], role))
+                panel = _text_role(ctx.panels, t)[0]
+                missing_texts.append((t, panel, role))
+                if shifted.get(id(t)) and not any(text_similarity(x[0], t.text) >= T["text_same"] for x in extra_found):
+                    extra_found.append((t.text, shifted[id(t)], panel))
         # A text that vanished from its place but appears elsewhere was moved, not lost; with its swatch, a legend.
         legend_moved: dict[int | None, list] = {}
         groups: list[list[tuple[TextBox, int | None, str]]] = []
@@ -2017,6 +2059,8 @@ class ChartComparer(Comparer):
                               max(0, int(box[0] - 4.5 * hh)):int(box[2] + hh)] = True
                 ctx.errors.append(finding("chart.legend_missing", f"The legend or annotations with {words} are missing.",
                                           ctx.panel_name(g[0][1]) + "legend", ctx.cand_box(box)))
+                if all(_mark_like(t.text) for t, _, _ in g):
+                    ctx.follows_axis.append((ctx.errors[-1], g[0][1]))
             else:
                 ctx.errors.append(finding("chart.text_missing", f"The {_singular(role) if len(g) == 1 else role} {words} "
                                           f"{'is' if len(g) == 1 else 'are'} missing.",
@@ -2267,7 +2311,7 @@ class ChartComparer(Comparer):
         ctx.readings.append((t, text, role, ctx.errors[-1]))
         if "plot area" in role and _value_like(t.text) and _value_like(text):
             ctx.follows_data.append((ctx.errors[-1], panel))  # a bar label or value annotation
-        elif "plot area" in role and (ChartComparer._glyphs_lost(ctx, t.box) or 0.0) >= 0.5:
+        elif "plot area" in role and (_mark_like(t.text) or (ChartComparer._glyphs_lost(ctx, t.box) or 0.0) >= 0.5):
             ctx.follows_axis.append((ctx.errors[-1], panel))  # an annotation that left its place, read over others
 
     @staticmethod
