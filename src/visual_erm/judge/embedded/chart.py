@@ -1964,23 +1964,8 @@ class ChartComparer(Comparer):
         extra_found = [e for e in extra_found if not any(geo.box_overlap(e[1], b) >= 0.5 for b in ctx.resized)]
         # A line read as something else in its place (other marks drawn there now) whose words the candidate shows
         # elsewhere moved too: a legend placed anew over the plot ('best' after the data moved).
-        # So did one whose words are read in another line's place of the same plot: a legend that gained or lost an
-        # entry moved its others by a row. (Two lines read as each other's are traded: _swapped_by_labels.)
-        shifted = {id(t): next((r[0].box for r in ctx.readings if r[0] is not t and "plot area" in r[2] and
-                                _text_role(ctx.panels, r[0])[0] == _text_role(ctx.panels, t)[0] and
-                                text_similarity(r[1], t.text) >= T["text_same"] and
-                                not _reads_part(text, r[0].text)), None)
-                   for t, text, role, _ in ctx.readings if "plot area" in role and not _value_like(t.text)}
-        for t, text, role, _ in ctx.readings:  # the line whose place the shifted one took: read where it went too
-            if id(t) not in shifted or shifted[id(t)]:
-                continue
-            took = next((r[0] for r in ctx.readings if r[0] is not t and shifted.get(id(r[0])) and
-                         text_similarity(text, r[0].text) >= T["text_same"]), None)
-            if took is not None:
-                dx, dy = shifted[id(took)][0] - took.box[0], shifted[id(took)][1] - took.box[1]
-                box = (t.box[0] + dx, t.box[1] + dy, t.box[2] + dx, t.box[3] + dy)
-                if text_similarity(self._recognize(ctx, box)[0], t.text) >= T["text_same"]:
-                    shifted[id(t)] = box
+        # So did one that a legend grown or shrunk by an entry moved by a row (_shifted_lines).
+        shifted = self._shifted_lines(ctx)
         for t, text, role, e in list(ctx.readings):
             if "plot area" in role and any(f is e for f in ctx.errors) and \
                     (any(text_similarity(x[0], t.text) >= T["text_same"] for x in extra_found) or shifted.get(id(t))):
@@ -2248,6 +2233,41 @@ class ChartComparer(Comparer):
             return {}  # the text is laid out afresh (another figure size or margin): sub-pixel places differ
         return {i: 1.0 - min(v, glyphs[i]) for i, v in scores.items()
                 if v < T["text_native_ncc"] or glyphs[i] < T["text_native_glyph"]}
+
+    def _shifted_lines(self, ctx: _Ctx) -> dict[int, tuple]:
+        """Plot-area lines (no numbers) that a legend grown or shrunk by an entry moved by a row: a line the
+        candidate draws in another line's place of the same plot, that line not drawn in its place in turn (two
+        lines in each other's places are traded: _swapped_by_labels); then a line whose place such a line took,
+        found where the same shift puts it. Returns id(line) -> the work box it moved to."""
+        lines = [(t, text) for t, text, role, _ in ctx.readings if "plot area" in role]
+        panel = {id(t): _text_role(ctx.panels, t)[0] for t, _ in lines}
+        words = [(t, text) for t, text in lines if not _value_like(t.text)]
+        shifted: dict[int, tuple] = {}
+        for t, text in words:
+            to = next((u.box for u, read in lines if u is not t and panel[id(u)] == panel[id(t)] and
+                       self._drawn_at(ctx, t, read, u.box) and not self._drawn_at(ctx, u, text, t.box)), None)
+            if to is not None:
+                shifted[id(t)] = to
+        for t, text in words:
+            took = None if id(t) in shifted else \
+                next((u for u, _ in lines if id(u) in shifted and self._drawn_at(ctx, u, text, t.box)), None)
+            if took is not None:
+                dx, dy = shifted[id(took)][0] - took.box[0], shifted[id(took)][1] - took.box[1]
+                box = (t.box[0] + dx, t.box[1] + dy, t.box[2] + dx, t.box[3] + dy)
+                if self._drawn_at(ctx, t, "", box) or _reads_part(self._recognize(ctx, box)[0], t.text):
+                    shifted[id(t)] = box
+        return shifted
+
+    def _drawn_at(self, ctx: _Ctx, t: TextBox, reading: str, box) -> bool:
+        """True when the candidate draws reference line ``t`` at work box ``box``: ``reading`` (what was read
+        there) holds it, or, at the reference's scale, its glyphs are found there (OCR misreads a line over bars)."""
+        if reading and _reads_part(reading, t.text):
+            return True
+        glyphs = None if ctx.rescaled else self._glyphs(ctx, t)
+        if glyphs is None:
+            return False
+        x0, y0, x1, y1 = (int(round(v)) for v in ctx.cand_box(box))
+        return _glyphs_found(glyphs[1], self._grey(ctx)[1][max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3])
 
     def _reads_same(self, ctx: _Ctx, t: TextBox) -> bool:
         text = self._recognize(ctx, t.box)[0]
