@@ -299,9 +299,9 @@ def _spine_box(comp: np.ndarray, min_cover: float, *, inner: bool = False) -> tu
         if inset is not None:
             oy, ox = (inset if side == 0 else 0), (inset if side == 2 else 0)
             sub = comp[oy:h - (inset if side == 1 else 0), ox:w - (inset if side == 3 else 0)]
-            inner = [_side_cover(v) for v in (sub, sub[::-1], sub.T, sub.T[::-1])]
-            if all(c >= min_cover for k, (c, _) in enumerate(inner) if k != side):
-                (_, dt), (_, db), (_, dl), (_, dr) = inner
+            within = [_side_cover(v) for v in (sub, sub[::-1], sub.T, sub.T[::-1])]
+            if all(c >= min_cover for k, (c, _) in enumerate(within) if k != side):
+                (_, dt), (_, db), (_, dl), (_, dr) = within
                 sh, sw = sub.shape
                 return ox + dl, oy + dt, ox + sw - dr, oy + sh - db
     (_, dt), (_, db), (_, dl), (_, dr) = covers
