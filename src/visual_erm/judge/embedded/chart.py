@@ -1917,12 +1917,14 @@ class ChartComparer(Comparer):
                 total = len(all_ticks[(panel, role)])
                 names = not any(_is_number(t.text) for t in changed)
                 few = total >= 4 and len(changed) <= max(2, total // 3)
-                if (len(changed) < 2 and not (total <= 2 and changed and not names)) or (names and few) or \
+                if (len(changed) < 2 and not (total <= 2 and changed and not (names and total == 2))) or \
+                        (names and few) or \
                         (few and len(changed) >= 2 and total - len(changed) >= 3):
                     # A category name or two changed (swapped, renamed): text, while the range stays (one name of
-                    # two, too: only numbers tell a range). So are two numbers among three or more kept in place
-                    # (years as categories: the axis did not move, else every label would have). A single number
-                    # alone is OCR noise more often than not.
+                    # two, too: only numbers tell a range; a lone 'label' is most often a row of them read as one
+                    # line). So are two numbers among three or more kept in place (years as categories: the axis
+                    # did not move, else every label would have). A single number alone is OCR noise more often
+                    # than not.
                     before = (len(ctx.errors), len(missing_texts), len(ctx.overdrawn))
                     for t in changed:
                         if id(t) in ref_lines and (not _is_number(t.text) or len(changed) >= 2):
