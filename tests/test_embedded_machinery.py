@@ -378,3 +378,16 @@ def test_pie_slices_are_read_with_their_shares_and_compared_by_colour():
     disk = _pie_image([100], colors[:1])
     assert pie.find_pies(square, np.array([255, 255, 255], np.uint8)) == []
     assert pie.find_pies(disk, np.array([255, 255, 255], np.uint8)) == []
+
+
+def test_a_legend_swatch_is_looked_for_only_beside_a_line_on_the_image():
+    from visual_erm.judge.embedded.chart import _swatch_left_of
+
+    img = canvas(60, 200)
+    img[20:30, 40:60] = (214, 39, 40)  # a red swatch, then the entry's words
+    img[22:28, 70:120] = 40
+    colour, ink = _swatch_left_of(img, (68, 18, 122, 32))
+    assert colour[1] > 40 and len(ink) >= 6  # red: a large a* in Lab
+    with np.errstate(all="raise"):  # a line the other image places off this one: nothing to read, no NaN colour
+        assert _swatch_left_of(img, (210, 18, 260, 32)) is None
+        assert _swatch_left_of(img, (-80, -30, -20, -10)) is None

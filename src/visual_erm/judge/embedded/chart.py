@@ -138,7 +138,10 @@ def _swatch_left_of(img: np.ndarray, box, *, right: float | None = None):
     rz = _swatch_zone(img, box, box[0] + 0.3 * (box[3] - box[1]) if right is None else right)
     if len(rz) == 0:
         return None
-    bg = rgb_to_lab(mode_color(img[int(box[1]):int(box[3]), int(box[0]):int(box[2])])[None, None])
+    line = img[max(0, int(box[1])):max(0, int(box[3])), max(0, int(box[0])):max(0, int(box[2]))]
+    if line.size == 0:  # (a line of the other image placed off this one: no background to tell ink from)
+        return None
+    bg = rgb_to_lab(mode_color(line)[None, None])
     ink = rz[np.linalg.norm(rz - bg.reshape(3), axis=1) > 25]
     ink = ink[np.hypot(ink[:, 1], ink[:, 2]) > 12]  # coloured: a swatch, not the words' grey or a grid line
     if len(ink) < 6:
