@@ -1999,3 +1999,28 @@ def test_a_lone_pie_drawn_as_bars_is_said_once(judge):
     v = verdict(judge, _lone_pie(), _lone_pie(as_bars=True))
     assert [(e.category, e.severity) for e in v.errors if e.category == "structure_error"] == \
         [("structure_error", 3)], v.errors
+
+
+def _pie_beside_scatter(swap=False):
+    """A frameless pie beside a scatter plot with its colorbar; ``swap`` trades their places."""
+    rng = np.random.default_rng(4)
+    fig, axes = plt.subplots(1, 2, figsize=(7, 2.6), dpi=100)
+    pie_ax, sc_ax = axes[::-1] if swap else axes
+    pie_ax.pie([44, 30, 22, 4], labels=["Black", "Latino", "White", "Asian"],
+               colors=["#003f5c", "#bc5090", "#ffa600", "#58508d"])
+    pie_ax.set_title("Records by race")
+    points = sc_ax.scatter(rng.uniform(15, 85, 40), rng.uniform(-118.5, -117.7, 40), c=rng.uniform(33.8, 34.3, 40),
+                           cmap="coolwarm", marker="D")
+    fig.colorbar(points, ax=sc_ax, label="Latitude")
+    sc_ax.set_title("Longitude vs age")
+    sc_ax.set_xlabel("Age")
+    sc_ax.set_ylabel("Longitude")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_a_plot_traded_with_a_frameless_pie_is_one_layout_finding(judge):
+    # One fit on the plot's frames would slide the whole figure to lay the plot on its old place, and the pie
+    # would be read as text gone; at the content box's own scale the plot is seen moved.
+    v = verdict(judge, _pie_beside_scatter(), _pie_beside_scatter(swap=True))
+    assert [e.category for e in v.errors] == ["structure_error"] and v.errors[0].severity == 2, v.errors

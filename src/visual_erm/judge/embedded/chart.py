@@ -1211,6 +1211,14 @@ class ChartComparer(Comparer):
         if not all(0.7 <= r <= 1.4 for r in ratio):
             return cn
         h, w = rn.image.shape[:2]
+        # At the content box's own scale, a fit that slides the whole figure by a tenth of it or more lays one
+        # subplot on another's place (a plot and a frameless pie traded): the parts moved, not the figure.
+        centre = [(cn.box[k] + cn.box[k + 2]) / 2 for k in (0, 1)]
+        slide = [abs(((centre[k] - fr.src_origin[k]) * fr.scale[k] + fr.work_origin[k]) -
+                     ((centre[k] - cn.frame.src_origin[k]) * cn.frame.scale[k] + cn.frame.work_origin[k]))
+                 for k in (0, 1)]
+        if all(0.97 <= r <= 1.03 for r in ratio) and (slide[0] >= 0.1 * w or slide[1] >= 0.1 * h):
+            return cn
         img = warp(cand.image, fr, (w, h), cn.background)
         return self._per_panel(cand, rf, Normalized(image=img, frame=fr, box=cn.box, background=cn.background))
 
