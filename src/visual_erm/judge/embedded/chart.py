@@ -151,10 +151,10 @@ def _swatch_left_of(img: np.ndarray, box, *, right: float | None = None):
     return np.median(ink[inv.reshape(-1) == int(np.argmax(counts))], axis=0), ink
 
 
-def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float) -> bool:
-    """True when the candidate's own image draws the reference's line at work ``box`` up to ``slack_x`` source px
-    sideways (grey correlation at or above ``T['text_glyph_ncc']``). Read in the source images: a label pushed
-    out past the reference's content box falls outside the work frame."""
+def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float, to=None) -> bool:
+    """True when the candidate's own image draws the reference's line at work ``box`` (or, with ``to``, at that
+    work box instead) up to ``slack_x`` source px sideways (grey correlation at or above ``T['text_glyph_ncc']``).
+    Read in the source images: a label pushed out past the reference's content box falls outside the work frame."""
     import cv2
 
     rb = [int(round(v)) for v in ctx.rn.to_source(box, clip_to=ctx.ref.size)]
@@ -162,6 +162,8 @@ def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float) -> bool:
     if rb[2] - rb[0] < 4 or rb[3] - rb[1] < 4:
         return False
     k = (cb[3] - cb[1]) / (rb[3] - rb[1])
+    if to is not None:
+        cb = ctx.cand_box(to)
     tpl = cv2.cvtColor(np.ascontiguousarray(ctx.ref.image[rb[1]:rb[3], rb[0]:rb[2]]), cv2.COLOR_RGB2GRAY)
     if abs(k - 1.0) > 0.02:
         tpl = cv2.resize(tpl, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
@@ -1980,13 +1982,15 @@ class ChartComparer(Comparer):
         # So did one that a legend grown or shrunk by an entry moved by a row (_shifted_lines).
         shifted = self._shifted_lines(ctx)
         for t, text, role, e in list(ctx.readings):
-            if "plot area" in role and any(f is e for f in ctx.errors) and \
-                    (any(text_similarity(x[0], t.text) >= T["text_same"] for x in extra_found) or shifted.get(id(t))):
+            if "plot area" not in role or not any(f is e for f in ctx.errors):
+                continue
+            shown = any(text_similarity(x[0], t.text) >= T["text_same"] for x in extra_found)
+            if shown or id(t) in shifted:
                 ctx.errors[:] = [f for f in ctx.errors if f is not e]
                 ctx.readings[:] = [r for r in ctx.readings if r[3] is not e]
                 panel = _text_role(ctx.panels, t)[0]
                 missing_texts.append((t, panel, role))
-                if shifted.get(id(t)) and not any(text_similarity(x[0], t.text) >= T["text_same"] for x in extra_found):
+                if not shown:  # where the shift put it: found moved below
                     extra_found.append((t.text, shifted[id(t)], panel))
         # A text that vanished from its place but appears elsewhere was moved, not lost; with its swatch, a legend.
         legend_moved: dict[int | None, list] = {}
@@ -2271,16 +2275,15 @@ class ChartComparer(Comparer):
                     shifted[id(t)] = box
         return shifted
 
-    def _drawn_at(self, ctx: _Ctx, t: TextBox, reading: str, box) -> bool:
-        """True when the candidate draws reference line ``t`` at work box ``box``: ``reading`` (what was read
-        there) holds it, or, at the reference's scale, its glyphs are found there (OCR misreads a line over bars)."""
+    @staticmethod
+    def _drawn_at(ctx: _Ctx, t: TextBox, reading: str, box) -> bool:
+        """True when the candidate draws reference line ``t`` from the top left of work box ``box`` (another
+        line's place): ``reading`` (what was read there) holds it, or its glyphs are found there (OCR misreads a
+        line over bars)."""
         if reading and _reads_part(reading, t.text):
             return True
-        glyphs = None if ctx.rescaled else self._glyphs(ctx, t)
-        if glyphs is None:
-            return False
-        x0, y0, x1, y1 = (int(round(v)) for v in ctx.cand_box(box))
-        return _glyphs_found(glyphs[1], self._grey(ctx)[1][max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3])
+        at = (box[0], box[1], box[0] + t.box[2] - t.box[0], box[1] + t.box[3] - t.box[1])
+        return _shifted_in_source(ctx, t.box, slack_x=3.0, to=at)
 
     def _reads_same(self, ctx: _Ctx, t: TextBox) -> bool:
         text = self._recognize(ctx, t.box)[0]
