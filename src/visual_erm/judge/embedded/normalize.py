@@ -280,24 +280,25 @@ def warp(image: np.ndarray, frame: Frame, out_size: tuple[int, int], background:
     if isinstance(frame, PanelFrame):
         return _warp_panel(image, frame, out_size, background)
     (ox, oy), (sx, sy), (wx, wy) = frame.src_origin, frame.scale, frame.work_origin
-    src = image
-    if sx < 0.9 and sy < 0.9:  # shrink first with area averaging, then a small affine step
-        f = max(sx, sy)
-        src = resize(image, max(1, round(image.shape[1] * f)), max(1, round(image.shape[0] * f)))
-        rx, ry = src.shape[1] / image.shape[1], src.shape[0] / image.shape[0]
-        sx, sy, ox, oy = sx / rx, sy / ry, ox * rx, oy * ry
+    src, (rx, ry) = _shrunk(image, max(sx, sy))
+    sx, sy, ox, oy = sx / rx, sy / ry, ox * rx, oy * ry
     m = np.float32([[sx, 0, wx - ox * sx], [0, sy, wy - oy * sy]])
     bg = tuple(int(v) for v in background)
     return cv2.warpAffine(src, m, out_size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=bg)
 
 
+def _shrunk(image: np.ndarray, f: float) -> tuple[np.ndarray, tuple[float, float]]:
+    """``image`` shrunk first with area averaging when a warp's largest scale ``f`` is under 0.9 (a small
+    interpolated step is left), with the factors it applied (x, y)."""
+    if f >= 0.9:
+        return image, (1.0, 1.0)
+    src = resize(image, max(1, round(image.shape[1] * f)), max(1, round(image.shape[0] * f)))
+    return src, (src.shape[1] / image.shape[1], src.shape[0] / image.shape[0])
+
+
 def _warp_panel(image: np.ndarray, frame: PanelFrame, out_size: tuple[int, int], background: np.ndarray) -> np.ndarray:
     """``warp`` through a PanelFrame: each axis maps on its own (piecewise linear), so one remap does it."""
-    f = max(*frame.scale, *frame.outer)
-    src, r = image, (1.0, 1.0)
-    if f < 0.9:  # shrink first with area averaging, as warp does
-        src = resize(image, max(1, round(image.shape[1] * f)), max(1, round(image.shape[0] * f)))
-        r = (src.shape[1] / image.shape[1], src.shape[0] / image.shape[0])
+    src, r = _shrunk(image, max(*frame.scale, *frame.outer))
     w, h = out_size
     xs = (frame.axis_to_source(np.arange(w), 0) * r[0]).astype(np.float32)  # (warpAffine's pixel convention)
     ys = (frame.axis_to_source(np.arange(h), 1) * r[1]).astype(np.float32)
