@@ -2024,3 +2024,51 @@ def test_a_plot_traded_with_a_frameless_pie_is_one_layout_finding(judge):
     # would be read as text gone; at the content box's own scale the plot is seen moved.
     v = verdict(judge, _pie_beside_scatter(), _pie_beside_scatter(swap=True))
     assert [e.category for e in v.errors] == ["structure_error"] and v.errors[0].severity == 2, v.errors
+
+
+def _exploded_pie(*, mirrored=False, explode=(0.1, 0, 0), swap=False, dpi=100):
+    """A pie with a slice pulled out beside a frameless stacked bar (matplotlib's bar-of-pie layout)."""
+    fig, axes = plt.subplots(1, 2, figsize=(9, 5), dpi=dpi)
+    fig.subplots_adjust(wspace=0)
+    pie_ax, bar_ax = axes[::-1] if swap else axes
+    pie_ax.pie([0.27, 0.56, 0.17], labels=["Approve", "Disapprove", "Undecided"], autopct="%1.1f%%",
+               startangle=-0.27 * 360 / 2, explode=explode, counterclock=not mirrored)
+    bottom = 1
+    for share, label in zip([0.33, 0.54, 0.07, 0.06], ["Under 35", "35-49", "50-65", "Over 65"]):
+        bottom -= share
+        bar_ax.bar(0, share, 0.2, bottom=bottom, color="C0", alpha=0.1 + 0.25 * (share > 0.1) + share, label=label)
+    bar_ax.set_title("Age of approvers")
+    bar_ax.legend()
+    bar_ax.axis("off")
+    bar_ax.set_xlim(-2.5 * 0.2, 2.5 * 0.2)
+    return figure_rgb(fig, dpi=dpi)
+
+
+def test_an_exploded_pie_is_found_with_its_pulled_slice():
+    from visual_erm.judge.embedded import pie as pies
+    from visual_erm.judge.embedded.normalize import background_color
+    img = _exploded_pie()
+    found = pies.find_pies(img, background_color(img))
+    assert len(found) == 1, found
+    shares = sorted((round(s.share), s.pulled > 0.05) for s in found[0].slices)
+    assert [s for s, _ in shares] == [17, 27, 56] and [p for _, p in shares] == [False, True, False], shares
+
+
+def test_a_mirrored_pie_is_one_data_error(judge):
+    # Every slice and its label sit elsewhere, the same shares: the pie runs the other way round, said once.
+    v = verdict(judge, _exploded_pie(), _exploded_pie(mirrored=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)], v.errors
+    assert "mirrored" in v.errors[0].description
+    assert verdict(judge, _exploded_pie(), _exploded_pie(dpi=72)).severity_sum <= 1  # the same pie, smaller
+
+
+def test_a_slice_no_longer_pulled_out_is_one_style_finding(judge):
+    v = verdict(judge, _exploded_pie(), _exploded_pie(explode=(0, 0, 0)))
+    assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
+    assert "no longer pulled out" in v.errors[0].description
+
+
+def test_a_pie_traded_with_a_frameless_bar_is_one_layout_finding(judge):
+    # Neither part has a frame to fit on: the pie's picture is found in the bar's place.
+    v = verdict(judge, _exploded_pie(), _exploded_pie(swap=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 2)], v.errors

@@ -604,6 +604,19 @@ def _pie_description(change: "pies.PieChange") -> str:
     return "The pie's slices differ from the reference: " + ", ".join(parts) + "."
 
 
+_PIE_TRADED = "The pie and the chart beside it are drawn in each other's places."
+_PIE_MOVED = "The pie is drawn in another place than in the reference."
+_PIE_MIRRORED = "The pie's slices run the other way round than in the reference (the pie is drawn mirrored)."
+
+
+def _pulled_description(pulled) -> str:
+    out = [color_name(b.rgb) for a, b in pulled if b.pulled > a.pulled]
+    back = [color_name(b.rgb) for a, b in pulled if b.pulled <= a.pulled]
+    parts = ([f"the {' and '.join(out)} slice{'s are' if len(out) > 1 else ' is'} pulled out of the pie"] if out else [])
+    parts += [f"the {' and '.join(back)} slice{'s are' if len(back) > 1 else ' is'} no longer pulled out"] if back else []
+    return "The pie is drawn otherwise exploded than in the reference: " + ", ".join(parts) + "."
+
+
 _CAUSE_ORDER = ("structure_error", "data_error", "style_error", "text_error")
 
 
@@ -1579,7 +1592,22 @@ class ChartComparer(Comparer):
                 change = pies.compare(rp, cp, color_delta=T["series_color_delta"])
                 if change is None:
                     continue
-                rule, text, drawn = "chart.values", _pie_description(change), cp.box
+                said = [("chart.values", _pie_description(change))] if change.values else []
+                if change.mirrored:
+                    said.append(("chart.pie_order", _PIE_MIRRORED))
+                if change.pulled:
+                    said.append(("chart.pie_pulled", _pulled_description(change.pulled)))
+                drawn = cp.box
+            elif (moved := self._pie_moved(ctx, rp)) is not None:
+                # The same pie drawn elsewhere (frameless subplots traded): the parts moved, said once; what was
+                # read in either place moved with them.
+                x0, y0, x1, y1 = (int(round(v)) for v in rp.box)
+                ink = ctx.ink("c")[max(y0, 0):y1, max(x0, 0):x1]
+                traded = ink.size > 0 and ink.mean() >= 0.15
+                zones = [ctx.cand_box((b[0] - rp.radius / 2, b[1] - rp.radius / 2, b[2] + rp.radius / 2,
+                                       b[3] + rp.radius / 2)) for b in (rp.box, moved)]
+                ctx.errors[:] = [e for e in ctx.errors if e.category == "structure_error" or not _centred_in(e, zones)]
+                said, drawn = [("chart.subplot_arrangement", _PIE_TRADED if traded else _PIE_MOVED)], moved
             else:  # no pie there: another kind of chart, when marks fill the pie's place
                 x0, y0, x1, y1 = (int(round(v)) for v in rp.box)
                 ink = ctx.ink("c")[max(y0, 0):y1, max(x0, 0):x1]
@@ -1595,7 +1623,7 @@ class ChartComparer(Comparer):
                 zone = ctx.cand_box((z[0] - rp.radius / 2, z[1] - rp.radius / 2, z[2] + rp.radius / 2,
                                      z[3] + rp.radius / 2))
                 ctx.errors[:] = [e for e in ctx.errors if e.category == "structure_error" or not _centred_in(e, [zone])]
-                rule, text, drawn = "chart.chart_type", _PIE_RETYPED, rp.box
+                said, drawn = [("chart.chart_type", _PIE_RETYPED)], rp.box
             x0, y0, x1, y1 = ctx.cand_box(drawn)
             cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) / 2
             if words is None:  # (the reference's lines only: a moved label's text was there, and the candidate
@@ -1614,11 +1642,28 @@ class ChartComparer(Comparer):
                 if e.category != "text_error" or not near(e, 1.8):
                     return False
                 quoted = [re.sub(r"[^\w%.,+\- ]", "", q).strip() for q in _quoted(e.description)]
-                return all(_value_like(q) or any(text_similarity(q, w) >= 0.8 or (len(q) >= 3 and q in w)
-                                                 for w in words) for q in quoted)  # (a label read in part)
+                # (a label read in part; a few glyphs of a label moved partly over another's place)
+                return all(_value_like(q) or len(q) <= 3 or any(text_similarity(q, w) >= 0.8 or q in w
+                                                                for w in words) for q in quoted)
             ctx.errors[:] = [e for e in ctx.errors if not follows(e)]
             panel = next((i for i, b in enumerate(ctx.panels) if geo.holds(b, rp.box)), None)
-            ctx.errors.append(finding(rule, text, ctx.panel_name(panel) + "pie", [float(v) for v in (x0, y0, x1, y1)]))
+            ctx.errors += [finding(rule, text, ctx.panel_name(panel) + "pie", [float(v) for v in (x0, y0, x1, y1)])
+                           for rule, text in said]
+
+    def _pie_moved(self, ctx: _Ctx, rp) -> tuple | None:
+        """The box (work pixels) where the candidate draws the reference's pie ``rp`` at the same size, a radius or
+        more away from its place: its picture found there (lines drawn across it may hide it from the pie
+        finder)."""
+        x0, y0, x1, y1 = (int(round(v)) for v in rp.box)
+        ri, ci = ctx.rn.image, ctx.cn.image
+        if x0 < 0 or y0 < 0 or x1 > ri.shape[1] or y1 > ri.shape[0] or x1 - x0 > ci.shape[1] or y1 - y0 > ci.shape[0]:
+            return None
+        tpl = cv2.cvtColor(ri[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY)
+        score = cv2.matchTemplate(cv2.cvtColor(ci, cv2.COLOR_RGB2GRAY), tpl, cv2.TM_CCOEFF_NORMED)
+        _, best, _, (bx, by) = cv2.minMaxLoc(score)
+        if best < T["pie_found"] or np.hypot(bx - x0, by - y0) < rp.radius:
+            return None
+        return (bx, by, bx + x1 - x0, by + y1 - y0)
 
     def _ref_pies(self, ctx: _Ctx) -> list:
         rn = ctx.ref["norm"]

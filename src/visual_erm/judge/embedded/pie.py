@@ -24,6 +24,7 @@ class Slice:
     lab: np.ndarray
     start: float  # degrees, counter-clockwise from 3 o'clock
     extent: float  # degrees
+    pulled: float = 0.0  # how far the wedge is pulled out of the pie (an exploded wedge), in radii
 
     @property
     def share(self) -> float:
@@ -58,12 +59,20 @@ def find_pies(image: np.ndarray, background, *, min_radius: int = 24) -> list[Pi
         if area < min_area or not 0.75 <= w / max(h, 1) <= 1.33:
             continue
         comp = labels[y:y + h, x:x + w] == k
-        disk = _disk_of(comp)
+        disk, pulled = _disk_of(comp), None
         if disk is None:
-            continue
-        cx, cy, r = disk
+            disk = _cut_disk_of(comp)
+            if disk is None:
+                continue
+            pulled = _pulled_wedges(filled, joined, disk[0] + x, disk[1] + y, disk[2], disk[3])
+            if pulled is None:
+                continue
+        cx, cy, r = disk[:3]
         hole = _hole(joined[y:y + h, x:x + w], cx, cy, r)
-        slices = _slices(image[y:y + h, x:x + w], cx, cy, r, hole, background)
+        if pulled is None:
+            slices = _slices(image[y:y + h, x:x + w], cx, cy, r, hole, background)
+        else:  # (the whole image: a pulled wedge lies outside the disk's component)
+            slices = _slices(image, cx + x, cy + y, r, hole, background, pulled)
         if len(slices) >= 2:
             pies.append(Pie(cx + x, cy + y, r, hole, tuple(slices)))
     return pies
@@ -97,6 +106,82 @@ def _disk_of(comp: np.ndarray) -> tuple[float, float, float] | None:
     return float(cx), float(cy), float(r)
 
 
+def _cut_disk_of(comp: np.ndarray) -> tuple[float, float, float, np.ndarray] | None:
+    """(cx, cy, radius, cut) when the component is a disk with wedges cut out of it (an exploded pie: the pulled
+    wedges lie apart), ``cut`` marking the angles (``_ANGLES`` of them) where it is empty from the centre to the
+    rim; else None. The circle is the smallest one about the component, which more than half a disk fixes, once
+    lines attached to it are opened away (leader or connection lines, which may join it to another chart)."""
+    opened = geo.dilate(geo.erode(comp, 3), 3)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(opened.astype(np.uint8), connectivity=8)
+    if n < 2:
+        return None
+    comp = labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    points = cv2.findNonZero(comp.astype(np.uint8))
+    (cx, cy), r = cv2.minEnclosingCircle(points)
+    r -= 0.5  # (about pixel centres)
+    if r < 10 or comp.sum() < 0.5 * np.pi * r * r:
+        return None
+    h, w = comp.shape
+    theta = np.linspace(0, 2 * np.pi, _ANGLES, endpoint=False)
+    radii = r * np.array([0.3, 0.45, 0.6, 0.75, 0.88])
+    xs = np.clip(np.round(cx + radii[:, None] * np.cos(theta)).astype(int), 0, w - 1)
+    ys = np.clip(np.round(cy - radii[:, None] * np.sin(theta)).astype(int), 0, h - 1)
+    hits = comp[ys, xs].sum(axis=0)
+    full, cut = hits >= 4, hits <= 1
+    if full.mean() < 0.55 or (~full & ~cut).mean() > 0.06 or cut.mean() < 10 / _ANGLES:
+        return None  # no disk cut along radii: a blob, a ring of text, a whole disk
+    ox = np.round(cx + 1.08 * r * np.cos(theta)).astype(int)
+    oy = np.round(cy - 1.08 * r * np.sin(theta)).astype(int)
+    inside = (ox >= 0) & (ox < w) & (oy >= 0) & (oy < h)
+    if comp[oy[inside], ox[inside]].sum() > 0.25 * _ANGLES:
+        return None  # its rim is no circle
+    # A cut runs on through the angles it leaves half empty (the gap along a pulled wedge's edges).
+    open_ = ~full
+    edges = np.nonzero(open_ & ~np.roll(open_, 1))[0]
+    for a in edges:
+        idx = (a + np.arange(int(np.argmin(np.roll(open_, -a))))) % _ANGLES
+        if cut[idx].any():
+            cut[idx] = True
+    return float(cx), float(cy), float(r), cut
+
+
+def _pulled_wedges(filled: np.ndarray, joined: np.ndarray, cx: float, cy: float, r: float,
+                   cut: np.ndarray) -> np.ndarray | None:
+    """Where each angle's wedge is pulled out to, (dx, dy) in pixels along its middle: for every run of cut angles,
+    a wedge of ink whose tip lies on the middle past the gap and whose rim lies a radius beyond it; None when a cut
+    holds no such wedge (not an exploded pie). The rim is looked for in ``joined``: lines drawn across it close
+    regions that ``filled`` fills."""
+    h, w = filled.shape
+    theta = np.linspace(0, 2 * np.pi, _ANGLES, endpoint=False)
+    radii = r * np.array([0.3, 0.45, 0.6, 0.75, 0.88])
+    shift = np.zeros((_ANGLES, 2))
+    for a in np.nonzero(cut & ~np.roll(cut, 1))[0]:
+        n = int(np.argmin(np.roll(cut, -a)))
+        idx = (a + np.arange(n)) % _ANGLES
+        mid = theta[a] + (n - 1) / 2 * (2 * np.pi / _ANGLES)
+        ray = np.arange(0, 1.8 * r)
+        rx, ry = np.round(cx + ray * np.cos(mid)).astype(int), np.round(cy - ray * np.sin(mid)).astype(int)
+        ok = (rx >= 0) & (rx < w) & (ry >= 0) & (ry < h)
+        on = np.zeros(len(ray), bool)
+        on[ok] = filled[ry[ok], rx[ok]]
+        gap = np.nonzero(~on)[0]
+        tip = np.nonzero(on[gap[0]:])[0] if len(gap) else []
+        if not len(tip) or gap[0] > 4:
+            return None  # no gap at the centre, or nothing out along the middle
+        d = float(gap[0] + tip[0])
+        inner = idx[n // 8: n - n // 8] if n >= 8 else idx  # (the wedge's own edges blur into the gap)
+        px, py = cx + d * np.cos(mid), cy - d * np.sin(mid)
+        ring = np.concatenate([radii, [1.08 * r]])
+        xs = np.round(px + ring[:, None] * np.cos(theta[inner])).astype(int)
+        ys = np.round(py - ring[:, None] * np.sin(theta[inner])).astype(int)
+        if d > 0.6 * r or not ((xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)).all():
+            return None
+        if filled[ys[:-1], xs[:-1]].mean() < 0.95 or joined[ys[-1], xs[-1]].mean() > 0.25:
+            return None  # not filled at the tip's wedge, or no rim a radius out
+        shift[idx] = (d * np.cos(mid), -d * np.sin(mid))
+    return shift
+
+
 def _hole(joined: np.ndarray, cx: float, cy: float, r: float) -> float:
     """Inner radius of a ring chart: the first radius at which the ink closes around the centre (0: a disk)."""
     h, w = joined.shape
@@ -109,15 +194,19 @@ def _hole(joined: np.ndarray, cx: float, cy: float, r: float) -> float:
     return 0.0
 
 
-def _slices(image: np.ndarray, cx: float, cy: float, r: float, hole: float, background) -> list[Slice]:
+def _slices(image: np.ndarray, cx: float, cy: float, r: float, hole: float, background,
+            pulled: np.ndarray | None = None) -> list[Slice]:
     """The wedges around the centre: runs of one colour along rings between the hole and the rim, voted over
-    five radii (a percentage label or an edge line covers one or two of them at an angle)."""
+    five radii (a percentage label or an edge line covers one or two of them at an angle). ``pulled``: per angle,
+    the (dx, dy) its wedge is pulled out by (an exploded pie)."""
     h, w = image.shape[:2]
     lab = rgb_to_lab(image)
     theta = np.linspace(0, 2 * np.pi, _ANGLES, endpoint=False)
     radii = hole + (r - hole) * np.array([0.3, 0.45, 0.6, 0.75, 0.88])
-    xs = np.clip(np.round(cx + radii[:, None] * np.cos(theta)).astype(int), 0, w - 1)
-    ys = np.clip(np.round(cy - radii[:, None] * np.sin(theta)).astype(int), 0, h - 1)
+    shift = np.zeros((_ANGLES, 2)) if pulled is None else pulled
+    sx, sy = cx + shift[:, 0], cy + shift[:, 1]
+    xs = np.clip(np.round(sx + radii[:, None] * np.cos(theta)).astype(int), 0, w - 1)
+    ys = np.clip(np.round(sy - radii[:, None] * np.sin(theta)).astype(int), 0, h - 1)
     samples = lab[ys, xs]  # (5, A, 3)
     # per angle the sample closest to the others (a medoid): the wedge's colour where text covers some radii
     d = np.linalg.norm(samples[:, None] - samples[None, :], axis=-1).sum(axis=1)  # (5, A)
@@ -165,18 +254,27 @@ def _slices(image: np.ndarray, cx: float, cy: float, r: float, hole: float, back
         hi = ends[k] + ((nxt_start - ends[k]) % _ANGLES) / 2.0
         extent = (hi - lo) % _ANGLES or _ANGLES
         colour = np.median(rgb[m[0] % _ANGLES], axis=0).astype(np.uint8)
-        out.append(Slice(colour, m[1], (lo % _ANGLES) * 360.0 / _ANGLES, extent * 360.0 / _ANGLES))
+        out_by = float(np.median(np.hypot(*shift[m[0] % _ANGLES].T))) / r
+        out.append(Slice(colour, m[1], (lo % _ANGLES) * 360.0 / _ANGLES, extent * 360.0 / _ANGLES, out_by))
     return out
 
 
 @dataclass(frozen=True)
 class PieChange:
     """How a candidate's pie differs from the reference's: slices whose share changed (colour, old %, new %),
-    slice colours only one pie has."""
+    slice colours only one pie has, the slices running the other way round (a mirrored pie), slices pulled out
+    or pushed back in (reference slice, candidate slice)."""
 
     resized: tuple[tuple[Slice, Slice], ...]
     missing: tuple[Slice, ...]
     extra: tuple[Slice, ...]
+    mirrored: bool = False
+    pulled: tuple[tuple[Slice, Slice], ...] = ()
+
+    @property
+    def values(self) -> bool:
+        """Shares changed or slices came or went (the data)."""
+        return bool(self.resized or self.missing or self.extra)
 
 
 def same_pie(ref: Pie, cand: Pie) -> bool:
@@ -185,14 +283,13 @@ def same_pie(ref: Pie, cand: Pie) -> bool:
                 and 0.85 <= cand.radius / ref.radius <= 1.18)
 
 
-def compare(ref: Pie, cand: Pie, *, color_delta: float = 15.0, min_degrees: float = 3.0) -> PieChange | None:
+def compare(ref: Pie, cand: Pie, *, color_delta: float = 15.0, min_degrees: float = 3.0,
+            min_pull: float = 0.04) -> PieChange | None:
     """Slices matched by colour (each reference colour to its nearest candidate colour); None when every wedge
-    keeps its place and angle within ``min_degrees`` (the same values; other colours are read by the colour
-    detectors) or every colour keeps its share (the pie rotated, same data)."""
+    keeps its place, angle and pull within ``min_degrees`` and ``min_pull`` radii (the same values; other colours
+    are read by the colour detectors) or every colour keeps its share and order (the pie rotated, same data)."""
     def at(a: Slice, b: Slice) -> bool:  # one wedge's place and angle
         return abs((a.start - b.start + 180) % 360 - 180) < min_degrees and abs(a.extent - b.extent) < min_degrees
-    if len(ref.slices) == len(cand.slices) and all(any(at(a, b) for b in cand.slices) for a in ref.slices):
-        return None  # every wedge where it was: the same values (colours, if changed, are read elsewhere)
     used: set[int] = set()
     pairs, missing = [], []
     for s in ref.slices:
@@ -203,8 +300,24 @@ def compare(ref: Pie, cand: Pie, *, color_delta: float = 15.0, min_degrees: floa
             pairs.append((s, cand.slices[j]))
         else:
             missing.append(s)
+    pulled = tuple((a, b) for a, b in pairs if abs(a.pulled - b.pulled) >= min_pull)
+    if len(ref.slices) == len(cand.slices) and all(any(at(a, b) for b in cand.slices) for a in ref.slices):
+        # every wedge where it was: the same values (colours, if changed, are read elsewhere)
+        return PieChange((), (), (), pulled=pulled) if pulled else None
     extra = [c for j, c in enumerate(cand.slices) if j not in used]
     resized = [(a, b) for a, b in pairs if abs(a.extent - b.extent) >= min_degrees]
-    if not resized and not missing and not extra:
+    mirrored = not missing and not extra and _reversed([a for a, _ in pairs], [b for _, b in pairs])
+    if not resized and not missing and not extra and not mirrored and not pulled:
         return None
-    return PieChange(tuple(resized), tuple(missing), tuple(extra))
+    return PieChange(tuple(resized), tuple(missing), tuple(extra), mirrored, pulled)
+
+
+def _reversed(ref: list[Slice], cand: list[Slice]) -> bool:
+    """Three or more slices (paired in order) that run round the candidate's pie the other way (with two, either
+    way is one order)."""
+    if len(ref) < 3:
+        return False
+    a = [int(i) for i in np.argsort([s.start for s in ref])]
+    b = [int(i) for i in np.argsort([s.start for s in cand])]
+    k = b.index(a[0])
+    return [b[(k - i) % len(b)] for i in range(len(b))] == a

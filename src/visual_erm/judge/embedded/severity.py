@@ -37,6 +37,7 @@ RULES: dict[str, Rule] = {r_name: r for r_name, r in {
     "chart.values_minor": Rule("chart", "data_error", 1, "a small local change of plotted geometry"),
     "chart.axis_range": Rule("chart", "data_error", 2, "tick values differ: other axis limits"),
     "chart.axis_scale": Rule("chart", "data_error", 3, "tick spacing says another scale (log vs linear) or an inverted axis"),
+    "chart.pie_order": Rule("chart", "data_error", 3, "a pie's slices run the other way round (a mirrored pie: its order reversed)"),
     "chart.overplot": Rule("chart", "data_error", 3, "far more ink than the reference in the plot area (everything over-plotted)"),
     # --- chart: text ---
     "chart.text_changed": Rule("chart", "text_error", 2, "a title, label, legend entry or annotation reads differently (a misspelt word too)"),
@@ -55,6 +56,7 @@ RULES: dict[str, Rule] = {r_name: r for r_name, r in {
     "chart.line_style": Rule("chart", "style_error", 1, "same path drawn with another dash pattern or width"),
     "chart.markers": Rule("chart", "style_error", 1, "markers added, removed or changed on the same path"),
     "chart.bar_width": Rule("chart", "style_error", 1, "the same bars (heights, order) drawn narrower or wider"),
+    "chart.pie_pulled": Rule("chart", "style_error", 1, "a pie's slice pulled out (exploded) or pushed back in"),
     "chart.legend_moved": Rule("chart", "style_error", 1, "the same legend drawn in another place"),
     "chart.grid": Rule("chart", "style_error", 1, "grid lines present in one image only"),
     "chart.background": Rule("chart", "style_error", 1, "plot or figure background colour differs"),
@@ -114,6 +116,7 @@ THRESHOLDS: dict[str, float] = {
     "flip_overlap": 0.8,            # data ink mirrored in its panel found both ways at least this much: inverted
     "flip_gain": 0.3,               # ... and by this much more than unmirrored
     "background_ring_share": 0.4,   # a plot background holds this share of the ring inside the frame at least
+    "pie_found": 0.7,               # a reference pie's picture found elsewhere in the candidate (normalised correlation)
     "parts_traded": 0.7,            # two labelled parts traded places: described crosswise, this share of in place
     "part_gone_ink": 0.2,           # a labelled part of a frameless figure keeping less of its ink than this is gone
     "line_ink_max": 0.4,            # a line's box (wider than two heights) inked more is no text on a background
