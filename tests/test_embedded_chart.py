@@ -2072,3 +2072,27 @@ def test_a_pie_traded_with_a_frameless_bar_is_one_layout_finding(judge):
     # Neither part has a frame to fit on: the pie's picture is found in the bar's place.
     v = verdict(judge, _exploded_pie(), _exploded_pie(swap=True))
     assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 2)], v.errors
+
+
+def _ganged(swap=False):
+    """Three stacked plots sharing their x-axis with no space between (matplotlib's ganged plots); ``swap`` trades
+    the places of the lower two, their tick labels with them."""
+    t = np.arange(0.0, 2.0, 0.01)
+    fig, axs = plt.subplots(3, 1, sharex=True, dpi=100)
+    fig.subplots_adjust(hspace=0)
+    for ax, y, low in zip(axs, [np.sin(2 * np.pi * t), np.exp(-t), np.sin(2 * np.pi * t) * np.exp(-t)], [-1, 0, -1]):
+        ax.plot(t, y)
+        ax.set_yticks(np.arange(low + 0.1, 1.0, 0.4 if low else 0.2))
+        ax.set_ylim(low, 1)
+    if swap:
+        a, b = axs[1].get_position(), axs[2].get_position()
+        axs[1].set_position(b)
+        axs[2].set_position(a)
+    return figure_rgb(fig)
+
+
+def test_stacked_subplots_traded_are_one_layout_finding(judge):
+    # The bottom plot's x tick labels come along over the edge of the plot below: the coloured marks alone tell
+    # the swap.
+    v = verdict(judge, _ganged(), _ganged(swap=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 2)], v.errors
