@@ -1842,10 +1842,15 @@ class ChartComparer(Comparer):
             crop = img[b[1]:b[3], b[0]:b[2]]
             return cv2.resize(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), (48, 36), interpolation=cv2.INTER_AREA).astype(np.float32)
 
-        def hued(img, b):  # where the crop is coloured: the data of most plots, no black text drawn over it
-            crop = img[b[1]:b[3], b[0]:b[2]].astype(np.int16)
-            tinted = (crop.max(axis=2) - crop.min(axis=2) > T["hued_chroma"]).astype(np.float32)
-            return cv2.resize(tinted, (48, 36), interpolation=cv2.INTER_AREA)
+        def tinted(img):  # where the image is coloured: the data of most plots, no black text drawn over it
+            return (cv2.max(cv2.max(img[:, :, 0], img[:, :, 1]), img[:, :, 2]).astype(np.int16) -
+                    cv2.min(cv2.min(img[:, :, 0], img[:, :, 1]), img[:, :, 2]) > T["hued_chroma"]).astype(np.float32)
+        hues: dict = {}
+
+        def hued(which, b):
+            if which not in hues:
+                hues[which] = tinted((ctx.rn if which == "r" else ctx.cn).image)
+            return cv2.resize(hues[which][b[1]:b[3], b[0]:b[2]], (48, 36), interpolation=cv2.INTER_AREA)
         for i in range(len(frames)):
             for j in range(i + 1, len(frames)):
                 # Panels of other sizes swap too (each drawn in the other's box, stretched to it): every crop is
@@ -1859,8 +1864,8 @@ class ChartComparer(Comparer):
                     return i, j
                 # Stacked subplots that share an axis bring their tick labels over the next one's edge: the
                 # coloured marks alone tell the swap.
-                ri, rj = hued(ctx.rn.image, a), hued(ctx.rn.image, b)
-                ci, cj = hued(ctx.cn.image, a), hued(ctx.cn.image, b)
+                ri, rj = hued("r", a), hued("r", b)
+                ci, cj = hued("c", a), hued("c", b)
                 same = np.abs(ri - ci).mean() + np.abs(rj - cj).mean()
                 cross = np.abs(ri - cj).mean() + np.abs(rj - ci).mean()
                 if min(ri.mean(), rj.mean()) > 0.005 and np.abs(ri - rj).mean() > 0.02 and cross < 0.25 * same:
