@@ -3007,7 +3007,20 @@ class ChartComparer(Comparer):
         bar_width = width_found = None
         first = len(ctx.errors)
         masks: dict[int, np.ndarray] = {}
-        gone_series: list[tuple[Discrepancy, float]] = []  # (finding, share of its marks still drawn over)
+        # (finding, share of its marks still drawn over, whether its marks are outlines of coloured ones)
+        gone_series: list[tuple[Discrepancy, float, bool]] = []
+        outlines: list[Discrepancy] = []  # outlines drawn in another colour
+        near_hued = None
+
+        def outline(k: int, rk: np.ndarray) -> bool:
+            """Thin black or grey lines along the edges of coloured marks: bars' outlines (pixel-aligned ones pure
+            black, others blended), which move or go with the bars they outline."""
+            nonlocal near_hued
+            if chroma(rp.lab[k]) >= NEUTRAL_CHROMA or geo.stroke_thickness(rk) > 2:
+                return False
+            if near_hued is None:
+                near_hued = geo.dilate(rdata & (chroma(rlab) >= NEUTRAL_CHROMA), 2)
+            return bool((rk & near_hued).sum() >= 0.8 * rk.sum())
         gone: list[np.ndarray] = []  # reference colours found recoloured or missing
         for k in range(len(rp)):
             if found >= 4:
@@ -3128,13 +3141,17 @@ class ChartComparer(Comparer):
                     used_c.add(recol)
                     other = color_name(cp.rgb[recol])
                     if other == name:
-                        ctx.errors.append(finding("chart.series_shade", f"The {name} series is drawn in another shade "
-                                                  f"of {name}.", loc, cbox(box)))
+                        said = finding("chart.series_shade", f"The {name} series is drawn in another shade of {name}.",
+                                       loc, cbox(box))
                     else:
-                        ctx.errors.append(finding(recolour, f"The {name} series is drawn in {other}.", loc, cbox(box)))
+                        said = finding(recolour, f"The {name} series is drawn in {other}.", loc, cbox(box))
+                    if outline(k, rk):  # (said after the loop, unless the bars it outlines went)
+                        outlines.append(said)
+                    else:
+                        ctx.errors.append(said)
                 else:  # reported after the loop: unless the type changed, or under a new palette still drawn
                     gone_series.append((finding("chart.series_missing", f"The {name} {_SERIES_GONE}", loc, cbox(box)),
-                                        float((rk & geo.dilate(cdata, 1)).sum()) / max(n_rk, 1)))
+                                        float((rk & geo.dilate(cdata, 1)).sum()) / max(n_rk, 1), outline(k, rk)))
                 if recol is None and n_ck <= 0.02 * n_rk and autoscaled() and \
                         color_mask(rgb_to_lab(ctx.cn.image[around]), lab_k).sum() <= max(5, 0.02 * n_rk):
                     ctx.series_counted.add(_location_panel(loc))  # wholly gone, its legend swatch too
@@ -3265,8 +3282,14 @@ class ChartComparer(Comparer):
             # Under another palette (two or more colours traded here) a see-through fill, or a line over one, takes
             # a blend of the new colours no one of them explains: marks still drawn in place went with the palette.
             palette = sum(bool(_RECOLOURED.match(e.description)) for e in ctx.errors[first:]) >= 2
-            gone_series = [(e, kept) for e, kept in gone_series if not (palette and kept >= 0.9)]
-            ctx.errors.extend(e for e, _ in gone_series)
+            gone_series = [g for g in gone_series if not (palette and g[1] >= 0.9)]
+            # Beside a coloured series gone, the outlines went or changed with the bars that moved or went: no
+            # series of their own.
+            if any(not g[2] for g in gone_series):
+                gone_series = [g for g in gone_series if not g[2]]
+                outlines = []
+            ctx.errors.extend(g[0] for g in gone_series)
+            ctx.errors.extend(outlines)
         else:  # the marks drawn as another kind explain their lost or moved colours in this panel
             ctx.errors[first:] = [e for e in ctx.errors[first:] if not (e.location == loc and e.category == "data_error")]
         if quiet or type_reported:  # (marks of another kind bring their own blends and edges: no new series)
