@@ -2897,6 +2897,19 @@ class ChartComparer(Comparer):
         the area (wide bars) touch one side at most, while the background shows along all four."""
         return mode_color(geo.ring(area, (0, 0, area.shape[1], area.shape[0])))
 
+    @classmethod
+    def _ring_colors(cls, ra: np.ndarray, ca: np.ndarray, figure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The two plot areas' backgrounds (``_ring_color``). Bars drawn edge to edge across a plot cover most of
+        its ring; where the candidate's ring takes a colour the reference's marks are drawn in (not the
+        candidate's ``figure`` background, which a plot may share), and the candidate still shows the
+        reference's background over a fifth of its area, that background is still its own."""
+        r, c = cls._ring_color(ra), cls._ring_color(ca)
+        if float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0 and \
+                float(delta_e(rgb_to_lab(c), rgb_to_lab(np.asarray(figure, np.uint8)))) > 6.0 and \
+                float((far_from(ca, r) <= 12).mean()) >= 0.2 and float((far_from(ra, c) <= 12).mean()) >= 0.05:
+            c = r
+        return r, c
+
     def _background(self, ctx: _Ctx) -> None:
         rb, cb = ctx.rn.background, ctx.cn.background
         if float(delta_e(rgb_to_lab(rb), rgb_to_lab(cb))) > 6.0:
@@ -2914,7 +2927,7 @@ class ChartComparer(Comparer):
         for i, _ in enumerate(ctx.panels):
             x0, y0, x1, y1 = self._plot_area(ctx, i)
             ra, ca = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
-            r, c = self._ring_color(ra), self._ring_color(ca)
+            r, c = self._ring_colors(ra, ca, ctx.cn.background)
             if float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0 and plain(ra, r) and plain(ca, c):
                 ctx.errors.append(finding("chart.background", f"The plot background is {color_name(c)} instead of "
                                           f"{color_name(r)}.", ctx.panel_name(i) + "plot area",
@@ -2932,7 +2945,7 @@ class ChartComparer(Comparer):
         R, C = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
         keep = ~ctx.explained[y0:y1, x0:x1]
         rlab, clab = rgb_to_lab(R), rgb_to_lab(C)
-        rbg, cbg = self._ring_color(R), self._ring_color(C)
+        rbg, cbg = self._ring_colors(R, C, ctx.cn.background)
         rall, call = self._data_mask(R, rlab, rbg), self._data_mask(C, clab, cbg)
         return _PanelMasks((x0, y0, x1, y1), R, C, rlab, clab, rbg, cbg, keep, rall & keep, call & keep, rall, call)
 
