@@ -2098,25 +2098,27 @@ def test_stacked_subplots_traded_are_one_layout_finding(judge):
     assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 2)], v.errors
 
 
-def _stacked_temps(width, with_mean=True):
-    """Stacked bars with black outlines (matplotlib's classic style, its grey figure); without ``with_mean`` the
-    bottom series is left out and the other stands on the axis."""
+def _stacked_temps(width, with_mean=True, *, room=True):
+    """Stacked bars with black outlines in matplotlib's classic style; without ``with_mean`` the bottom series is
+    left out and the other stands on the axis. With ``room``, the x range leaves a bar's room at each side and
+    the figure is laid out tight on its grey page; without it, the bars run edge to edge (the classic style pads
+    no margin), saved plainly."""
     months = ["Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct"]
     mean = np.array([53.9, 55.6, 57.8, 60.3, 61.7, 62.3, 62.5, 60.3])
     high = np.array([61.3, 64.4, 66.6, 69.8, 70.6, 72.3, 72.3, 70.6])
     with plt.style.context("classic"):
         fig, ax = plt.subplots(figsize=(7.6, 5.7), dpi=100)
-        bottom = np.zeros(len(months))
         if with_mean:
-            ax.bar(np.arange(8), mean, width, color="tab:blue", edgecolor="black", label="Mean temp")
-            bottom = mean
-        ax.bar(np.arange(8), high, width, bottom=bottom, color="tab:orange", edgecolor="black", label="Max temp")
-        ax.set_xticks(np.arange(8), months)
-        ax.set_xlim(-1, 9)
+            ax.bar(months, mean, width, color="tab:blue", edgecolor="black", label="Mean temp")
+        ax.bar(months, high, width, bottom=mean if with_mean else 0, color="tab:orange", edgecolor="black",
+               label="Max temp")
         ax.set_title("SF temps: mean temp and max temp by month")
         ax.set_xlabel("Month")
         ax.set_ylabel("Mean temp / Max temp")
         ax.legend(loc="lower left", fontsize=9)
+        if not room:
+            return figure_rgb(fig)
+        ax.set_xlim(-1, 9)
         fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=100, facecolor=fig.get_facecolor())
@@ -2135,23 +2137,8 @@ def test_a_stacked_series_gone_takes_its_bar_outlines_along(judge, width):
 
 @pytest.mark.parametrize("width", [0.6, 0.8])
 def test_bars_drawn_edge_to_edge_keep_the_plot_background(judge, width):
-    # The classic style pads no margin: the orange bars, standing on the axis now, cover most of the ring inside
-    # the frame, so its commonest colour is theirs; the plot still shows its white background, and the reference
-    # drew orange as marks. Before, the bars read as background and their outlines as lines (a chart type).
-    def chart(with_mean):
-        months = ["Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct"]
-        mean = np.array([53.9, 55.6, 57.8, 60.3, 61.7, 62.3, 62.5, 60.3])
-        high = np.array([61.3, 64.4, 66.6, 69.8, 70.6, 72.3, 72.3, 70.6])
-        with plt.style.context("classic"):
-            fig, ax = plt.subplots(figsize=(7.6, 5.7), dpi=100)
-            if with_mean:
-                ax.bar(months, mean, width, color="tab:blue", edgecolor="black", label="Mean temp")
-            ax.bar(months, high, width, bottom=mean if with_mean else 0, color="tab:orange", edgecolor="black",
-                   label="Max temp")
-            ax.set_title("SF temps")
-            ax.set_xlabel("Month")
-            ax.set_ylabel("Mean temp / Max temp")
-            ax.legend(loc="lower left", fontsize=9)
-            return figure_rgb(fig)
-    v = verdict(judge, chart(True), chart(False))
+    # The orange bars, standing on the axis now, cover most of the ring inside the frame, so its commonest colour
+    # is theirs; the plot still shows its white background, and the reference drew orange as marks. Before, the
+    # bars read as background and their outlines as lines (a chart type).
+    v = verdict(judge, _stacked_temps(width, room=False), _stacked_temps(width, with_mean=False, room=False))
     assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)], v.errors

@@ -391,3 +391,24 @@ def test_a_legend_swatch_is_looked_for_only_beside_a_line_on_the_image():
     with np.errstate(all="raise"):  # a line the other image places off this one: nothing to read, no NaN colour
         assert _swatch_left_of(img, (210, 18, 260, 32)) is None
         assert _swatch_left_of(img, (-80, -30, -20, -10)) is None
+
+
+def test_pie_compare_tells_a_mirrored_pie_from_a_rotated_one():
+    from visual_erm.judge.embedded import pie as pies
+
+    def pie(shares, start=0.0, turn=1):  # slices in order, counter-clockwise (turn=1) or clockwise (turn=-1)
+        out, at = [], start
+        for (rgb, share) in shares:
+            extent = 360 * share
+            lo = at if turn > 0 else at - extent
+            rgb = np.array(rgb, np.uint8)
+            out.append(pies.Slice(rgb, rgb_to_lab(rgb.reshape(1, 1, 3))[0, 0], lo % 360, extent))
+            at += turn * extent
+        return pies.Pie(100, 100, 50, 0, tuple(out))
+    shares = [((255, 127, 14), 0.56), ((44, 160, 44), 0.17), ((31, 119, 180), 0.27)]
+    ref = pie(shares)
+    assert pies.compare(ref, pie(shares, start=40)) is None  # the same data, turned
+    mirrored = pies.compare(ref, pie(shares, turn=-1))
+    assert mirrored is not None and mirrored.mirrored and not mirrored.values
+    two = shares[:2]  # with two slices either way round is one order
+    assert pies.compare(pie(two), pie(two, turn=-1)) is None

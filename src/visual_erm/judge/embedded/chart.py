@@ -85,6 +85,7 @@ class _Ctx:
     axis_labels: dict = field(default_factory=dict)  # the reference's axis label texts (see _axis_labels)
     series_counted: set = field(default_factory=set)  # panels (as findings name them) that lost a series colour
     # wholly or gained one: their value axis may follow
+    plot_backgrounds: dict = field(default_factory=dict)  # panel -> both plot areas' backgrounds (_plot_backgrounds)
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -867,6 +868,13 @@ def _centred_in(e: Discrepancy, boxes) -> bool:
     return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
+def _drop_around(ctx: _Ctx, boxes, reach: float) -> None:
+    """Drop the findings (structure ones kept) centred within ``reach`` of the work ``boxes``: what was read
+    there follows a change said for the part drawn there."""
+    zones = [ctx.cand_box((b[0] - reach, b[1] - reach, b[2] + reach, b[3] + reach)) for b in boxes]
+    ctx.errors[:] = [e for e in ctx.errors if e.category == "structure_error" or not _centred_in(e, zones)]
+
+
 def _quoted(description: str) -> list[str]:
     """The texts a finding quotes ('...'), in order."""
     return re.findall(r"'([^']*)'", description)
@@ -1598,32 +1606,24 @@ class ChartComparer(Comparer):
                 if change.pulled:
                     said.append(("chart.pie_pulled", _pulled_description(change.pulled)))
                 drawn = cp.box
-            elif (moved := self._pie_moved(ctx, rp)) is not None:
-                # The same pie drawn elsewhere (frameless subplots traded): the parts moved, said once; what was
-                # read in either place moved with them.
+            else:
                 x0, y0, x1, y1 = (int(round(v)) for v in rp.box)
                 ink = ctx.ink("c")[max(y0, 0):y1, max(x0, 0):x1]
-                traded = ink.size > 0 and ink.mean() >= 0.15
-                zones = [ctx.cand_box((b[0] - rp.radius / 2, b[1] - rp.radius / 2, b[2] + rp.radius / 2,
-                                       b[3] + rp.radius / 2)) for b in (rp.box, moved)]
-                ctx.errors[:] = [e for e in ctx.errors if e.category == "structure_error" or not _centred_in(e, zones)]
-                said, drawn = [("chart.subplot_arrangement", _PIE_TRADED if traded else _PIE_MOVED)], moved
-            else:  # no pie there: another kind of chart, when marks fill the pie's place
-                x0, y0, x1, y1 = (int(round(v)) for v in rp.box)
-                ink = ctx.ink("c")[max(y0, 0):y1, max(x0, 0):x1]
-                if ink.size == 0 or ink.mean() < 0.15:
+                filled = ink.size > 0 and ink.mean() >= 0.15  # (marks in the pie's place)
+                if (moved := self._pie_moved(ctx, rp)) is not None:
+                    # The same pie drawn elsewhere (frameless subplots traded): the parts moved, said once.
+                    _drop_around(ctx, [rp.box, moved], rp.radius / 2)
+                    said, drawn = [("chart.subplot_arrangement", _PIE_TRADED if filled else _PIE_MOVED)], moved
+                elif not filled:
                     continue  # the pie is gone, or shrunk: the text and layout detectors tell
-                if (ctx.missing | ctx.extra)[max(y0, 0):y1, max(x0, 0):x1].mean() < 0.3:
+                elif (ctx.missing | ctx.extra)[max(y0, 0):y1, max(x0, 0):x1].mean() < 0.3:
                     continue  # most of the pie still drawn as it was (a wedge in the background's colour)
-                # Everything drawn in the pie's place follows: the new plot area (where frames tell it), its tick
-                # labels and axis labels, the slice labels gone from around the pie.
-                placed = [f for f in self._cand_frames(ctx) if geo.box_overlap(f, rp.box) > 0.3
-                          and not any(box_iou(f, g) > 0.8 for g in ctx.panels)]
-                z = union_box([rp.box, *placed])
-                zone = ctx.cand_box((z[0] - rp.radius / 2, z[1] - rp.radius / 2, z[2] + rp.radius / 2,
-                                     z[3] + rp.radius / 2))
-                ctx.errors[:] = [e for e in ctx.errors if e.category == "structure_error" or not _centred_in(e, [zone])]
-                said, drawn = [("chart.chart_type", _PIE_RETYPED)], rp.box
+                else:  # another kind of chart in the pie's place: everything drawn there follows (the new plot
+                    # area, where frames tell it, its tick and axis labels, the slice labels gone from around it)
+                    placed = [f for f in self._cand_frames(ctx) if geo.box_overlap(f, rp.box) > 0.3
+                              and not any(box_iou(f, g) > 0.8 for g in ctx.panels)]
+                    _drop_around(ctx, [union_box([rp.box, *placed])], rp.radius / 2)
+                    said, drawn = [("chart.chart_type", _PIE_RETYPED)], rp.box
             x0, y0, x1, y1 = ctx.cand_box(drawn)
             cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) / 2
             if words is None:  # (the reference's lines only: a moved label's text was there, and the candidate
@@ -1836,39 +1836,33 @@ class ChartComparer(Comparer):
         return kept
 
     def _swapped_panels(self, ctx: _Ctx, frames) -> tuple[int, int] | None:
-        import cv2
-
-        def thumb(img, b):
-            crop = img[b[1]:b[3], b[0]:b[2]]
+        def grey(which, b):
+            crop = (ctx.rn if which == "r" else ctx.cn).image[b[1]:b[3], b[0]:b[2]]
             return cv2.resize(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), (48, 36), interpolation=cv2.INTER_AREA).astype(np.float32)
-
-        def tinted(img):  # where the image is coloured: the data of most plots, no black text drawn over it
-            return (cv2.max(cv2.max(img[:, :, 0], img[:, :, 1]), img[:, :, 2]).astype(np.int16) -
-                    cv2.min(cv2.min(img[:, :, 0], img[:, :, 1]), img[:, :, 2]) > T["hued_chroma"]).astype(np.float32)
         hues: dict = {}
 
-        def hued(which, b):
+        def hued(which, b):  # where the image is coloured: the data of most plots, no black text drawn over it
             if which not in hues:
-                hues[which] = tinted((ctx.rn if which == "r" else ctx.cn).image)
+                img = (ctx.rn if which == "r" else ctx.cn).image
+                spread = cv2.max(cv2.max(img[:, :, 0], img[:, :, 1]), img[:, :, 2]).astype(np.int16) - \
+                    cv2.min(cv2.min(img[:, :, 0], img[:, :, 1]), img[:, :, 2])
+                hues[which] = (spread > T["hued_chroma"]).astype(np.float32)
             return cv2.resize(hues[which][b[1]:b[3], b[0]:b[2]], (48, 36), interpolation=cv2.INTER_AREA)
+
+        def traded(thumb, a, b, apart: float, ratio: float, least: float = -1.0) -> bool:
+            # (both hold more than ``least``, differ by more than ``apart``, and each looks like the other's place
+            # far more than like its own)
+            ri, rj, ci, cj = thumb("r", a), thumb("r", b), thumb("c", a), thumb("c", b)
+            same = np.abs(ri - ci).mean() + np.abs(rj - cj).mean()
+            cross = np.abs(ri - cj).mean() + np.abs(rj - ci).mean()
+            return bool(min(ri.mean(), rj.mean()) > least and np.abs(ri - rj).mean() > apart and cross < ratio * same)
         for i in range(len(frames)):
             for j in range(i + 1, len(frames)):
                 # Panels of other sizes swap too (each drawn in the other's box, stretched to it): every crop is
-                # brought to one thumbnail size, so their contents compare whatever the boxes' shapes.
-                a, b = frames[i], frames[j]
-                ri, rj = thumb(ctx.rn.image, a), thumb(ctx.rn.image, b)
-                ci, cj = thumb(ctx.cn.image, a), thumb(ctx.cn.image, b)
-                same = np.abs(ri - ci).mean() + np.abs(rj - cj).mean()
-                cross = np.abs(ri - cj).mean() + np.abs(rj - ci).mean()
-                if np.abs(ri - rj).mean() > 4 and cross < 0.5 * same:
-                    return i, j
-                # Stacked subplots that share an axis bring their tick labels over the next one's edge: the
-                # coloured marks alone tell the swap.
-                ri, rj = hued("r", a), hued("r", b)
-                ci, cj = hued("c", a), hued("c", b)
-                same = np.abs(ri - ci).mean() + np.abs(rj - cj).mean()
-                cross = np.abs(ri - cj).mean() + np.abs(rj - ci).mean()
-                if min(ri.mean(), rj.mean()) > 0.005 and np.abs(ri - rj).mean() > 0.02 and cross < 0.25 * same:
+                # brought to one thumbnail size, so their contents compare whatever the boxes' shapes. Stacked
+                # subplots that share an axis bring their tick labels over the next one's edge: their coloured
+                # marks alone tell the swap.
+                if traded(grey, frames[i], frames[j], 4, 0.5) or traded(hued, frames[i], frames[j], 0.02, 0.25, 0.005):
                     return i, j
         return None
 
@@ -2897,17 +2891,23 @@ class ChartComparer(Comparer):
         the area (wide bars) touch one side at most, while the background shows along all four."""
         return mode_color(geo.ring(area, (0, 0, area.shape[1], area.shape[0])))
 
-    @classmethod
-    def _ring_colors(cls, ra: np.ndarray, ca: np.ndarray, figure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The two plot areas' backgrounds (``_ring_color``). Bars drawn edge to edge across a plot cover most of
-        its ring; where the candidate's ring takes a colour the reference's marks are drawn in (not the
-        candidate's ``figure`` background, which a plot may share), and the candidate still shows the
-        reference's background over a fifth of its area, that background is still its own."""
-        r, c = cls._ring_color(ra), cls._ring_color(ca)
+    def _plot_backgrounds(self, ctx: _Ctx, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Plot area ``i``'s background in the reference and in the candidate (``_ring_color``), once per
+        comparison. Bars drawn edge to edge across a plot cover most of its ring; where the candidate's ring takes
+        a colour the reference's marks are drawn in (not the candidate's figure background, which a plot may
+        share), and the candidate still shows the reference's background over a fifth of its area, that
+        background is still its own."""
+        if i in ctx.plot_backgrounds:
+            return ctx.plot_backgrounds[i]
+        x0, y0, x1, y1 = self._plot_area(ctx, i)
+        ra, ca = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
+        figure = np.asarray(ctx.cn.background, np.uint8)
+        r, c = self._ring_color(ra), self._ring_color(ca)
         if float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0 and \
-                float(delta_e(rgb_to_lab(c), rgb_to_lab(np.asarray(figure, np.uint8)))) > 6.0 and \
+                float(delta_e(rgb_to_lab(c), rgb_to_lab(figure))) > 6.0 and \
                 float((far_from(ca, r) <= 12).mean()) >= 0.2 and float((far_from(ra, c) <= 12).mean()) >= 0.05:
             c = r
+        ctx.plot_backgrounds[i] = r, c
         return r, c
 
     def _background(self, ctx: _Ctx) -> None:
@@ -2927,7 +2927,7 @@ class ChartComparer(Comparer):
         for i, _ in enumerate(ctx.panels):
             x0, y0, x1, y1 = self._plot_area(ctx, i)
             ra, ca = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
-            r, c = self._ring_colors(ra, ca, ctx.cn.background)
+            r, c = self._plot_backgrounds(ctx, i)
             if float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0 and plain(ra, r) and plain(ca, c):
                 ctx.errors.append(finding("chart.background", f"The plot background is {color_name(c)} instead of "
                                           f"{color_name(r)}.", ctx.panel_name(i) + "plot area",
@@ -2945,7 +2945,7 @@ class ChartComparer(Comparer):
         R, C = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
         keep = ~ctx.explained[y0:y1, x0:x1]
         rlab, clab = rgb_to_lab(R), rgb_to_lab(C)
-        rbg, cbg = self._ring_colors(R, C, ctx.cn.background)
+        rbg, cbg = self._plot_backgrounds(ctx, i)
         rall, call = self._data_mask(R, rlab, rbg), self._data_mask(C, clab, cbg)
         return _PanelMasks((x0, y0, x1, y1), R, C, rlab, clab, rbg, cbg, keep, rall & keep, call & keep, rall, call)
 

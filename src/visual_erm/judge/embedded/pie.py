@@ -16,6 +16,8 @@ from visual_erm.judge.embedded.color import delta_e, delta_e76, rgb_to_lab
 from visual_erm.judge.embedded.normalize import far_from
 
 _ANGLES = 720  # samples around the pie (half a degree each)
+_THETA = np.linspace(0, 2 * np.pi, _ANGLES, endpoint=False)
+_RINGS = np.array([0.3, 0.45, 0.6, 0.75, 0.88])  # where a wedge is read, from its hole to its rim
 
 
 @dataclass(frozen=True)
@@ -60,19 +62,18 @@ def find_pies(image: np.ndarray, background, *, min_radius: int = 24) -> list[Pi
             continue
         comp = labels[y:y + h, x:x + w] == k
         disk, pulled = _disk_of(comp), None
-        if disk is None:
-            disk = _cut_disk_of(comp)
-            if disk is None:
+        if disk is None:  # an exploded pie: a disk cut along radii, each cut's wedge pulled out past it
+            cut_disk = _cut_disk_of(comp)
+            if cut_disk is None:
                 continue
-            pulled = _pulled_wedges(filled, joined, disk[0] + x, disk[1] + y, disk[2], disk[3])
+            disk, cut = cut_disk[:3], cut_disk[3]
+            pulled = _pulled_wedges(filled, joined, disk[0] + x, disk[1] + y, disk[2], cut)
             if pulled is None:
                 continue
-        cx, cy, r = disk[:3]
+        cx, cy, r = disk
         hole = _hole(joined[y:y + h, x:x + w], cx, cy, r)
-        if pulled is None:
-            slices = _slices(image[y:y + h, x:x + w], cx, cy, r, hole, background)
-        else:  # (the whole image: a pulled wedge lies outside the disk's component)
-            slices = _slices(image, cx + x, cy + y, r, hole, background, pulled)
+        # (the whole image for an exploded pie: its pulled wedges lie outside the disk's component)
+        slices = _slices(image, cx + x, cy + y, r, hole, background, pulled)
         if len(slices) >= 2:
             pies.append(Pie(cx + x, cy + y, r, hole, tuple(slices)))
     return pies
@@ -96,14 +97,27 @@ def _disk_of(comp: np.ndarray) -> tuple[float, float, float] | None:
     ys, xs = np.nonzero(comp)
     if (np.hypot(xs - cx, ys - cy) > 1.05 * r).sum() > 0.1 * len(xs):
         return None  # a rectangle (its corners), a blob, a disk with much attached
+    if not _round_rim(comp, cx, cy, r, _THETA[::2]):
+        return None
+    return float(cx), float(cy), float(r)
+
+
+def _round_rim(comp: np.ndarray, cx: float, cy: float, r: float, theta: np.ndarray) -> bool:
+    """True when the component leaves the ring just outside radius ``r`` mostly empty (sampled at ``theta``): its
+    rim is a circle, with a few things attached."""
     h, w = comp.shape
-    theta = np.linspace(0, 2 * np.pi, 360, endpoint=False)
     ox = np.round(cx + 1.08 * r * np.cos(theta)).astype(int)
     oy = np.round(cy - 1.08 * r * np.sin(theta)).astype(int)
     inside = (ox >= 0) & (ox < w) & (oy >= 0) & (oy < h)
-    if comp[oy[inside], ox[inside]].sum() > 0.25 * len(theta):
-        return None  # its rim is no circle
-    return float(cx), float(cy), float(r)
+    return bool(comp[oy[inside], ox[inside]].sum() <= 0.25 * len(theta))
+
+
+def _runs(mask: np.ndarray) -> list[np.ndarray]:
+    """The runs of True in a circular mask of ``_ANGLES`` angles, each as its angles' indices in order."""
+    if mask.all():
+        return [np.arange(len(mask))]
+    return [(a + np.arange(int(np.argmin(np.roll(mask, -a))))) % len(mask)
+            for a in np.nonzero(mask & ~np.roll(mask, 1))[0]]
 
 
 def _cut_disk_of(comp: np.ndarray) -> tuple[float, float, float, np.ndarray] | None:
@@ -122,25 +136,17 @@ def _cut_disk_of(comp: np.ndarray) -> tuple[float, float, float, np.ndarray] | N
     if r < 10 or comp.sum() < 0.5 * np.pi * r * r:
         return None
     h, w = comp.shape
-    theta = np.linspace(0, 2 * np.pi, _ANGLES, endpoint=False)
-    radii = r * np.array([0.3, 0.45, 0.6, 0.75, 0.88])
-    xs = np.clip(np.round(cx + radii[:, None] * np.cos(theta)).astype(int), 0, w - 1)
-    ys = np.clip(np.round(cy - radii[:, None] * np.sin(theta)).astype(int), 0, h - 1)
+    radii = r * _RINGS
+    xs = np.clip(np.round(cx + radii[:, None] * np.cos(_THETA)).astype(int), 0, w - 1)
+    ys = np.clip(np.round(cy - radii[:, None] * np.sin(_THETA)).astype(int), 0, h - 1)
     hits = comp[ys, xs].sum(axis=0)
     full, cut = hits >= 4, hits <= 1
     if full.mean() < 0.55 or (~full & ~cut).mean() > 0.06 or cut.mean() < 10 / _ANGLES:
         return None  # no disk cut along radii: a blob, a ring of text, a whole disk
-    ox = np.round(cx + 1.08 * r * np.cos(theta)).astype(int)
-    oy = np.round(cy - 1.08 * r * np.sin(theta)).astype(int)
-    inside = (ox >= 0) & (ox < w) & (oy >= 0) & (oy < h)
-    if comp[oy[inside], ox[inside]].sum() > 0.25 * _ANGLES:
-        return None  # its rim is no circle
-    # A cut runs on through the angles it leaves half empty (the gap along a pulled wedge's edges).
-    open_ = ~full
-    edges = np.nonzero(open_ & ~np.roll(open_, 1))[0]
-    for a in edges:
-        idx = (a + np.arange(int(np.argmin(np.roll(open_, -a))))) % _ANGLES
-        if cut[idx].any():
+    if not _round_rim(comp, cx, cy, r, _THETA):
+        return None
+    for idx in _runs(~full):  # a cut runs on through the angles it leaves half empty (the gap along a pulled
+        if cut[idx].any():  # wedge's edges)
             cut[idx] = True
     return float(cx), float(cy), float(r), cut
 
@@ -152,13 +158,11 @@ def _pulled_wedges(filled: np.ndarray, joined: np.ndarray, cx: float, cy: float,
     holds no such wedge (not an exploded pie). The rim is looked for in ``joined``: lines drawn across it close
     regions that ``filled`` fills."""
     h, w = filled.shape
-    theta = np.linspace(0, 2 * np.pi, _ANGLES, endpoint=False)
-    radii = r * np.array([0.3, 0.45, 0.6, 0.75, 0.88])
     shift = np.zeros((_ANGLES, 2))
-    for a in np.nonzero(cut & ~np.roll(cut, 1))[0]:
-        n = int(np.argmin(np.roll(cut, -a)))
-        idx = (a + np.arange(n)) % _ANGLES
-        mid = theta[a] + (n - 1) / 2 * (2 * np.pi / _ANGLES)
+    ring = r * np.append(_RINGS, 1.08)  # (inside the wedge, then just past its rim)
+    for idx in _runs(cut):
+        n = len(idx)
+        mid = _THETA[idx[0]] + (n - 1) / 2 * (2 * np.pi / _ANGLES)
         ray = np.arange(0, 1.8 * r)
         rx, ry = np.round(cx + ray * np.cos(mid)).astype(int), np.round(cy - ray * np.sin(mid)).astype(int)
         ok = (rx >= 0) & (rx < w) & (ry >= 0) & (ry < h)
@@ -171,9 +175,8 @@ def _pulled_wedges(filled: np.ndarray, joined: np.ndarray, cx: float, cy: float,
         d = float(gap[0] + tip[0])
         inner = idx[n // 8: n - n // 8] if n >= 8 else idx  # (the wedge's own edges blur into the gap)
         px, py = cx + d * np.cos(mid), cy - d * np.sin(mid)
-        ring = np.concatenate([radii, [1.08 * r]])
-        xs = np.round(px + ring[:, None] * np.cos(theta[inner])).astype(int)
-        ys = np.round(py - ring[:, None] * np.sin(theta[inner])).astype(int)
+        xs = np.round(px + ring[:, None] * np.cos(_THETA[inner])).astype(int)
+        ys = np.round(py - ring[:, None] * np.sin(_THETA[inner])).astype(int)
         if d > 0.6 * r or not ((xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)).all():
             return None
         if filled[ys[:-1], xs[:-1]].mean() < 0.95 or joined[ys[-1], xs[-1]].mean() > 0.25:
@@ -200,14 +203,12 @@ def _slices(image: np.ndarray, cx: float, cy: float, r: float, hole: float, back
     five radii (a percentage label or an edge line covers one or two of them at an angle). ``pulled``: per angle,
     the (dx, dy) its wedge is pulled out by (an exploded pie)."""
     h, w = image.shape[:2]
-    lab = rgb_to_lab(image)
-    theta = np.linspace(0, 2 * np.pi, _ANGLES, endpoint=False)
-    radii = hole + (r - hole) * np.array([0.3, 0.45, 0.6, 0.75, 0.88])
+    radii = hole + (r - hole) * _RINGS
     shift = np.zeros((_ANGLES, 2)) if pulled is None else pulled
     sx, sy = cx + shift[:, 0], cy + shift[:, 1]
-    xs = np.clip(np.round(sx + radii[:, None] * np.cos(theta)).astype(int), 0, w - 1)
-    ys = np.clip(np.round(sy - radii[:, None] * np.sin(theta)).astype(int), 0, h - 1)
-    samples = lab[ys, xs]  # (5, A, 3)
+    xs = np.clip(np.round(sx + radii[:, None] * np.cos(_THETA)).astype(int), 0, w - 1)
+    ys = np.clip(np.round(sy - radii[:, None] * np.sin(_THETA)).astype(int), 0, h - 1)
+    samples = rgb_to_lab(image[ys, xs])  # (5, A, 3): only the samples converted, not the whole image
     # per angle the sample closest to the others (a medoid): the wedge's colour where text covers some radii
     d = np.linalg.norm(samples[:, None] - samples[None, :], axis=-1).sum(axis=1)  # (5, A)
     pick = np.argmin(d, axis=0)
