@@ -434,6 +434,68 @@ def test_inverted_axis_read_badly_is_one_axis_finding(judge, draw_chart):
     assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)] and \
         "inverted" in v.errors[0].description, v.errors
 
+def draw_fahrenheit_celsius(*, inverted=False):
+    """Matplotlib's two-scales demo: a Celsius twin axis beside the Fahrenheit one, following it."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    ax.plot(np.arange(100), np.linspace(-40, 120, 100))
+    ax.set_ylabel("Fahrenheit")
+    ax.set_title("Two scales: Fahrenheit and Celsius")
+    twin = ax.twinx()
+    twin.set_ylabel("Celsius")
+    lo, hi = ax.get_ylim()
+    if inverted:
+        ax.set_ylim(hi, lo)
+    lo, hi = ax.get_ylim()
+    twin.set_ylim((lo - 32) / 1.8, (hi - 32) / 1.8)
+    return figure_rgb(fig)
+
+
+def draw_three_correlations(*, inverted=False):
+    """Three small scatter plots in a row, the last one's y tick labels close to the middle one's right spine."""
+    rng = np.random.default_rng(3)
+    fig, axs = plt.subplots(1, 3, figsize=(9, 3), dpi=100)
+    for ax, (r, title) in zip(axs, [(0.8, "Positive"), (-0.8, "Negative"), (0.0, "Weak")]):
+        x = rng.normal(size=300)
+        ax.scatter(x * 3, 5 * (r * x + np.sqrt(1 - r * r) * rng.normal(size=300)) + 4, s=1)
+        ax.set_title(title)
+    if inverted:
+        axs[2].invert_yaxis()
+    return figure_rgb(fig)
+
+
+@pytest.mark.parametrize("draw_chart", [draw_fahrenheit_celsius, draw_three_correlations],
+                         ids=["twin-axis-beside", "spine-beside"])
+def test_an_inverted_axis_beside_other_labels_or_a_spine_is_one_axis_finding(judge, draw_chart):
+    # A twin axis's labels on the right belong to the same role as the left ones: each side is read on its own.
+    # A neighbouring plot's spine, or the labels' own tick marks, in the band read as a '|' before or a dash
+    # after each number: they are painted over before reading.
+    v = verdict(judge, draw_chart(), draw_chart(inverted=True))
+    assert [(e.category, e.severity) for e in v.errors if e.category == "data_error"] == [("data_error", 3)], v.errors
+    assert "inverted" in v.errors[0].description and v.severity_sum <= 4, v.errors
+
+
+def draw_shared_grid(*, inverted=False):
+    """Four plots sharing one y-axis (the left column's labels shown, the right column's hidden), lines of every
+    colour of the cycle crossing each."""
+    fig, axs = plt.subplots(2, 2, figsize=(6.4, 4.8), dpi=100, sharex=True, sharey=True)
+    for n, ax in enumerate(axs.flat):
+        for k in range(6):
+            ax.axhline(k * 1.5 + 0.5, color=f"C{k}", lw=1 + n)
+            ax.axvline(k * 1.5 + 0.5, color=f"C{k}", lw=1 + (n % 2) * 3)
+    ax.set_ylim(0, 9)
+    if inverted:
+        axs[0, 1].invert_yaxis()
+    return figure_rgb(fig)
+
+
+def test_an_axis_shared_by_a_grid_of_plots_inverted_is_one_finding(judge):
+    # Inverting one of the plots inverts all four: the left column's two label rows read reversed, and the right
+    # column's plots, without labels, show their lines moved; one axis, one finding.
+    v = verdict(judge, draw_shared_grid(), draw_shared_grid(inverted=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)], v.errors
+    assert "inverted" in v.errors[0].description, v.errors
+
+
 def draw_image(*, cmap="gray", dpi=100):
     x, y = np.meshgrid(np.linspace(-3, 3, 120), np.linspace(-2, 2, 80))
     z = np.exp(-(x - 0.5) ** 2 - y ** 2) - np.exp(-(x + 1) ** 2 - (y - 0.5) ** 2)

@@ -410,16 +410,32 @@ def _one_axis_map(found: list, k: int, size: int) -> tuple[float, float, float, 
 
 
 def _sharing_panels(panels, i: int | None, axis: str, ticks: dict) -> list[int]:
-    """Subplots that share panel ``i``'s ``axis`` ('x-axis' or 'y-axis'): in its row (y) or column (x), without tick
-    labels of their own on that axis (matplotlib's sharey/sharex hide them), so a range change there moves them too."""
+    """Subplots that share panel ``i``'s ``axis`` ('x-axis' or 'y-axis'), so that a range change there moves them
+    too: in its row (y) or column (x), without tick labels of their own on that axis (matplotlib's sharey/sharex
+    hide them); or across it, as tall (y) or wide (x), with the same tick labels at the same places (a column of
+    plots sharing y keeps every plot's labels)."""
     if i is None or not panels:
         return []
     a = panels[i]
     lo, hi = (1, 3) if axis == "y-axis" else (0, 2)
+    role = f"{axis} tick labels"
+
+    def spots(j: int) -> list[tuple[str, int]]:  # each label's text and place along the axis, from the plot's start,
+        # on the axis's own side (left of the plot, below it: a colour bar's labels on the right are no part of it)
+        k, edge = (1, panels[j][0]) if axis == "y-axis" else (0, panels[j][3])
+        sides = _tick_sides(list(ticks.get((j, role), ())), k)
+        own = min(sides, key=lambda side: abs(np.mean([t.center[1 - k] for t in side]) - edge), default=[])
+        return sorted((t.text, round(t.center[k] - panels[j][lo])) for t in own)
     out = []
     for j, b in enumerate(panels):
+        if j == i:
+            continue
         overlap = min(a[hi], b[hi]) - max(a[lo], b[lo])
-        if j != i and overlap > 0.5 * (a[hi] - a[lo]) and (j, f"{axis} tick labels") not in ticks:
+        if overlap > 0.5 * (a[hi] - a[lo]) and (j, role) not in ticks:
+            out.append(j)
+        elif (j, role) in ticks and abs((b[hi] - b[lo]) - (a[hi] - a[lo])) <= 2 and len(spots(i)) >= 2 and \
+                all(p == q and abs(m - n) <= 2 for (p, m), (q, n) in zip(spots(i), spots(j))) and \
+                len(spots(i)) == len(spots(j)):
             out.append(j)
     return out
 
@@ -433,6 +449,60 @@ def _ink_spans(has_ink: np.ndarray, *, gap: int) -> list[tuple[int, int]]:
         else:
             spans.append([int(i), int(i) + 1])
     return [(a, b) for a, b in spans]
+
+
+def _tick_sides(ticks: list[TextBox], k: int) -> list[list[TextBox]]:
+    """One axis's tick labels (``k``: 1 for a y-axis, 0 for an x-axis) split into the rows they stand in across
+    the axis: left and right of a plot (a twin axis), below and above it. A gap of three label heights across
+    the axis parts two rows; one row's labels differ across it by their widths at most."""
+    if not ticks:
+        return []
+    h = float(np.median([t.box[3] - t.box[1] for t in ticks]))
+    order = sorted(ticks, key=lambda t: t.center[1 - k])
+    sides = [[order[0]]]
+    for t in order[1:]:
+        if t.center[1 - k] - sides[-1][-1].center[1 - k] > 3 * max(h, 4.0):
+            sides.append([])
+        sides[-1].append(t)
+    return sides
+
+
+def _plot_after(ctx: "_Ctx", ticks: list[TextBox], k: int, panel: int | None) -> bool:
+    """True when the plot lies after one row of tick labels across their axis (``k``: 1 for a y-axis): right
+    of a y-axis's labels, below an x-axis's (the middle of the labels' panel, else of the figure)."""
+    p = ctx.panels[panel] if ctx.panels and panel is not None else (0, 0, ctx.missing.shape[1], ctx.missing.shape[0])
+    middle = (p[0] + p[2]) / 2 if k == 1 else (p[1] + p[3]) / 2
+    return float(np.mean([t.center[1 - k] for t in ticks])) < middle
+
+
+def _labels_only(crop: np.ndarray, k: int, plot_after: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A band of tick labels (``k``: 1 for a y-axis's column, 0 for an x-axis's row) with what is no label
+    painted over in its background colour, and its ink mask without it: lines that run the band's whole length
+    (a spine beside the labels, a neighbouring plot's or the axis's own, joins every label and is read as a '1'
+    or a '|' before each) and tick marks on the plot's side (``plot_after``: right of a y-axis's labels, below
+    an x-axis's): strokes 1-2 px thick beside most labels, a few blank px from the glyphs, read as a dash after
+    each number."""
+    if k == 0:  # an x-axis's row, turned to stand like a y-axis's column
+        crop2, ink2 = _labels_only(crop.transpose(1, 0, 2), 1, plot_after)
+        return crop2.transpose(1, 0, 2), ink2.T
+    ink = far_from(crop, crop[0, 0]) > 60
+    cut = ink.mean(axis=0) > 0.6
+    ink[:, cut] = False
+    labels = geo.runs(ink.any(axis=1))
+    votes = np.zeros(ink.shape[1], np.int32)
+    for p, q in labels:  # each label alone: a glyph of the other axis at the band's end does not bridge the gap
+        spans = _ink_spans(ink[p:q].any(axis=0), gap=3)
+        if len(spans) >= 2:
+            a, b = spans[-1] if plot_after else spans[0]
+            if max(y1 - y0 for y0, y1 in geo.runs(ink[p:q, a:b].any(axis=1))) <= 2:
+                votes[a:b] += 1
+    cut |= votes >= max(2, 0.6 * len(labels))
+    if not cut.any():
+        return crop, ink
+    crop = crop.copy()
+    ink[:, cut] = False
+    crop[:, cut] = crop[0, 0]
+    return crop, ink
 
 
 def _mark_kind(data: np.ndarray) -> str | None:
@@ -523,6 +593,20 @@ def _direction(pairs: list[tuple[float, float]]) -> int:
     fall, 0 otherwise."""
     trend = _trend([v for _, v in sorted(pairs)]) if len(pairs) >= 3 else 0.0
     return int(trend) if abs(trend) == 1.0 else 0
+
+
+def _rank_direction(pairs: list[tuple[float, float]]) -> int:
+    """``_direction`` of a reference's readings, where a label or two misread (a minus sign read from a spine
+    beside it) must not hide the axis's sense: the sign of the values' rank correlation with their positions,
+    when it is 0.7 or more in size (four pairs or more)."""
+    if len(pairs) < 4:
+        return _direction(pairs)
+    pos, val = (np.argsort(np.argsort(np.asarray(v, np.float64), kind="stable")).astype(np.float64)
+                for v in zip(*pairs))
+    if pos.std() == 0 or val.std() == 0:
+        return 0
+    rho = float(np.corrcoef(pos, val)[0, 1])
+    return int(np.sign(rho)) if abs(rho) >= 0.7 else 0
 
 
 def _profile_corr(a: np.ndarray, b: np.ndarray) -> float:
@@ -1972,18 +2056,32 @@ class ChartComparer(Comparer):
                 changed_ticks.setdefault((panel, role), []).append(TextBox(e[0], e[1]))
                 all_ticks.setdefault((panel, role), []).append(TextBox(e[0], e[1]))
         if self.enabled("axes"):
+            inverted: set[tuple[int | None, str]] = set()  # (panel, axis) said inverted, with the plots sharing it
+
+            def invert(panel: int | None, axis: str) -> None:
+                shared, todo = {panel}, [panel]
+                while todo:  # (a grid of plots sharing one axis: a column's labels, its rows' plots without)
+                    for j in _sharing_panels(ctx.panels, todo.pop(), axis, all_ticks):
+                        if j not in shared:
+                            shared.add(j)
+                            todo.append(j)
+                ctx.axis_changed.update(shared)
+                inverted.update((j, axis) for j in shared)
             for (panel, role), signed in signed_ticks.items():
                 axis = role.split(" ")[0]
+                if (panel, axis) in inverted:
+                    continue  # a plot sharing an axis already said inverted: one axis, one finding
                 if len(signed) >= 2 and (panel, role) not in changed_ticks and \
-                        self._axis_inverted(ctx, all_ticks[(panel, role)], axis):
+                        self._axis_inverted(ctx, all_ticks[(panel, role)], axis, panel):
                     box = (min(t.box[0] for t in signed), min(t.box[1] for t in signed),
                            max(t.box[2] for t in signed), max(t.box[3] for t in signed))
-                    ctx.axis_changed.add(panel)
-                    ctx.axis_changed.update(_sharing_panels(ctx.panels, panel, axis, all_ticks))
+                    invert(panel, axis)
                     ctx.errors.append(finding("chart.axis_scale", f"The {axis} is inverted: its tick values run the "
                                               "other way than in the reference.", ctx.panel_name(panel) + role,
                                               _axis_box(ctx, panel, box)))
             for (panel, role), changed in changed_ticks.items():
+                if (panel, role.split(" ")[0]) in inverted:
+                    continue
                 total = len(all_ticks[(panel, role)])
                 names = not any(_is_number(t.text) for t in changed)
                 few = total >= 4 and len(changed) <= max(2, total // 3)
@@ -2021,8 +2119,9 @@ class ChartComparer(Comparer):
                     continue
                 ctx.axis_changed.add(panel)
                 ctx.axis_changed.update(_sharing_panels(ctx.panels, panel, axis, all_ticks))
-                if (len(changed) >= total - 1 and self._axis_inverted(ctx, all_ticks[(panel, role)], axis)) or \
+                if (len(changed) >= total - 1 and self._axis_inverted(ctx, all_ticks[(panel, role)], axis, panel)) or \
                         self._axis_runs_backwards(ctx, all_ticks[(panel, role)], axis, panel):
+                    invert(panel, axis)
                     ctx.errors.append(finding("chart.axis_scale", f"The {axis} is inverted: its tick values run the "
                                               "other way than in the reference.", ctx.panel_name(panel) + role,
                                               _axis_box(ctx, panel, box)))
@@ -2647,13 +2746,18 @@ class ChartComparer(Comparer):
             report()
         return True
 
-    def _axis_inverted(self, ctx: _Ctx, ticks: list[TextBox], axis: str) -> bool:
+    def _axis_inverted(self, ctx: _Ctx, ticks: list[TextBox], axis: str, panel: int | None) -> bool:
         """True when the candidate's tick labels of one axis (read in the band where the reference has them) are
-        the reference's in reverse order (symmetric ticks included: then only the minus signs move)."""
+        the reference's in reverse order (symmetric ticks included: then only the minus signs move), on either
+        side of the plot (a twin axis's labels, or a key's number beside them, are a row of their own)."""
+        k = 1 if axis == "y-axis" else 0
+        return any(self._side_inverted(ctx, side, k, panel) for side in _tick_sides(ticks, k))
+
+    def _side_inverted(self, ctx: _Ctx, ticks: list[TextBox], k: int, panel: int | None) -> bool:
+        """``_axis_inverted`` for the labels of one side."""
         ref = [t for t in ticks if _is_number(t.text)]
         if len(ref) < 3 or len(ref) > 14:
             return False
-        k = 1 if axis == "y-axis" else 0
         ref.sort(key=lambda t: t.center[k])
         h = max(t.box[3] - t.box[1] for t in ref)
         gx, gy = (3, h) if k == 1 else (h, 3)  # along the axis the labels may move; across it, spines are near
@@ -2664,11 +2768,7 @@ class ChartComparer(Comparer):
         if crop.size == 0:
             return False
         ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
-        ink = far_from(crop, crop[0, 0]) > 60
-        if k == 1:  # a spine or a line along the axis inside the band joins every label: not a label's ink
-            ink[:, ink.mean(axis=0) > 0.6] = False
-        else:
-            ink[ink.mean(axis=1) > 0.6] = False
+        crop, ink = _labels_only(crop, k, _plot_after(ctx, ticks, k, panel))
         gap = 2 if k == 1 else max(3, int(0.5 * h * crop.shape[0] / max(band[3] - band[1], 1)))
         spans = _ink_spans(ink.any(axis=k), gap=gap)  # one label per span: rows (y) or columns (x)
         if k == 1 and spans and len(spans) != len(ref):  # (labels are one line tall: a sliver is a tick mark's
@@ -2699,10 +2799,14 @@ class ChartComparer(Comparer):
     def _axis_runs_backwards(self, ctx: _Ctx, ticks: list[TextBox], axis: str, panel: int | None) -> bool:
         """True when the candidate's tick values along the whole side of the panel run the other way than the
         reference's (read label by label in a band as long as the axis: an inverted axis that autoscaled to other
-        ticks keeps neither their places nor their count)."""
+        ticks keeps neither their places nor their count), on either side of the plot."""
         k = 1 if axis == "y-axis" else 0
+        return any(self._side_runs_backwards(ctx, side, k, panel) for side in _tick_sides(ticks, k))
+
+    def _side_runs_backwards(self, ctx: _Ctx, ticks: list[TextBox], k: int, panel: int | None) -> bool:
+        """``_axis_runs_backwards`` for the labels of one side."""
         ref = [(t.center[k], _number(t.text)) for t in ticks]
-        want = _direction([p for p in ref if p[1] is not None])
+        want = _rank_direction([p for p in ref if p[1] is not None])
         if want == 0 or panel is None or not ctx.panels:
             return False
         p = ctx.panels[panel]
@@ -2715,7 +2819,7 @@ class ChartComparer(Comparer):
         crop = ctx.cand.image[int(max(0, y0)):int(np.ceil(y1)), int(max(0, x0)):int(np.ceil(x1))]
         if crop.size == 0:
             return False
-        ink = far_from(crop, crop[0, 0]) > 60
+        crop, ink = _labels_only(crop, k, _plot_after(ctx, ticks, k, panel))
         scale = crop.shape[0] / max(band[3] - band[1], 1)
         gap = 2 if k == 1 else max(3, int(0.5 * h * scale))
         spans = _ink_spans(ink.any(axis=k), gap=gap)
