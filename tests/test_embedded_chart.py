@@ -530,6 +530,106 @@ def test_line_drawn_as_points_is_a_chart_type_change(judge):
     assert verdict(judge, ref, draw_wave(dpi=150)).severity_sum <= 1
 
 
+def draw_dense_wave(*, dots=False, lw=1.5, n=500):
+    """A line of many points; ``dots``: the same points drawn as small touching markers, no line (the builder's
+    line-to-scatter change)."""
+    t = np.linspace(0, 5, n)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    if dots:
+        ax.plot(t, np.cos(2 * np.pi * t), linestyle="None", marker="o", markersize=3)
+    else:
+        ax.plot(t, np.cos(2 * np.pi * t), lw=lw)
+    ax.set_ylim(-2, 2)
+    return figure_rgb(fig)
+
+
+def test_a_line_drawn_as_touching_dots_is_a_scatter_plot_not_a_thicker_line(judge):
+    # Dots drawn close enough to touch make a path as wide as a thick line; where the points lie a few px apart
+    # the dots' waists pinch, which a line drawn thicker never shows.
+    ref = draw_dense_wave()
+    v = verdict(judge, ref, draw_dense_wave(dots=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+    assert "separate points" in v.errors[0].description, v.errors
+    thick = verdict(judge, ref, draw_dense_wave(lw=5.25))
+    assert [(e.category, e.severity) for e in thick.errors] == [("style_error", 1)], thick.errors
+    assert "thicker" in thick.errors[0].description, thick.errors
+
+
+def draw_month_temps(lw=1.5):
+    """A dashed line with triangle markers through twelve monthly values, on seaborn's grey grid (vega's
+    sf-temps table, as the code set draws it)."""
+    temps = [45.8, 46.9, 48.7, 49.3, 51.4, 53.7, 55.4, 56.6, 56.4, 53.4, 48.6, 45.6]
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    with plt.style.context("seaborn-v0_8-darkgrid"), matplotlib.rc_context({"font.size": 11}):
+        fig, ax = plt.subplots(figsize=(7, 4.8), dpi=100, layout="constrained")
+        ax.plot(range(12), temps, linestyle="--", marker="^", lw=lw, color="#66c2a5", label="Min temp")
+        ax.set_xticks(range(12), months)
+        ax.set_xlabel("Month")
+        ax.set_ylabel("Min temp")
+        ax.legend(loc="upper left")
+        ax.set_title("SF temps: min temp by month", fontsize=14)
+        return figure_rgb(fig)
+
+
+def test_a_dashed_line_drawn_thicker_is_no_scatter_plot(judge):
+    # Thick dashes are straight bars: a square erosion cuts a slanted one's core into crumbs like a row of dots,
+    # but bars are not dots.
+    v = verdict(judge, draw_month_temps(), draw_month_temps(lw=5))
+    assert "structure_error" not in cats(v) and ("style_error", 1) in [(e.category, e.severity) for e in v.errors], \
+        v.errors
+
+
+def draw_damped(*, dots=False):
+    """Matplotlib's legend demo: four lines, dashed, dotted and marked; ``dots``: every one drawn as small round
+    markers, no line (after the legend was made, as the builder's change does)."""
+    t1, t2 = np.arange(0.0, 2.0, 0.1), np.arange(0.0, 2.0, 0.01)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    l1, = ax.plot(t2, np.exp(-t2))
+    l2, l3 = ax.plot(t2, np.sin(2 * np.pi * t2), "--o", t1, np.log(1 + t1), ".")
+    l4, = ax.plot(t2, np.exp(-t2) * np.sin(2 * np.pi * t2), "s-.")
+    ax.legend((l2, l4), ("oscillatory", "damped"), loc="upper right", shadow=True)
+    ax.set_xlabel("time")
+    ax.set_ylabel("volts")
+    ax.set_title("Damped oscillation")
+    if dots:
+        for line in (l1, l2, l3, l4):
+            line.set_linestyle("None")
+            line.set_marker("o")
+            line.set_markersize(3)
+    return figure_rgb(fig)
+
+
+def test_every_line_of_a_plot_drawn_as_dots_is_one_chart_type_change(judge):
+    # One line read as points explains the others' changed widths, dashes and markers in the same plot.
+    v = verdict(judge, draw_damped(), draw_damped(dots=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+
+
+def draw_spans(*, dots=False):
+    """Matplotlib's axhspan demo: a sine among guide lines and a bar of its own colour; ``dots``: the sine drawn
+    as separate markers, the guides kept."""
+    t = np.arange(-1, 2, .01)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    ax.plot(t, np.sin(2 * np.pi * t), **(dict(linestyle="None", marker="o", markersize=3) if dots else {}))
+    ax.axhline(linewidth=8, color="#d62728")
+    ax.axhline(y=1)
+    ax.axvline(x=1)
+    ax.axvline(x=0, ymin=0.75, linewidth=8, color="#1f77b4")
+    ax.axhline(y=.5, xmin=0.25, xmax=0.75)
+    ax.axline((0, 0), (1, 1), color="k")
+    ax.axhspan(0.25, 0.75, facecolor="0.5")
+    ax.axvspan(1.25, 1.55, facecolor="#2ca02c")
+    return figure_rgb(fig)
+
+
+def test_a_line_drawn_as_dots_beside_lines_of_its_colour_is_a_scatter_plot_not_a_dotted_line(judge):
+    # The guide lines kept hold the colour's typical stroke at the line's width, so the dots, much wider than
+    # it, must still be read as points.
+    v = verdict(judge, draw_spans(), draw_spans(dots=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+    assert "separate points" in v.errors[0].description, v.errors
+
+
 def draw_unequal_panels(*, swap=False):
     rng = np.random.default_rng(1)
     x, y = rng.normal(size=300), rng.normal(size=300)

@@ -674,6 +674,8 @@ def _bars_turned(lying: bool, was_lying: bool) -> str:
 _PIE_RETYPED = "The pie is drawn as another kind of chart (bars, lines or points) instead of a pie."
 _LEGEND_MOVED = "The legend is drawn in another place than in the reference."
 _SERIES_GONE = "series of the reference is missing."  # (how a series-missing finding ends)
+_LINE_LOOK = re.compile(r"drawn with a (thicker|thinner) stroke|dash pattern|drawn (dashed or dotted|solid) where|"
+                        r"shows markers|other markers")  # (a line style or markers finding of one series)
 _RECOLOURED = re.compile(r"(Part of )?[Tt]he .+ series is drawn in ")  # (a series_color finding of one series)
 _EXTRA_TEXT = "The chart shows text '"  # (how a new-text finding begins)
 _SLANTED = "The x tick labels are drawn at a slant"  # (how a tick-rotation finding begins)
@@ -3328,6 +3330,15 @@ class ChartComparer(Comparer):
                 if (rk_w != rk).any():
                     width = self._other_width(rk_w, ck_w, (rk_w & geo.dilate(ck_w, 2)).sum() / max(int(rk_w.sum()), 1),
                                               (ck_w & geo.dilate(rk_w, 2)).sum() / max(int(ck_w.sum()), 1))
+            if width is not None and self.enabled("chart_type") and not type_reported and (
+                    self._dots_in_a_row(rk, ck) if width == "thicker" else self._dots_in_a_row(ck, rk)):
+                kinds = ("lines", "separate points (a scatter plot)") if width == "thicker" else \
+                    ("separate points", "a connected line")
+                ctx.errors.append(finding("chart.chart_type", f"The {name} data is drawn as {kinds[1]} instead of "
+                                          f"{kinds[0]}.", loc, cbox(geo.box_of(rk | ck))))
+                type_reported = True
+                found += 1
+                continue
             if width is not None:
                 ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with a {width} stroke than "
                                           "in the reference.", loc, cbox(geo.box_of(rk | ck))))
@@ -3408,7 +3419,10 @@ class ChartComparer(Comparer):
             ctx.errors.extend(g[0] for g in gone_series)
             ctx.errors.extend(outlines)
         else:  # the marks drawn as another kind explain their lost or moved colours in this panel
-            ctx.errors[first:] = [e for e in ctx.errors[first:] if not (e.location == loc and e.category == "data_error")]
+            points = any("separate points" in e.description for e in ctx.errors[first:] if e.location == loc)
+            ctx.errors[first:] = [e for e in ctx.errors[first:] if not (e.location == loc and (
+                e.category == "data_error" or (points and _LINE_LOOK.search(e.description))))]
+            # (lines drawn as points: the other lines' widths, dashes and markers changed with them)
         if quiet or type_reported:  # (marks of another kind bring their own blends and edges: no new series)
             return
         added: list[np.ndarray] = []
@@ -3943,12 +3957,18 @@ class ChartComparer(Comparer):
         same_path = (ck & geo.dilate(rk, 2)).sum() >= 0.85 * ck.sum() and (rk & geo.dilate(ck, 4)).sum() >= 0.85 * rk.sum()
         if not same_path:
             return None
+        def points(m: np.ndarray, line: float) -> bool:  # most pieces round and wider than the solid line: markers
+            st = geo.blobs(m, min_area=2)[0]
+            return len(st) > 0 and geo.round_blobs(st, fill=0.5, least=max(3.0, 1.5 * line)).mean() >= 0.5
         pr, pc = pieces(rk), pieces(ck)
         rfar, cfar = contrast if contrast is not None else (None, None)
         for path, other_ink, other_lab, own, other, broken, says in (
-                (rk, cink, clab, rfar, cfar, pc >= max(10, 3 * pr) and tc < 1.5 * tr, "dashed or dotted where it is solid"),
-                (ck, rink, rlab, cfar, rfar, pr >= max(10, 3 * pc) and tr < 1.5 * tc, "solid where it is dashed or dotted")):
-            # (dashes and dots are no wider than the line; pieces wider than it are points: a scatter)
+                (rk, cink, clab, rfar, cfar, pc >= max(10, 3 * pr) and tc < 1.5 * tr and not points(ck, tr),
+                 "dashed or dotted where it is solid"),
+                (ck, rink, rlab, cfar, rfar, pr >= max(10, 3 * pc) and tr < 1.5 * tc and not points(rk, tc),
+                 "solid where it is dashed or dotted")):
+            # (dashes and dots are no wider than the line; pieces wider than it are points: a scatter, even where
+            # thin lines of the colour, kept, hold its typical stroke down)
             if not broken:
                 continue
             # Bare: no ink there, or only ink far from the line's colour (a filled area under a dashed line).
@@ -4071,6 +4091,46 @@ class ChartComparer(Comparer):
                     (thick & geo.dilate(thin, grow)).sum() < 0.85 * thick.sum():
                 return None
         return "thicker" if tc > tr else "thinner"
+
+    @staticmethod
+    def _dots_in_a_row(thin: np.ndarray, thick: np.ndarray) -> bool:
+        """True when a path drawn thicker (``thick``, a stroke under 9 px) is a row of round dots along the
+        ``thin`` line: scatter markers drawn close enough to touch. Where the points lie apart by more than a
+        few px, the dots' waists pinch, and eroding the path by a third of its width leaves six or more small
+        pieces, no longer than the dot's core. A line drawn thicker erodes to one band, with its markers if it
+        has any. The thin path must not be a row of dots itself (a dotted line, drawn thicker)."""
+        import cv2
+        tt, tk = geo.stroke_thickness(thin), geo.stroke_thickness(thick)
+        if not 3.0 <= tk < 9.0:
+            return False
+        st = geo.blobs(thin, min_area=2)[0]
+        if len(st) >= 10 and (np.maximum(st[:, 2], st[:, 3]) <= 3 * max(tt, 1.0)).mean() >= 0.5:
+            return False
+        # Dashes drawn thicker: straight solid bars, three or more, hold much of the ink. (A square erosion, which
+        # pinches dots apart best, also cuts a slanted bar's core into crumbs.)
+        n, labels, st, _ = cv2.connectedComponentsWithStats(thick.astype(np.uint8), connectivity=8)
+        bars = bar_px = 0
+        for i in np.flatnonzero(st[:, 4] >= max(4.0, 2.5 * tk * tk)):
+            if i == 0:
+                continue
+            x, y, w, h, a = st[i]
+            ys, xs = np.nonzero(labels[y:y + h, x:x + w] == i)
+            (_, _), (rw, rh), _ = cv2.minAreaRect(np.stack([xs, ys], 1).astype(np.float32))
+            long, short = max(rw, rh) + 1, min(rw, rh) + 1
+            if long >= 2.5 * tk and short <= 1.5 * tk and a >= 0.75 * long * short:
+                bars, bar_px = bars + 1, bar_px + int(a)
+        if bars >= 3 and bar_px >= 0.3 * int(st[1:, 4].sum()):
+            return False
+        r = max(1, int(0.35 * tk))
+        cores, at = geo.blobs(geo.erode(thick, r), min_area=1)
+        # A dot's core is a blob 2 px across at least (a thick line's 1-px ridge breaks into crumbs where it runs
+        # slanted), no longer than the dot, and no marker the thin line has there too.
+        markers = geo.dilate(geo.erode(thin, max(1, int(np.ceil(tt / 2)))), 3)
+        ys = np.clip(np.round(at[:, 1]).astype(int), 0, thin.shape[0] - 1)
+        xs = np.clip(np.round(at[:, 0]).astype(int), 0, thin.shape[1] - 1)
+        dots = (np.maximum(cores[:, 2], cores[:, 3]) <= max(3.0, tk - 2 * r + 2)) & \
+            (np.minimum(cores[:, 2], cores[:, 3]) >= 2) & ~markers[ys, xs]
+        return int(dots.sum()) >= 6
 
     @staticmethod
     def _bar_width(rk: np.ndarray, ck: np.ndarray, whole=None) -> tuple[str, str] | None:
