@@ -496,6 +496,29 @@ def test_an_axis_shared_by_a_grid_of_plots_inverted_is_one_finding(judge):
     assert "inverted" in v.errors[0].description, v.errors
 
 
+def draw_race(*, narrow=False):
+    """Matplotlib's broken_barh demo: two riders named down the y-axis, their spans as bars."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    ax.broken_barh([(110, 30), (150, 10)], (10, 9), facecolors="tab:blue")
+    ax.broken_barh([(10, 50), (100, 20), (130, 10)], (20, 9), facecolors=("tab:orange", "tab:green", "tab:red"))
+    ax.set_ylim(5, 35 - 30 * 0.3 if narrow else 35)
+    ax.set_xlim(0, 200)
+    ax.set_xlabel("seconds since start")
+    ax.set_yticks([15, 25], labels=["Bill", "Jim"])
+    ax.grid(True)
+    ax.annotate("race interrupted", (61, 25), xytext=(0.8, 0.9), textcoords="axes fraction",
+                arrowprops=dict(facecolor="black", shrink=0.05), fontsize=16, ha="right", va="top")
+    return figure_rgb(fig)
+
+
+def test_two_names_down_a_y_axis_moved_by_its_range_are_its_tick_labels(judge):
+    # Level words right-aligned beside the plot are the y-axis's category names, not its label: moved along the
+    # axis with every bar, they tell one range change, and the bars moved with it are no changed values.
+    v = verdict(judge, draw_race(), draw_race(narrow=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("data_error", 2)], v.errors
+    assert "y-axis" in v.errors[0].description, v.errors
+
+
 def draw_image(*, cmap="gray", dpi=100):
     x, y = np.meshgrid(np.linspace(-3, 3, 120), np.linspace(-2, 2, 80))
     z = np.exp(-(x - 0.5) ** 2 - y ** 2) - np.exp(-(x + 1) ** 2 - (y - 0.5) ** 2)

@@ -306,6 +306,13 @@ def _text_roles(panels, texts: list[TextBox]) -> list[tuple[int | None, str]]:
                    if p == panel and r == role and abs(o.center[1] - t.center[1]) <= h]
             if len(row) < 3:
                 roles[k] = (panel, "title")
+    first = list(roles)
+    for k, (t, (panel, role)) in enumerate(zip(texts, first)):
+        if role == "y-axis label" and not t.vertical and sum(
+                o is not t and p == panel and r == role and not o.vertical and abs(o.box[2] - t.box[2]) <= 4
+                for o, (p, r) in zip(texts, first)) == 1:
+            roles[k] = (panel, "y-axis tick labels")  # two level words right-aligned beside the plot: category names
+            # down the y-axis, too few to map their moves (_texts_follow_axis asks three), read as tick labels
     for k, (t, (panel, role)) in enumerate(zip(texts, roles)):
         if role != "x-axis tick labels" or _is_number(t.text):
             continue
