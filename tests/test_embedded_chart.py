@@ -628,6 +628,30 @@ def test_every_line_of_a_plot_drawn_as_dots_is_one_chart_type_change(judge):
     assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
 
 
+def draw_sf_temps(*, ls="-", lw=2.0):
+    """Two monthly series as filled areas under their lines (Solarize_Light2, as the code set draws vega's
+    sf-temps table), the upper line marked with diamonds; ``ls``/``lw``: that line's style and width."""
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    low = [45.8, 46.9, 48.7, 49.3, 51.4, 53.7, 55.4, 56.6, 56.4, 53.4, 48.6, 45.6]
+    high = [56.2, 58.6, 61.3, 64.3, 66.4, 69.7, 70.4, 72.2, 72.2, 70.6, 65.0, 57.5]
+    with plt.style.context("Solarize_Light2"), matplotlib.rc_context({"font.size": 9}):
+        fig, ax = plt.subplots(figsize=(7.6, 4.7), dpi=100, layout="constrained")
+        for v, color, style, marker, width in ((low, "#1b9e77", "--", "None", 2.0), (high, "#d95f02", ls, "D", lw)):
+            ax.fill_between(range(12), v, alpha=0.3, color=color, lw=0)
+            ax.plot(range(12), v, ls=style, marker=marker, lw=width, color=color)
+        ax.set_xticks(range(12), months)
+        ax.set_title("SF temps: min temp and max temp by month", fontsize=10)
+        return figure_rgb(fig)
+
+
+@pytest.mark.parametrize("change", [dict(ls=":"), dict(lw=5.0)], ids=["dotted", "thicker"])
+def test_a_marked_line_drawn_dotted_or_thicker_is_a_line_style_not_points(judge, change):
+    # Its diamonds stay where they were: they are the line's own markers, no scatter points; a thick slanted
+    # line's ridge, eroded, crumbles evenly, without the waists between dots.
+    v = verdict(judge, draw_sf_temps(), draw_sf_temps(**change))
+    assert "structure_error" not in cats(v) and "style_error" in cats(v), v.errors
+
+
 def draw_spans(*, dots=False):
     """Matplotlib's axhspan demo: a sine among guide lines and a bar of its own colour; ``dots``: the sine drawn
     as separate markers, the guides kept."""

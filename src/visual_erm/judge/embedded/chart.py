@@ -433,6 +433,7 @@ def _sharing_panels(panels, i: int | None, axis: str, ticks: dict) -> list[int]:
         sides = _tick_sides(list(ticks.get((j, role), ())), k)
         own = min(sides, key=lambda side: abs(np.mean([t.center[1 - k] for t in side]) - edge), default=[])
         return sorted((t.text, round(t.center[k] - panels[j][lo])) for t in own)
+    mine = spots(i)
     out = []
     for j, b in enumerate(panels):
         if j == i:
@@ -440,10 +441,10 @@ def _sharing_panels(panels, i: int | None, axis: str, ticks: dict) -> list[int]:
         overlap = min(a[hi], b[hi]) - max(a[lo], b[lo])
         if overlap > 0.5 * (a[hi] - a[lo]) and (j, role) not in ticks:
             out.append(j)
-        elif (j, role) in ticks and abs((b[hi] - b[lo]) - (a[hi] - a[lo])) <= 2 and len(spots(i)) >= 2 and \
-                all(p == q and abs(m - n) <= 2 for (p, m), (q, n) in zip(spots(i), spots(j))) and \
-                len(spots(i)) == len(spots(j)):
-            out.append(j)
+        elif (j, role) in ticks and len(mine) >= 2 and abs((b[hi] - b[lo]) - (a[hi] - a[lo])) <= 2:
+            theirs = spots(j)
+            if len(theirs) == len(mine) and all(p == q and abs(m - n) <= 2 for (p, m), (q, n) in zip(mine, theirs)):
+                out.append(j)
     return out
 
 
@@ -3964,15 +3965,22 @@ class ChartComparer(Comparer):
         same_path = (ck & geo.dilate(rk, 2)).sum() >= 0.85 * ck.sum() and (rk & geo.dilate(ck, 4)).sum() >= 0.85 * rk.sum()
         if not same_path:
             return None
-        def points(m: np.ndarray, line: float) -> bool:  # most pieces round and wider than the solid line: markers
-            st = geo.blobs(m, min_area=2)[0]
+
+        def points(m: np.ndarray, solid: np.ndarray, line: float) -> bool:
+            # Most pieces round and wider than the solid line: scatter markers; not those where the solid line
+            # has markers of its own (a marked line drawn dotted keeps them, and its dots pale over a fill).
+            st, at = geo.blobs(m, min_area=2)
+            marks = geo.dilate(geo.erode(solid, max(1, int(np.ceil(line / 2)))), 3)
+            ys = np.clip(np.round(at[:, 1]).astype(int), 0, m.shape[0] - 1)
+            xs = np.clip(np.round(at[:, 0]).astype(int), 0, m.shape[1] - 1)
+            st = st[~marks[ys, xs]]
             return len(st) > 0 and geo.round_blobs(st, fill=0.5, least=max(3.0, 1.5 * line)).mean() >= 0.5
         pr, pc = pieces(rk), pieces(ck)
         rfar, cfar = contrast if contrast is not None else (None, None)
         for path, other_ink, other_lab, own, other, broken, says in (
-                (rk, cink, clab, rfar, cfar, pc >= max(10, 3 * pr) and tc < 1.5 * tr and not points(ck, tr),
+                (rk, cink, clab, rfar, cfar, pc >= max(10, 3 * pr) and tc < 1.5 * tr and not points(ck, rk, tr),
                  "dashed or dotted where it is solid"),
-                (ck, rink, rlab, cfar, rfar, pr >= max(10, 3 * pc) and tr < 1.5 * tc and not points(rk, tc),
+                (ck, rink, rlab, cfar, rfar, pr >= max(10, 3 * pc) and tr < 1.5 * tc and not points(rk, ck, tc),
                  "solid where it is dashed or dotted")):
             # (dashes and dots are no wider than the line; pieces wider than it are points: a scatter, even where
             # thin lines of the colour, kept, hold its typical stroke down)
@@ -4103,10 +4111,8 @@ class ChartComparer(Comparer):
     def _dots_in_a_row(thin: np.ndarray, thick: np.ndarray) -> bool:
         """True when a path drawn thicker (``thick``, a stroke under 9 px) is a row of round dots along the
         ``thin`` line: scatter markers drawn close enough to touch. Where the points lie apart by more than a
-        few px, the dots' waists pinch, and eroding the path by a third of its width leaves six or more small
-        pieces, no longer than the dot's core. A line drawn thicker erodes to one band, with its markers if it
-        has any. The thin path must not be a row of dots itself (a dotted line, drawn thicker)."""
-        import cv2
+        few px, the dots' waists pinch, and eroding the path by a third of its width leaves six or more dot
+        cores, joined by waists. A line drawn thicker erodes to one band, with its markers if it has any. The thin path must not be a row of dots itself (a dotted line, drawn thicker)."""
         tt, tk = geo.stroke_thickness(thin), geo.stroke_thickness(thick)
         if not 3.0 <= tk < 9.0:
             return False
@@ -4137,7 +4143,25 @@ class ChartComparer(Comparer):
         xs = np.clip(np.round(at[:, 0]).astype(int), 0, thin.shape[1] - 1)
         dots = (np.maximum(cores[:, 2], cores[:, 3]) <= max(3.0, tk - 2 * r + 2)) & \
             (np.minimum(cores[:, 2], cores[:, 3]) >= 2) & ~markers[ys, xs]
-        return int(dots.sum()) >= 6
+        if dots.sum() < 6:
+            return False
+        # Between a dot and the next one the path narrows (a waist, under three quarters of the dots' own
+        # half-width, five times or more); a thick line's crumbs lie on a ridge as wide all along.
+        dist = cv2.distanceTransform(thick.astype(np.uint8), cv2.DIST_L2, 5)
+        c = at[dots]
+        waisted = 0
+        for n, p in enumerate(c):
+            gaps = np.hypot(*(c - p).T)
+            gaps[n] = np.inf
+            m = int(np.argmin(gaps))
+            if gaps[m] > 2 * tk:
+                continue
+            steps = np.linspace(0.0, 1.0, max(3, int(gaps[m]) + 1))
+            line = p[None, :] + steps[:, None] * (c[m] - p)[None, :]
+            along = dist[np.round(line[:, 1]).astype(int), np.round(line[:, 0]).astype(int)]
+            if along.min() <= 0.75 * min(along[0], along[-1]):
+                waisted += 1
+        return waisted >= 5
 
     @staticmethod
     def _bar_width(rk: np.ndarray, ck: np.ndarray, whole=None) -> tuple[str, str] | None:
