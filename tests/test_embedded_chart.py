@@ -652,6 +652,37 @@ def test_a_marked_line_drawn_dotted_or_thicker_is_a_line_style_not_points(judge,
     assert "structure_error" not in cats(v) and "style_error" in cats(v), v.errors
 
 
+def draw_errorbar_subsampling(*, dots=False):
+    """Matplotlib's errorbar subsampling demo; ``dots``: the middle plot's two lines drawn as small markers, no
+    line (the builder's change), their error bars kept."""
+    x = np.arange(0.1, 4, 0.1)
+    y1, y2 = np.exp(-1.0 * x), np.exp(-0.5 * x)
+    y1err, y2err = 0.1 + 0.1 * np.sqrt(x), 0.1 + 0.1 * np.sqrt(x / 2)
+    fig, (ax0, ax1, ax2) = plt.subplots(nrows=1, ncols=3, sharex=True, figsize=(12, 6), dpi=100)
+    ax0.set_title("all errorbars")
+    ax0.errorbar(x, y1, yerr=y1err)
+    ax0.errorbar(x, y2, yerr=y2err)
+    ax1.set_title("only every 6th errorbar")
+    lines = [ax1.errorbar(x, y, yerr=err, errorevery=6).lines[0] for y, err in ((y1, y1err), (y2, y2err))]
+    ax2.set_title("second series shifted by 3")
+    ax2.errorbar(x, y1, yerr=y1err, errorevery=(0, 6))
+    ax2.errorbar(x, y2, yerr=y2err, errorevery=(3, 6))
+    fig.suptitle("Errorbar subsampling")
+    if dots:
+        for line in lines:
+            line.set_linestyle("None")
+            line.set_marker("o")
+            line.set_markersize(3)
+    return figure_rgb(fig)
+
+
+def test_lines_drawn_as_dots_among_their_error_bars_are_a_chart_type_change(judge):
+    # The dots, 3 px across, are round and wider than the line, and the line is bare between them: points, not a
+    # dash pattern, though the error bars kept hold the colour's typical stroke at the line's width.
+    v = verdict(judge, draw_errorbar_subsampling(), draw_errorbar_subsampling(dots=True))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+
+
 def draw_spans(*, dots=False):
     """Matplotlib's axhspan demo: a sine among guide lines and a bar of its own colour; ``dots``: the sine drawn
     as separate markers, the guides kept."""

@@ -682,6 +682,7 @@ def _bars_turned(lying: bool, was_lying: bool) -> str:
 _PIE_RETYPED = "The pie is drawn as another kind of chart (bars, lines or points) instead of a pie."
 _LEGEND_MOVED = "The legend is drawn in another place than in the reference."
 _SERIES_GONE = "series of the reference is missing."  # (how a series-missing finding ends)
+_AS_POINTS, _AS_LINE = "separate points (a scatter plot)", "a connected line"  # (a line or points drawn as the other)
 _LINE_LOOK = re.compile(r"drawn with a (thicker|thinner) stroke|dash pattern|drawn (dashed or dotted|solid) where|"
                         r"shows markers|other markers")  # (a line style or markers finding of one series)
 _RECOLOURED = re.compile(r"(Part of )?[Tt]he .+ series is drawn in ")  # (a series_color finding of one series)
@@ -3169,6 +3170,14 @@ class ChartComparer(Comparer):
             name = color_name(rp.rgb[k])
             dash = self._dash_change(rk, ck, rink, cink, rlab, clab, lab_k,
                                      contrast=(rfar, cfar) if ctx.other_resolution else None) if n_ck else None
+            if dash in (_AS_POINTS, _AS_LINE):
+                if self.enabled("chart_type") and not type_reported:
+                    kinds = ("lines", _AS_POINTS) if dash == _AS_POINTS else ("separate points", _AS_LINE)
+                    ctx.errors.append(finding("chart.chart_type", f"The {name} data is drawn as {kinds[1]} instead "
+                                              f"of {kinds[0]}.", loc, cbox(geo.box_of(rk | ck))))
+                    type_reported = True
+                    found += 1
+                continue
             if dash is not None:
                 ctx.errors.append(finding("chart.line_style", f"The {name} line is drawn {dash} in the reference.", loc,
                                           cbox(geo.box_of(rk | ck))))
@@ -3977,13 +3986,11 @@ class ChartComparer(Comparer):
             return len(st) > 0 and geo.round_blobs(st, fill=0.5, least=max(3.0, 1.5 * line)).mean() >= 0.5
         pr, pc = pieces(rk), pieces(ck)
         rfar, cfar = contrast if contrast is not None else (None, None)
-        for path, other_ink, other_lab, own, other, broken, says in (
-                (rk, cink, clab, rfar, cfar, pc >= max(10, 3 * pr) and tc < 1.5 * tr and not points(ck, rk, tr),
-                 "dashed or dotted where it is solid"),
-                (ck, rink, rlab, cfar, rfar, pr >= max(10, 3 * pc) and tr < 1.5 * tc and not points(rk, ck, tc),
-                 "solid where it is dashed or dotted")):
-            # (dashes and dots are no wider than the line; pieces wider than it are points: a scatter, even where
-            # thin lines of the colour, kept, hold its typical stroke down)
+        for path, other_ink, other_lab, own, other, broken, dotted, says in (
+                (rk, cink, clab, rfar, cfar, pc >= max(10, 3 * pr) and tc < 1.5 * tr, lambda: points(ck, rk, tr),
+                 ("dashed or dotted where it is solid", _AS_POINTS)),
+                (ck, rink, rlab, cfar, rfar, pr >= max(10, 3 * pc) and tr < 1.5 * tc, lambda: points(rk, ck, tc),
+                 ("solid where it is dashed or dotted", _AS_LINE))):
             if not broken:
                 continue
             # Bare: no ink there, or only ink far from the line's colour (a filled area under a dashed line).
@@ -3991,7 +3998,9 @@ class ChartComparer(Comparer):
             if contrast is not None:
                 bare &= 2 * other.astype(np.int16) < own
             if bare.sum() >= (0.12 if contrast is None else 0.3) * path.sum() and pieces(bare) >= 8:
-                return says
+                # (dashes and dots are no wider than the line; pieces wider than it are points: a scatter, even
+                # where thin lines of the colour, kept, hold its typical stroke down)
+                return says[1] if dotted() else says[0]
         return None
 
     def _report_markers(self, ctx: _Ctx, rk, ck, miss, extra, name: str, loc: str, cbox) -> bool:
@@ -4112,7 +4121,8 @@ class ChartComparer(Comparer):
         """True when a path drawn thicker (``thick``, a stroke under 9 px) is a row of round dots along the
         ``thin`` line: scatter markers drawn close enough to touch. Where the points lie apart by more than a
         few px, the dots' waists pinch, and eroding the path by a third of its width leaves six or more dot
-        cores, joined by waists. A line drawn thicker erodes to one band, with its markers if it has any. The thin path must not be a row of dots itself (a dotted line, drawn thicker)."""
+        cores, joined by waists. A line drawn thicker erodes to one band, with its markers if it has any. The
+        thin path must not be a row of dots itself (a dotted line, drawn thicker)."""
         tt, tk = geo.stroke_thickness(thin), geo.stroke_thickness(thick)
         if not 3.0 <= tk < 9.0:
             return False
