@@ -459,6 +459,19 @@ def _ink_spans(has_ink: np.ndarray, *, gap: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans]
 
 
+def _at(mask: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """``mask`` (2-D) at ``(N, 2)`` x, y points (blob centroids, points along a segment), rounded and clipped."""
+    ys = np.clip(np.round(points[:, 1]).astype(int), 0, mask.shape[0] - 1)
+    xs = np.clip(np.round(points[:, 0]).astype(int), 0, mask.shape[1] - 1)
+    return mask[ys, xs]
+
+
+def _own_markers(path: np.ndarray, thickness: float) -> np.ndarray:
+    """Where a line of ``thickness`` px (bool mask ``path``) has markers of its own: what survives an erosion by
+    half its width, grown by 3 px."""
+    return geo.dilate(geo.erode(path, max(1, int(np.ceil(thickness / 2)))), 3)
+
+
 def _tick_sides(ticks: list[TextBox], k: int) -> list[list[TextBox]]:
     """One axis's tick labels (``k``: 1 for a y-axis, 0 for an x-axis) split into the rows they stand in across
     the axis: left and right of a plot (a twin axis), below and above it. A gap of three label heights across
@@ -2774,26 +2787,15 @@ class ChartComparer(Comparer):
         gx, gy = (3, h) if k == 1 else (h, 3)  # along the axis the labels may move; across it, spines are near
         band = (min(t.box[0] for t in ref) - gx, min(t.box[1] for t in ref) - gy,
                 max(t.box[2] for t in ref) + gx, max(t.box[3] for t in ref) + gy)
-        x0, y0, x1, y1 = ctx.cand_box(band)
-        crop = ctx.cand.image[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
-        if crop.size == 0:
-            return False
-        ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
-        crop, ink = _labels_only(crop, k, _plot_after(ctx, ticks, k, panel))
-        gap = 2 if k == 1 else max(3, int(0.5 * h * crop.shape[0] / max(band[3] - band[1], 1)))
-        spans = _ink_spans(ink.any(axis=k), gap=gap)  # one label per span: rows (y) or columns (x)
+        crop, spans = self._band_spans(ctx, band, ticks, k, panel, h)
         if k == 1 and spans and len(spans) != len(ref):  # (labels are one line tall: a sliver is a tick mark's
             # end or a glyph cut at the band's edge)
             tall = float(np.median([b - a for a, b in spans]))
             spans = [(a, b) for a, b in spans if b - a >= 0.5 * tall]
         if len(spans) != len(ref):
             return False
-        read = []
-        for a, b in spans:
-            piece = crop[a:b] if k == 1 else crop[:, a:b]
-            text = ocr.recognize(piece)[0]
-            if _is_number(text):
-                read.append(normalize_text(text).replace("−", "-"))
+        read = [normalize_text(text).replace("−", "-") for text in self._read_spans(crop, spans, k)
+                if _is_number(text)]
         want = [normalize_text(t.text).replace("−", "-") for t in ref]
         if len(read) == len(want) and read != want and read == want[::-1]:
             return True
@@ -2826,22 +2828,30 @@ class ChartComparer(Comparer):
             band = (min(t.box[0] for t in ticks) - 3, p[1] - h, max(t.box[2] for t in ticks) + 3, p[3] + h)
         else:
             band = (p[0] - 2 * h, min(t.box[1] for t in ticks) - 3, p[2] + 2 * h, max(t.box[3] for t in ticks) + 3)
+        crop, spans = self._band_spans(ctx, band, ticks, k, panel, h)
+        if not 3 <= len(spans) <= 16:
+            return False
+        got = [((a + b) / 2, _number(text)) for (a, b), text in zip(spans, self._read_spans(crop, spans, k))]
+        return _direction([q for q in got if q[1] is not None]) == -want
+
+    @staticmethod
+    def _band_spans(ctx: _Ctx, band, ticks: list[TextBox], k: int, panel: int | None,
+                    h: float) -> tuple[np.ndarray, list[tuple[int, int]]]:
+        """The candidate's crop of a work-frame ``band`` of one side's tick labels (``k``: 1 for a y-axis, ``h``
+        their height), with what is no label painted over (``_labels_only``), and its ink spans along the axis:
+        one label per span (rows for a y-axis, columns for an x-axis)."""
         x0, y0, x1, y1 = ctx.cand_box(band)
         crop = ctx.cand.image[int(max(0, y0)):int(np.ceil(y1)), int(max(0, x0)):int(np.ceil(x1))]
         if crop.size == 0:
-            return False
+            return crop, []
         crop, ink = _labels_only(crop, k, _plot_after(ctx, ticks, k, panel))
-        scale = crop.shape[0] / max(band[3] - band[1], 1)
-        gap = 2 if k == 1 else max(3, int(0.5 * h * scale))
-        spans = _ink_spans(ink.any(axis=k), gap=gap)
-        if not 3 <= len(spans) <= 16:
-            return False
+        gap = 2 if k == 1 else max(3, int(0.5 * h * crop.shape[0] / max(band[3] - band[1], 1)))
+        return crop, _ink_spans(ink.any(axis=k), gap=gap)
+
+    def _read_spans(self, crop: np.ndarray, spans: list[tuple[int, int]], k: int) -> list[str]:
+        """The OCR reading of each span of a band (``_band_spans``)."""
         ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
-        got = []
-        for a, b in spans:
-            piece = crop[a:b] if k == 1 else crop[:, a:b]
-            got.append(((a + b) / 2, _number(ocr.recognize(piece)[0])))
-        return _direction([q for q in got if q[1] is not None]) == -want
+        return [ocr.recognize(crop[a:b] if k == 1 else crop[:, a:b])[0] for a, b in spans]
 
     def _extra_text(self, ctx: _Ctx, *, max_reads: int = 4) -> list[tuple[str, tuple, int | None]]:
         """Text-like regions that only the candidate draws, read with OCR; returns (text, work box, panel)."""
@@ -3910,10 +3920,7 @@ class ChartComparer(Comparer):
             return False  # no dots: dashes, bars, a broken line
         if dots(geo.blobs(ck, min_area=4)[0]) >= 0.3:
             return False  # the candidate draws dots too
-        near_line = geo.dilate(ck, 2)
-        ys = np.clip(np.round(cen[:, 1]).astype(int), 0, ck.shape[0] - 1)
-        xs = np.clip(np.round(cen[:, 0]).astype(int), 0, ck.shape[1] - 1)
-        through = float(near_line[ys, xs].mean())
+        through = float(_at(geo.dilate(ck, 2), cen).mean())
         between = (ck & ~geo.dilate(rk, 2)).sum() / max(int(ck.sum()), 1)
         return through >= 0.7 and between >= 0.4
 
@@ -3979,10 +3986,7 @@ class ChartComparer(Comparer):
             # Most pieces round and wider than the solid line: scatter markers; not those where the solid line
             # has markers of its own (a marked line drawn dotted keeps them, and its dots pale over a fill).
             st, at = geo.blobs(m, min_area=2)
-            marks = geo.dilate(geo.erode(solid, max(1, int(np.ceil(line / 2)))), 3)
-            ys = np.clip(np.round(at[:, 1]).astype(int), 0, m.shape[0] - 1)
-            xs = np.clip(np.round(at[:, 0]).astype(int), 0, m.shape[1] - 1)
-            st = st[~marks[ys, xs]]
+            st = st[~_at(_own_markers(solid, line), at)]
             return len(st) > 0 and geo.round_blobs(st, fill=0.5, least=max(3.0, 1.5 * line)).mean() >= 0.5
         pr, pc = pieces(rk), pieces(ck)
         rfar, cfar = contrast if contrast is not None else (None, None)
@@ -4148,29 +4152,23 @@ class ChartComparer(Comparer):
         cores, at = geo.blobs(geo.erode(thick, r), min_area=1)
         # A dot's core is a blob 2 px across at least (a thick line's 1-px ridge breaks into crumbs where it runs
         # slanted), no longer than the dot, and no marker the thin line has there too.
-        markers = geo.dilate(geo.erode(thin, max(1, int(np.ceil(tt / 2)))), 3)
-        ys = np.clip(np.round(at[:, 1]).astype(int), 0, thin.shape[0] - 1)
-        xs = np.clip(np.round(at[:, 0]).astype(int), 0, thin.shape[1] - 1)
         dots = (np.maximum(cores[:, 2], cores[:, 3]) <= max(3.0, tk - 2 * r + 2)) & \
-            (np.minimum(cores[:, 2], cores[:, 3]) >= 2) & ~markers[ys, xs]
+            (np.minimum(cores[:, 2], cores[:, 3]) >= 2) & ~_at(_own_markers(thin, tt), at)
         if dots.sum() < 6:
             return False
         # Between a dot and the next one the path narrows (a waist, under three quarters of the dots' own
         # half-width, five times or more); a thick line's crumbs lie on a ridge as wide all along.
         dist = cv2.distanceTransform(thick.astype(np.uint8), cv2.DIST_L2, 5)
         c = at[dots]
+        gaps = np.hypot(*(c[:, None, :] - c[None, :, :]).transpose(2, 0, 1))
+        np.fill_diagonal(gaps, np.inf)
+        nearest = gaps.argmin(axis=1)
         waisted = 0
-        for n, p in enumerate(c):
-            gaps = np.hypot(*(c - p).T)
-            gaps[n] = np.inf
-            m = int(np.argmin(gaps))
-            if gaps[m] > 2 * tk:
-                continue
-            steps = np.linspace(0.0, 1.0, max(3, int(gaps[m]) + 1))
-            line = p[None, :] + steps[:, None] * (c[m] - p)[None, :]
-            along = dist[np.round(line[:, 1]).astype(int), np.round(line[:, 0]).astype(int)]
-            if along.min() <= 0.75 * min(along[0], along[-1]):
-                waisted += 1
+        for p, q, gap in zip(c, c[nearest], gaps[np.arange(len(c)), nearest]):
+            if gap <= 2 * tk:
+                steps = np.linspace(0.0, 1.0, max(3, int(gap) + 1))
+                along = _at(dist, p + steps[:, None] * (q - p))
+                waisted += bool(along.min() <= 0.75 * min(along[0], along[-1]))
         return waisted >= 5
 
     @staticmethod
