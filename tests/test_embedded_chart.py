@@ -92,6 +92,12 @@ def cats(v):
     return {e.category for e in v.errors}
 
 
+def assert_only(v, category, severity, words=""):
+    """The verdict holds exactly one finding, of ``category`` and ``severity``, whose description says ``words``."""
+    assert [(e.category, e.severity) for e in v.errors] == [(category, severity)], v.errors
+    assert words in v.errors[0].description, v.errors
+
+
 @pytest.mark.parametrize("kw", [dict(dpi=72), dict(dpi=150), dict(jpeg=True)], ids=["dpi72", "dpi150", "jpeg"])
 def test_equivalent_renderings_are_clean(judge, ref, kw):
     v = verdict(judge, ref, draw(**kw))
@@ -491,9 +497,7 @@ def draw_shared_grid(*, inverted=False):
 def test_an_axis_shared_by_a_grid_of_plots_inverted_is_one_finding(judge):
     # Inverting one of the plots inverts all four: the left column's two label rows read reversed, and the right
     # column's plots, without labels, show their lines moved; one axis, one finding.
-    v = verdict(judge, draw_shared_grid(), draw_shared_grid(inverted=True))
-    assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)], v.errors
-    assert "inverted" in v.errors[0].description, v.errors
+    assert_only(verdict(judge, draw_shared_grid(), draw_shared_grid(inverted=True)), "data_error", 3, "inverted")
 
 
 def draw_race(*, narrow=False):
@@ -514,9 +518,7 @@ def draw_race(*, narrow=False):
 def test_two_names_down_a_y_axis_moved_by_its_range_are_its_tick_labels(judge):
     # Level words right-aligned beside the plot are the y-axis's category names, not its label: moved along the
     # axis with every bar, they tell one range change, and the bars moved with it are no changed values.
-    v = verdict(judge, draw_race(), draw_race(narrow=True))
-    assert [(e.category, e.severity) for e in v.errors] == [("data_error", 2)], v.errors
-    assert "y-axis" in v.errors[0].description, v.errors
+    assert_only(verdict(judge, draw_race(), draw_race(narrow=True)), "data_error", 2, "y-axis")
 
 
 def draw_image(*, cmap="gray", dpi=100):
@@ -570,12 +572,8 @@ def test_a_line_drawn_as_touching_dots_is_a_scatter_plot_not_a_thicker_line(judg
     # Dots drawn close enough to touch make a path as wide as a thick line; where the points lie a few px apart
     # the dots' waists pinch, which a line drawn thicker never shows.
     ref = draw_dense_wave()
-    v = verdict(judge, ref, draw_dense_wave(dots=True))
-    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
-    assert "separate points" in v.errors[0].description, v.errors
-    thick = verdict(judge, ref, draw_dense_wave(lw=5.25))
-    assert [(e.category, e.severity) for e in thick.errors] == [("style_error", 1)], thick.errors
-    assert "thicker" in thick.errors[0].description, thick.errors
+    assert_only(verdict(judge, ref, draw_dense_wave(dots=True)), "structure_error", 3, "separate points")
+    assert_only(verdict(judge, ref, draw_dense_wave(lw=5.25)), "style_error", 1, "thicker")
 
 
 def draw_month_temps(lw=1.5):
@@ -624,8 +622,7 @@ def draw_damped(*, dots=False):
 
 def test_every_line_of_a_plot_drawn_as_dots_is_one_chart_type_change(judge):
     # One line read as points explains the others' changed widths, dashes and markers in the same plot.
-    v = verdict(judge, draw_damped(), draw_damped(dots=True))
-    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+    assert_only(verdict(judge, draw_damped(), draw_damped(dots=True)), "structure_error", 3, "separate points")
 
 
 def draw_sf_temps(*, ls="-", lw=2.0):
@@ -679,8 +676,8 @@ def draw_errorbar_subsampling(*, dots=False):
 def test_lines_drawn_as_dots_among_their_error_bars_are_a_chart_type_change(judge):
     # The dots, 3 px across, are round and wider than the line, and the line is bare between them: points, not a
     # dash pattern, though the error bars kept hold the colour's typical stroke at the line's width.
-    v = verdict(judge, draw_errorbar_subsampling(), draw_errorbar_subsampling(dots=True))
-    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+    assert_only(verdict(judge, draw_errorbar_subsampling(), draw_errorbar_subsampling(dots=True)), "structure_error", 3,
+                "separate points")
 
 
 def draw_spans(*, dots=False):
@@ -703,9 +700,7 @@ def draw_spans(*, dots=False):
 def test_a_line_drawn_as_dots_beside_lines_of_its_colour_is_a_scatter_plot_not_a_dotted_line(judge):
     # The guide lines kept hold the colour's typical stroke at the line's width, so the dots, much wider than
     # it, must still be read as points.
-    v = verdict(judge, draw_spans(), draw_spans(dots=True))
-    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
-    assert "separate points" in v.errors[0].description, v.errors
+    assert_only(verdict(judge, draw_spans(), draw_spans(dots=True)), "structure_error", 3, "separate points")
 
 
 def draw_unequal_panels(*, swap=False):
