@@ -2377,3 +2377,43 @@ def test_bars_drawn_edge_to_edge_keep_the_plot_background(judge, width):
     # bars read as background and their outlines as lines (a chart type).
     v = verdict(judge, _stacked_temps(width, room=False), _stacked_temps(width, with_mean=False, room=False))
     assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)], v.errors
+
+
+def draw_four_plots(*, gone=(), lose_cost=False, dpi=100):
+    """Four plots of a 2x2 grid, as the gallery lays them out; subplots are dropped with ``fig.delaxes`` (the others
+    stay where they were, and the figure's content box shrinks or stays)."""
+    fig, axs = plt.subplots(2, 2, figsize=(6.4, 4.8), dpi=100)
+    axs[0, 0].plot(X, SALES, color="tab:blue")
+    if not lose_cost:
+        axs[0, 0].plot(X, COSTS, color="tab:orange")
+    axs[0, 0].set_title("Sales and costs")
+    axs[0, 1].bar(X, SALES, color="tab:green")
+    axs[0, 1].set_title("Sales")
+    axs[1, 0].scatter(SALES, COSTS, color="tab:purple")
+    axs[1, 0].set_title("Costs against sales")
+    axs[1, 1].step(X, COSTS, color="tab:red")
+    axs[1, 1].set_title("Costs")
+    fig.tight_layout()
+    for r, c in gone:
+        fig.delaxes(axs[r, c])
+    return figure_rgb(fig, dpi=dpi)
+
+
+@pytest.mark.parametrize("dpi", [100, 150])
+def test_subplots_gone_while_the_others_stay_are_each_reported_and_the_others_compared(judge, dpi):
+    # The right column gone narrows the content box: fitted to it, the plots left would be stretched over the
+    # reference's and not compared at all (one count finding, the series lost beside it unsaid).
+    v = verdict(judge, draw_four_plots(), draw_four_plots(gone=((0, 1), (1, 1)), lose_cost=True, dpi=dpi))
+    found = sorted((e.category, e.severity, e.location) for e in v.errors)
+    assert found == [("data_error", 3, "subplot 1, plot area"), ("structure_error", 3, "subplot 2"),
+                     ("structure_error", 3, "subplot 4")], v.errors
+    said = " ".join(e.description for e in v.errors)
+    assert "row 1, column 2 is missing" in said and "row 2, column 2 is missing" in said and "orange" in said
+    lost = [e for e in v.errors if e.location == "subplot 4"][0]
+    assert lost.bbox[0] > 0.5 * 640 * dpi / 100 and lost.bbox[1] > 0.5 * 480 * dpi / 100, lost.bbox
+
+
+def test_one_subplot_gone_from_a_grid_is_one_finding(judge):
+    v = verdict(judge, draw_four_plots(), draw_four_plots(gone=((1, 0),)))
+    assert_only(v, "structure_error", 3, "row 2, column 1 is missing")
+

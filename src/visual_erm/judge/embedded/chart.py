@@ -81,6 +81,7 @@ class _Ctx:
     gone_labels: list = field(default_factory=list)  # (line, finding) of titles and frameless labels gone
     overdrawn: list = field(default_factory=list)  # (box, report): lines read otherwise with every glyph kept
     swapped: tuple = ()  # two subplots found in each other's places
+    gone: tuple = ()  # reference subplots missing while the others stayed in place
     text_runs: np.ndarray | None = None  # the glyph runs of lines read otherwise (see _explain_line)
     axis_labels: dict = field(default_factory=dict)  # the reference's axis label texts (see _axis_labels)
     series_counted: set = field(default_factory=set)  # panels (as findings name them) that lost a series colour
@@ -122,6 +123,17 @@ def _lone_panels_box(ctx: _Ctx, rf: list, cf: list) -> list[float] | None:
     if len(lone) != len(many) - len(few):
         return None  # re-laid out as well: no one place holds the change
     return [float(v) for v in union_box(lone)]
+
+
+def _grid_place(boxes: list, i: int) -> tuple[int, int]:
+    """(row, column), from 1, of plot area ``i`` among ``boxes``: the bands of centres above and left of its own
+    (centres within a tenth of a plot of each other share a band, as in ``geo.grid_shape``)."""
+    def place(k: int) -> int:
+        tol = max(2.0, 0.1 * float(np.median([b[k + 2] - b[k] for b in boxes])))
+        mine = (boxes[i][k] + boxes[i][k + 2]) / 2
+        before = sorted((b[k] + b[k + 2]) / 2 for b in boxes if (b[k] + b[k + 2]) / 2 < mine - tol)
+        return 1 + sum(1 for n, c in enumerate(before) if n == 0 or c - before[n - 1] > tol)
+    return place(1), place(0)
 
 
 def _swatch_zone(img: np.ndarray, box, right: float) -> np.ndarray:
@@ -1332,7 +1344,9 @@ class ChartComparer(Comparer):
         # where their data puts them (found in one image and not the other, or moved against the edges of a
         # plot widened by a lost label).
         rt, ct = geo.outermost(rf), geo.outermost(cf)
-        if len(ct) != len(rt) or all(max(abs(a - b) for a, b in zip(p, q)) <= 1 for p, q in zip(rt, ct)):
+        if len(ct) != len(rt):
+            return self._subplots_in_place(ref, rn, cand, cn, rt, size)
+        if all(max(abs(a - b) for a, b in zip(p, q)) <= 1 for p, q in zip(rt, ct)):
             return cn
         src = [tuple(cn.frame.to_source(tuple(map(float, b)))) for b in ct]
         fr = fit_frame(src, [tuple(map(float, b)) for b in rt])
@@ -1352,6 +1366,29 @@ class ChartComparer(Comparer):
             return cn
         img = warp(cand.image, fr, (w, h), cn.background)
         return self._per_panel(cand, rf, Normalized(image=img, frame=fr, box=cn.box, background=cn.background))
+
+    @staticmethod
+    def _subplots_in_place(ref: Analysis, rn: Normalized, cand: Analysis, cn: Normalized, rt: list,
+                           size: tuple[int, int]) -> Normalized:
+        """A subplot gone or added shrinks or grows the content box, and fitting that box stretches the plots that
+        stayed. Where both images have one shape, the candidate is also laid on the reference's content box scaled
+        to its size (the same figure at any resolution); that fit is kept when each of its plot areas then lies on
+        one of the reference's, or each of the reference's on one of its own (the rest stayed in place)."""
+        (rh, rw), (ch, cw) = ref.image.shape[:2], cand.image.shape[:2]
+        if abs((cw / ch) / (rw / rh) - 1.0) > 0.01:
+            return cn
+        sx, sy = cw / rw, ch / rh
+        box = (max(0, int(round(rn.box[0] * sx))), max(0, int(round(rn.box[1] * sy))),
+               min(cw, int(round(rn.box[2] * sx))), min(ch, int(round(rn.box[3] * sy))))
+        alt = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]), box=box)
+        if alt.background.tolist() != cn.background.tolist():
+            return cn
+        at = geo.outermost(geo.axes_frames(alt.image))
+        fewer, more = (at, rt) if len(at) < len(rt) else (rt, at)
+        if not fewer or len(fewer) == len(more) or \
+                not all(any(box_iou(a, b) >= 0.9 for b in more) for a in fewer):
+            return cn
+        return alt
 
     @staticmethod
     def _same_layout(ref: Analysis, rn: Normalized, cand: Analysis, cn: Normalized,
@@ -1806,6 +1843,13 @@ class ChartComparer(Comparer):
             if pie is not None:  # the new plot area stands where a pie was: the pie is drawn as another chart
                 ctx.errors.append(finding("chart.chart_type", _PIE_RETYPED, "pie", ctx.cand_box(pie.box)))
                 return True
+            ctx.gone = self._subplots_gone(ctx, rf, cf)
+            for i in ctx.gone:
+                row, col = _grid_place(rf, i)
+                ctx.errors.append(finding("chart.subplot_count", f"The subplot at row {row}, column {col} is missing "
+                                          "from the figure.", f"subplot {i + 1}", ctx.cand_box(rf[i])))
+            if ctx.gone:
+                return True
             box = geo.box_of(ctx.missing | ctx.extra) or (0, 0, ctx.cn.image.shape[1], ctx.cn.image.shape[0])
             ctx.errors.append(finding("chart.subplot_count", f"The chart has {len(cf)} subplot(s) where the reference "
                                       f"has {len(rf)}.", "figure layout",
@@ -1919,6 +1963,15 @@ class ChartComparer(Comparer):
         return (int(max(x0, cx - half)), int(max(y0, top - 2)), int(min(x1, cx + half)),
                 int(min(y1, min(below, default=y1))))
 
+    @staticmethod
+    def _subplots_gone(ctx: _Ctx, rf: list, cf: list) -> tuple:
+        """The reference subplots the candidate dropped while every plot area it draws lies on one of the
+        reference's (the figure's layout kept, see _subplots_in_place): each one whose spines are bare in the
+        candidate. A plot area whose frame merely went unread (a dark image filling it) is not gone."""
+        if not cf or len(cf) >= len(rf) or not all(any(box_iou(c, b) >= 0.9 for b in rf) for c in cf):
+            return ()
+        return tuple(i for i, b in enumerate(rf) if not any(box_iou(b, c) >= 0.9 for c in cf) and _spines_gone(ctx, b))
+
     def _panels_in_place(self, ctx: _Ctx) -> list[int]:
         """After a change of the subplot count, or two subplots swapped: the other reference panels, drawn in the
         same place in the candidate; the panels the layout finding covers (and any new one), grown by their labels'
@@ -1927,7 +1980,9 @@ class ChartComparer(Comparer):
         if (len(rf) == len(cf) and not ctx.swapped) or len(rf) < 2:
             return []
         need = 0.5 if len(rf) == len(cf) else 0.9  # (with the count kept, a plot resized in place is still itself)
-        kept = [i for i, b in enumerate(rf) if any(box_iou(b, c) >= need for c in cf) and i not in ctx.swapped]
+        # (with subplots gone from a kept layout, a plot area whose frame went unread is still compared)
+        kept = [i for i, b in enumerate(rf) if (any(box_iou(b, c) >= need for c in cf) or
+                                               (ctx.gone and i not in ctx.gone)) and i not in ctx.swapped]
         if not kept:
             return []
         h, w = ctx.missing.shape
