@@ -712,6 +712,7 @@ _LINE_LOOK = re.compile(r"drawn with a (thicker|thinner) stroke|dash pattern|dra
                         r"shows markers|other markers")  # (a line style or markers finding of one series)
 _RECOLOURED = re.compile(r"(Part of )?[Tt]he .+ series is drawn in ")  # (a series_color finding of one series)
 _EXTRA_TEXT = "The chart shows text '"  # (how a new-text finding begins)
+_AXIS_CHANGE = re.compile(r"The [xy]-axis (tick values differ|is inverted|range)")  # (range and scale findings)
 _SLANTED = "The x tick labels are drawn at a slant"  # (how a tick-rotation finding begins)
 _REMAPPED = "The image is drawn with another colour map than the reference."
 _LOOKALIKE = str.maketrans("01|5", "olls")  # digits OCR reads for letters in words (after _bare's lower case)
@@ -895,6 +896,30 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
                                      e.location, box)
             drop |= {id(f) for f in pieces}
     ctx.errors[:] = [widened.get(id(e), e) for e in ctx.errors]
+    # One plot's two axes both said changed: one change re-lays the plot (tick labels of another width move its
+    # edge, an equal aspect follows the new range) or moves data both axes autoscale to, and the other axis picks
+    # its ticks anew. A named change of one axis (inverted, log) explains a range finding of the other; two range
+    # findings are said once, naming both axes.
+    axes: dict = {}
+    for e in ctx.errors:
+        if id(e) not in drop and e.category == "data_error" and _AXIS_CHANGE.match(e.description) and \
+                e.location.endswith(("tick labels", "x-axis", "y-axis")):
+            axes.setdefault(_location_panel(e.location), []).append(e)
+    for here in axes.values():
+        named = {e.description[4:10] for e in here if " is inverted" in e.description}
+        ranges = [e for e in here if " is inverted" not in e.description]
+        if len({e.description[4:10] for e in here}) < 2 or not ranges:
+            continue
+        if named:
+            drop |= {id(e) for e in ranges if e.description[4:10] not in named}
+            continue
+        drop |= {id(e) for e in ranges[1:]}
+        role = ranges[0].location.split(", ")[-1]
+        both = finding("chart.axis_range", "The x- and y-axis ranges or scales differ from the reference (the tick "
+                       "values of both axes changed).", ranges[0].location[:-len(role)] + "x- and y-axis",
+                       [float(v) for v in union_box([tuple(e.bbox) for e in ranges if e.bbox])]
+                       if all(e.bbox for e in ranges) else ranges[0].bbox)
+        ctx.errors[:] = [both if e is ranges[0] else e for e in ctx.errors]
     # Two or more series recoloured: another palette, said once where the colours changed.
     recoloured = [e for e in ctx.errors if id(e) not in drop and e.category == "style_error"
                   and _RECOLOURED.match(e.description)]
