@@ -2450,3 +2450,41 @@ def test_an_inverted_axis_stays_its_own_finding(judge):
     v = verdict(judge, ref, figure_rgb(fig))
     assert_only(v, "data_error", 3, "y-axis is inverted")
 
+
+def draw_sales_and_map(*, dark=False):
+    fig, (a, b) = plt.subplots(1, 2, figsize=(8, 4), dpi=100)
+    a.plot(X, SALES, color="tab:blue")
+    a.set_title("Sales")
+    img = np.add.outer(np.arange(10), np.arange(10)).astype(float)
+    b.imshow(np.ones_like(img) if dark else img, cmap="gray_r" if dark else "viridis", vmin=0, vmax=1 if dark else 18)
+    b.set_title("Map")
+    return figure_rgb(fig)
+
+
+def test_a_plot_filled_dark_to_its_spines_is_no_subplot_gone(judge):
+    # Black to its edges, the map's frame is not read; its spines are still drawn where they were, so the plot is
+    # compared (before: 'the chart has 1 subplot where the reference has 2').
+    v = verdict(judge, draw_sales_and_map(), draw_sales_and_map(dark=True))
+    assert v.errors and all(e.category != "structure_error" and e.location.startswith("subplot 2") for e in v.errors), \
+        v.errors
+
+
+
+def draw_ganged(*, top=True):
+    """Three plots stacked with no space between (the ganged-plots demo): each inner spine is shared."""
+    t = np.arange(0.0, 2.0, 0.01)
+    fig, axs = plt.subplots(3, 1, sharex=True, figsize=(6.4, 4.8))
+    fig.subplots_adjust(hspace=0)
+    axs[0].plot(t, np.sin(2 * np.pi * t))
+    axs[1].plot(t, np.exp(-t), color="tab:orange")
+    axs[2].plot(t, np.sin(2 * np.pi * t) * np.exp(-t), color="tab:green")
+    if not top:
+        fig.delaxes(axs[0])
+    return figure_rgb(fig)
+
+
+def test_the_top_plot_of_a_ganged_stack_gone_is_one_subplot_finding(judge):
+    # Its bottom spine is the next plot's top one, still drawn: the sides it shares do not keep it alive.
+    v = verdict(judge, draw_ganged(), draw_ganged(top=False))
+    assert_only(v, "structure_error", 3, "row 1, column 1 is missing")
+

@@ -125,6 +125,11 @@ def _lone_panels_box(ctx: _Ctx, rf: list, cf: list) -> list[float] | None:
     return [float(v) for v in union_box(lone)]
 
 
+def _frames_within(cf: list, rf: list) -> bool:
+    """True when the candidate shows fewer plot areas than the reference, each lying on one of the reference's."""
+    return bool(cf) and len(cf) < len(rf) and all(any(box_iou(c, b) >= 0.9 for b in rf) for c in cf)
+
+
 def _grid_place(boxes: list, i: int) -> tuple[int, int]:
     """(row, column), from 1, of plot area ``i`` among ``boxes``: the bands of centres above and left of its own
     (centres within a tenth of a plot of each other share a band, as in ``geo.grid_shape``)."""
@@ -655,9 +660,10 @@ def _profile_corr(a: np.ndarray, b: np.ndarray) -> float:
         return 0.0
     return float(np.corrcoef(ya, yb)[0, 1])
 
-def _spines_gone(ctx: _Ctx, box) -> bool:
+def _spines_gone(ctx: _Ctx, box, others=()) -> bool:
     """True when the sides of plot area ``box`` that the reference draws as spines (inked along 60% of their
-    length, 1 px either way) are bare in the candidate (inked along 30% at most): the plot itself is gone."""
+    length, 1 px either way) are bare in the candidate (inked along 30% at most): the plot itself is gone. A side
+    that another plot area of ``others`` shares (plots stacked edge to edge) stays drawn with that plot."""
     h, w = ctx.missing.shape
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     if not (0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h):
@@ -667,7 +673,14 @@ def _spines_gone(ctx: _Ctx, box) -> bool:
         return [ink[max(0, y0 - 1):y0 + 2, x0:x1].any(axis=0).mean(), ink[y1 - 2:y1 + 1, x0:x1].any(axis=0).mean(),
                 ink[y0:y1, max(0, x0 - 1):x0 + 2].any(axis=1).mean(), ink[y0:y1, x1 - 2:x1 + 1].any(axis=1).mean()]
     ref, cand = cover(ctx.ink("r")), cover(ctx.ink("c"))
-    drawn = [k for k in range(4) if ref[k] >= 0.6]
+
+    def along(o, a: int, b: int, lo: int, hi: int) -> bool:  # o spans over half of [lo, hi] on its axis (a, b)
+        return min(o[b], hi) - max(o[a], lo) > 0.5 * (hi - lo)
+    shared = [any(abs(o[3] - y0) <= 3 and along(o, 0, 2, x0, x1) for o in others),  # top: a plot above ends here
+              any(abs(o[1] - y1) <= 3 and along(o, 0, 2, x0, x1) for o in others),
+              any(abs(o[2] - x0) <= 3 and along(o, 1, 3, y0, y1) for o in others),
+              any(abs(o[0] - x1) <= 3 and along(o, 1, 3, y0, y1) for o in others)]
+    drawn = [k for k in range(4) if ref[k] >= 0.6 and not shared[k]]
     return bool(drawn) and all(cand[k] <= 0.3 for k in drawn)
 
 def _digits(text: str) -> str:
@@ -1875,6 +1888,9 @@ class ChartComparer(Comparer):
                                           "from the figure.", f"subplot {i + 1}", ctx.cand_box(rf[i])))
             if ctx.gone:
                 return True
+            if _frames_within(cf, rf):
+                return False  # every plot is still drawn in place, a frame or two just went unread (dark bars
+                # filling a plot touch its spines): no layout change, each plot is compared
             box = geo.box_of(ctx.missing | ctx.extra) or (0, 0, ctx.cn.image.shape[1], ctx.cn.image.shape[0])
             ctx.errors.append(finding("chart.subplot_count", f"The chart has {len(cf)} subplot(s) where the reference "
                                       f"has {len(rf)}.", "figure layout",
@@ -1993,9 +2009,10 @@ class ChartComparer(Comparer):
         """The reference subplots the candidate dropped while every plot area it draws lies on one of the
         reference's (the figure's layout kept, see _subplots_in_place): each one whose spines are bare in the
         candidate. A plot area whose frame merely went unread (a dark image filling it) is not gone."""
-        if not cf or len(cf) >= len(rf) or not all(any(box_iou(c, b) >= 0.9 for b in rf) for c in cf):
+        if not _frames_within(cf, rf):
             return ()
-        return tuple(i for i, b in enumerate(rf) if not any(box_iou(b, c) >= 0.9 for c in cf) and _spines_gone(ctx, b))
+        return tuple(i for i, b in enumerate(rf) if not any(box_iou(b, c) >= 0.9 for c in cf) and
+                     _spines_gone(ctx, b, [o for o in rf if o != b]))
 
     def _panels_in_place(self, ctx: _Ctx) -> list[int]:
         """After a change of the subplot count, or two subplots swapped: the other reference panels, drawn in the
