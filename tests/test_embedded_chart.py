@@ -2488,3 +2488,27 @@ def test_the_top_plot_of_a_ganged_stack_gone_is_one_subplot_finding(judge):
     v = verdict(judge, draw_ganged(), draw_ganged(top=False))
     assert_only(v, "structure_error", 3, "row 1, column 1 is missing")
 
+
+def draw_seattle_style():
+    """Three lines on a pale grey figure without spines (the fivethirtyeight style: no frames to fit on)."""
+    with plt.style.context("fivethirtyeight"):
+        fig, ax = plt.subplots(figsize=(7.6, 4.7), dpi=100)
+        for ys, name in ((SALES + 40, "Min"), (SALES * 2 + 40, "Mean"), (SALES * 3 + 40, "Max")):
+            ax.plot(X, ys, label=name, linewidth=1.5)
+        ax.set_title("Temperatures by month", fontsize=13)
+        ax.set_xticks(X, ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug"])
+        ax.legend(loc="upper left", fontsize=10)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100, facecolor=fig.get_facecolor())
+        plt.close(fig)
+    return load_image(buf.getvalue())
+
+
+@pytest.mark.parametrize("margin", [9, 20])
+def test_a_pale_figure_in_a_white_margin_is_equivalent(judge, margin):
+    # The grey (#f0f0f0) is fainter than the ink tolerance: the margin's content box ended at the figure's edge,
+    # the reference's at its ink, so the charts did not lie on each other and every tick label read as changed.
+    ref = draw_seattle_style()
+    framed = np.pad(ref, ((margin, margin), (margin, margin), (0, 0)), constant_values=255)
+    assert not verdict(judge, ref, framed).errors
+

@@ -50,6 +50,9 @@ def ink_mask(image: np.ndarray, *, background: np.ndarray | None = None, toleran
     return far_from(image, bg) > tolerance
 
 
+_FAINT = 6  # (channel difference of a tint from white that still reads as an area of its own)
+
+
 def content_box(image: np.ndarray, *, background: np.ndarray | None = None, tolerance: int = 24) -> tuple[int, int, int, int]:
     """``(x0, y0, x1, y1)`` (exclusive ends) of the non-background content; the whole image if it is uniform.
     A large area of a faint tint (seaborn's grey plot background on white, nearer than ``tolerance``) is content
@@ -58,7 +61,7 @@ def content_box(image: np.ndarray, *, background: np.ndarray | None = None, tole
     near = far_from(image, bg)
     mask = near > tolerance
     h, w = mask.shape
-    faint = (near > 6).astype(np.uint8)
+    faint = (near > _FAINT).astype(np.uint8)
     if faint.any():
         # White grid lines cut a tinted plot area into cells, the last of them narrow: joined first.
         faint = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
@@ -221,10 +224,14 @@ def _unwrapped(image: np.ndarray, box: tuple[int, int, int, int], bg: np.ndarray
     if min(crop.shape[:2]) < 16:
         return box, bg
     inner = background_color(crop)
-    if int(np.abs(inner.astype(np.int16) - bg.astype(np.int16)).max()) <= tolerance:
+    apart = int(np.abs(inner.astype(np.int16) - bg.astype(np.int16)).max())
+    if apart <= _FAINT:
         return box, bg
+    # A faint tint counts too (content_box crops a pale grey figure in a white margin at its edge, while the
+    # reference, drawn on that grey, is cropped at its ink); its edge must then be nearer the tint than the
+    # margin's colour is (a content box edged with white and plot areas of that grey is no figure).
     ring = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]]).astype(np.int16)
-    if (np.abs(ring - inner.astype(np.int16)).max(axis=1) <= tolerance).mean() < 0.9:
+    if (np.abs(ring - inner.astype(np.int16)).max(axis=1) <= min(tolerance, apart // 2)).mean() < 0.9:
         return box, bg  # the content just reaches the edge: no second frame
     ib = content_box(crop, background=inner, tolerance=tolerance)
     return (box[0] + ib[0], box[1] + ib[1], box[0] + ib[2], box[1] + ib[3]), inner
