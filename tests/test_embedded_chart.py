@@ -2512,3 +2512,44 @@ def test_a_pale_figure_in_a_white_margin_is_equivalent(judge, margin):
     framed = np.pad(ref, ((margin, margin), (margin, margin), (0, 0)), constant_values=255)
     assert not verdict(judge, ref, framed).errors
 
+
+STATES = ["AK", "TX", "CA", "OK", "FL", "OH", "NY", "GA"]
+RECORDS = np.array([263, 209, 205, 102, 100, 100, 97, 97], float)
+
+
+def draw_records(*, swapped=False, style="fivethirtyeight", bar_limit=None):
+    """Bars of records by state beside (or above) the same records as a filled line, as the code set draws them."""
+    with plt.style.context(style):
+        stacked = style == "fivethirtyeight"
+        fig, axs = plt.subplots(2, 1, figsize=(6.4, 6.4)) if stacked else plt.subplots(1, 2, figsize=(7.6, 4))
+        bars, area = axs[::-1] if swapped else axs
+        bars.barh(STATES[::-1], RECORDS[::-1], color="#003f5c")
+        bars.set_title("Records by state", fontsize=11)
+        if bar_limit:
+            bars.set_xlim(0, bar_limit)
+        area.plot(STATES, RECORDS, marker="^", color="#bc5090", linewidth=1.5)
+        area.fill_between(range(len(STATES)), RECORDS, color="#bc5090", alpha=0.3)
+        area.set_title("Records by state", fontsize=11)
+        fig.suptitle("Airports")
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100, facecolor=fig.get_facecolor())
+        plt.close(fig)
+    return load_image(buf.getvalue())
+
+
+def test_stacked_plots_without_frames_traded_are_one_finding(judge):
+    # One of the two plots has no frame to read (no spines): the figure's bands of content are compared instead
+    # of plot areas. Both plots carry one title, so their labels tell nothing.
+    v = verdict(judge, draw_records(), draw_records(swapped=True))
+    assert_only(v, "structure_error", 2, "are in each other's places")
+
+
+def test_framed_plots_traded_while_one_changed_its_range_are_still_traded(judge):
+    # The bars, squeezed by a wider range, look like their old selves no more than like the filled line; the
+    # filled line looks like itself in the bars' place: a trade (before: three series gone, labels misread).
+    v = verdict(judge, draw_records(style="Solarize_Light2"), draw_records(style="Solarize_Light2", swapped=True,
+                                                                           bar_limit=1500))
+    assert any(e.category == "structure_error" and "in each other's places" in e.description for e in v.errors), \
+        v.errors
+    assert v.severity_sum <= 4, v.errors

@@ -130,6 +130,32 @@ def _frames_within(cf: list, rf: list) -> bool:
     return bool(cf) and len(cf) < len(rf) and all(any(box_iou(c, b) >= 0.9 for b in rf) for c in cf)
 
 
+def _content_parts(ink: np.ndarray) -> tuple[list[tuple[int, int, int, int]], bool]:
+    """The bands of a figure's content split by blank rows (4 px or more), each a fifth of the content's height or
+    more; or, with fewer than two, the same by blank columns within the tallest band (a title over two plots side
+    by side). Boxes, and True for rows."""
+    def bands(inked: np.ndarray) -> list[tuple[int, int]]:
+        out: list[list[int]] = []
+        for a, b in geo.runs(inked):
+            if out and a - out[-1][1] < 4:
+                out[-1][1] = b
+            else:
+                out.append([a, b])
+        return [(a, b) for a, b in out]
+    rows, cols = bands(ink.any(axis=1)), bands(ink.any(axis=0))
+    if not rows or not cols:
+        return [], True
+    (y0, y1), (x0, x1) = (rows[0][0], rows[-1][1]), (cols[0][0], cols[-1][1])
+    tall = [(a, b) for a, b in rows if b - a >= 0.2 * (y1 - y0)]
+    if len(tall) >= 2:
+        return [(x0, a, x1, b) for a, b in tall], True
+    if not tall:
+        return [], True
+    a, b = tall[0]
+    wide = [(c, d) for c, d in bands(ink[a:b].any(axis=0)) if d - c >= 0.2 * (x1 - x0)]
+    return ([(c, a, d, b) for c, d in wide], False) if len(wide) >= 2 else ([], True)
+
+
 def _grid_place(boxes: list, i: int) -> tuple[int, int]:
     """(row, column), from 1, of plot area ``i`` among ``boxes``: the bands of centres above and left of its own
     (centres within a tenth of a plot of each other share a band, as in ``geo.grid_shape``)."""
@@ -1897,10 +1923,12 @@ class ChartComparer(Comparer):
                                       _lone_panels_box(ctx, rf, cf) or ctx.cand_box(box)))
             return True
         if len(rf) == 0:
-            return False
+            return self._parts_swapped(ctx)
         rs, cs = geo.grid_shape(rf), geo.grid_shape(cf)
         moved = [i for i, (a, b) in enumerate(zip(rf, cf)) if box_iou(a, b) < 0.5]
         if rs != cs or moved:
+            if len(rf) == 1 and self._parts_swapped(ctx):
+                return True  # (the one plot read framed went with its part of the figure)
             where = [cf[i] for i in moved] or cf
             box = (min(b[0] for b in where), min(b[1] for b in where), max(b[2] for b in where), max(b[3] for b in where))
             desc = (f"The subplots are arranged {cs[0]}x{cs[1]} instead of {rs[0]}x{rs[1]}." if rs != cs
@@ -1915,7 +1943,29 @@ class ChartComparer(Comparer):
                 ctx.errors.append(finding("chart.subplot_arrangement", f"Subplots {i + 1} and {j + 1} are in each "
                                           "other's places.", f"subplots {i + 1} and {j + 1}", ctx.cand_box(box)))
                 return True
-        return False
+            return False
+        return self._parts_swapped(ctx)
+
+    def _parts_swapped(self, ctx: _Ctx) -> bool:
+        """Two parts of a figure whose plot areas are not all framed (one plot's spines read, the other drawn
+        without) in each other's places: the reference's bands of content, rows or else columns, each a fifth of
+        the figure or more, compared as framed plots are (_swapped_panels). True when found and reported."""
+        parts, rows = _content_parts(ctx.ink("r"))
+        swapped = self._swapped_panels(ctx, parts) if len(parts) >= 2 else None
+        if not swapped:
+            return False
+        i, j = swapped
+        for x0, y0, x1, y1 in (parts[i], parts[j]):
+            ctx.explained[y0:y1, x0:x1] = True
+        box = union_box([parts[i], parts[j]])
+        where = [ctx.cand_box(parts[i]), ctx.cand_box(parts[j])]
+        # (a plot's own background read where the other part's plot now stands went with it)
+        ctx.errors[:] = [e for e in ctx.errors if not (e.description.startswith("The plot background is") and
+                                                        _centred_in(e, where))]
+        ctx.errors.append(finding("chart.subplot_arrangement", f"Parts {i + 1} and {j + 1} of the figure (counted from "
+                                  f"the {'top' if rows else 'left'}) are in each other's places.", "figure layout",
+                                  ctx.cand_box(box)))
+        return True
 
     def _swapped_by_labels(self, ctx: _Ctx) -> None:
         """Two labelled parts of the figure in each other's places (subplots without frames, or ones the frame
@@ -2057,10 +2107,14 @@ class ChartComparer(Comparer):
         def traded(thumb, a, b, apart: float, ratio: float, least: float = -1.0) -> bool:
             # (both hold more than ``least``, differ by more than ``apart``, and each looks like the other's place
             # far more than like its own)
+            # (or, one of them changed as well: each looks more like the other's place than its own, one of them
+            # far more)
             ri, rj, ci, cj = thumb("r", a), thumb("r", b), thumb("c", a), thumb("c", b)
-            same = np.abs(ri - ci).mean() + np.abs(rj - cj).mean()
-            cross = np.abs(ri - cj).mean() + np.abs(rj - ci).mean()
-            return bool(min(ri.mean(), rj.mean()) > least and np.abs(ri - rj).mean() > apart and cross < ratio * same)
+            own = np.array([np.abs(ri - ci).mean(), np.abs(rj - cj).mean()])
+            cross = np.array([np.abs(ri - cj).mean(), np.abs(rj - ci).mean()])
+            kept = cross / np.maximum(own, 1e-6)
+            return bool(min(ri.mean(), rj.mean()) > least and np.abs(ri - rj).mean() > apart and (
+                cross.sum() < ratio * own.sum() or (kept.max() < 0.95 and kept.min() < 0.6 * ratio)))
         for i in range(len(frames)):
             for j in range(i + 1, len(frames)):
                 # Panels of other sizes swap too (each drawn in the other's box, stretched to it): every crop is
