@@ -937,7 +937,7 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     ctx.errors[:] = [widened.get(id(e), e) for e in ctx.errors]
     # One plot's two axes both said changed: one change re-lays the plot (tick labels of another width move its
     # edge, an equal aspect follows the new range) or moves data both axes autoscale to, and the other axis picks
-    # its ticks anew. A named change of one axis (inverted, log) explains a range finding of the other; two range
+    # its ticks anew. A named change of one axis (inverted) explains a range finding of the other; two range
     # findings are said once, naming both axes.
     axes: dict = {}
     for e in ctx.errors:
@@ -2106,9 +2106,8 @@ class ChartComparer(Comparer):
 
         def traded(thumb, a, b, apart: float, ratio: float, least: float = -1.0) -> bool:
             # (both hold more than ``least``, differ by more than ``apart``, and each looks like the other's place
-            # far more than like its own)
-            # (or, one of them changed as well: each looks more like the other's place than its own, one of them
-            # far more)
+            # far more than like its own; or, one of them changed as well, each looks more like the other's place
+            # than its own and one of them far more)
             ri, rj, ci, cj = thumb("r", a), thumb("r", b), thumb("c", a), thumb("c", b)
             own = np.array([np.abs(ri - ci).mean(), np.abs(rj - cj).mean()])
             cross = np.array([np.abs(ri - cj).mean(), np.abs(rj - ci).mean()])

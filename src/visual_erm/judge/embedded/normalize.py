@@ -231,7 +231,8 @@ def _unwrapped(image: np.ndarray, box: tuple[int, int, int, int], bg: np.ndarray
     # reference, drawn on that grey, is cropped at its ink); its edge must then be nearer the tint than the
     # margin's colour is (a content box edged with white and plot areas of that grey is no figure).
     ring = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]]).astype(np.int16)
-    if (np.abs(ring - inner.astype(np.int16)).max(axis=1) <= min(tolerance, apart // 2)).mean() < 0.9:
+    near = tolerance if apart > tolerance else apart // 2
+    if (np.abs(ring - inner.astype(np.int16)).max(axis=1) <= near).mean() < 0.9:
         return box, bg  # the content just reaches the edge: no second frame
     ib = content_box(crop, background=inner, tolerance=tolerance)
     return (box[0] + ib[0], box[1] + ib[1], box[0] + ib[2], box[1] + ib[3]), inner
