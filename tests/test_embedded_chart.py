@@ -19,10 +19,11 @@ SALES = np.array([3, 4, 6, 5, 7, 8, 7, 9], float)
 COSTS = np.array([2, 2.5, 3, 3.2, 3, 4, 4.5, 5], float)
 
 
-def figure_rgb(fig, *, dpi=100) -> np.ndarray:
-    """Save a real matplotlib figure as PNG, close it, and decode it the way the judge receives images."""
+def figure_rgb(fig, *, dpi=100, own_face=False) -> np.ndarray:
+    """Save a real matplotlib figure as PNG (``own_face``: on the figure's own face colour, as a style sets it),
+    close it, and decode it the way the judge receives images."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    fig.savefig(buf, format="png", dpi=dpi, **({"facecolor": fig.get_facecolor()} if own_face else {}))
     plt.close(fig)
     return load_image(buf.getvalue())
 
@@ -2355,10 +2356,7 @@ def _stacked_temps(width, with_mean=True, *, room=True):
             return figure_rgb(fig)
         ax.set_xlim(-1, 9)
         fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100, facecolor=fig.get_facecolor())
-        plt.close(fig)
-        return load_image(buf.getvalue())
+        return figure_rgb(fig, own_face=True)
 
 
 @pytest.mark.parametrize("width", [0.62, 0.8])
@@ -2498,10 +2496,7 @@ def draw_seattle_style():
         ax.set_title("Temperatures by month", fontsize=13)
         ax.set_xticks(X, ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug"])
         ax.legend(loc="upper left", fontsize=10)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100, facecolor=fig.get_facecolor())
-        plt.close(fig)
-    return load_image(buf.getvalue())
+        return figure_rgb(fig, own_face=True)
 
 
 @pytest.mark.parametrize("margin", [9, 20])
@@ -2532,10 +2527,7 @@ def draw_records(*, swapped=False, style="fivethirtyeight", bar_limit=None):
         area.set_title("Records by state", fontsize=11)
         fig.suptitle("Airports")
         fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100, facecolor=fig.get_facecolor())
-        plt.close(fig)
-    return load_image(buf.getvalue())
+        return figure_rgb(fig, own_face=True)
 
 
 def test_stacked_plots_without_frames_traded_are_one_finding(judge):
