@@ -2545,3 +2545,26 @@ def test_framed_plots_traded_while_one_changed_its_range_are_still_traded(judge)
     assert any(e.category == "structure_error" and "in each other's places" in e.description for e in v.errors), \
         v.errors
     assert v.severity_sum <= 4, v.errors
+
+
+def draw_generation(*, shuffled=False):
+    """Horizontal bars with their values at their ends (``bar_label``), as the code set draws them."""
+    years = [str(y) for y in range(2003, 2011)]
+    values = np.array([3988, 4929, 4538, 5095, 4519, 5282, 4679, 4451], float)
+    if shuffled:
+        values = values[[4, 0, 1, 6, 3, 2, 7, 5]]
+    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    bars = ax.barh(years, values, color="tab:blue", height=0.7)
+    ax.bar_label(bars, labels=[f"{v:,.0f}" for v in values], padding=2, fontsize=9)
+    ax.set_xlim(0, 6000)
+    ax.set_title("Net generation by year")
+    return figure_rgb(fig)
+
+
+def test_bars_with_value_labels_changed_are_a_data_change_not_a_legend_moved(judge):
+    # Each label moved with its bar's end, the bar's colour on its left in both places: it looked like a legend
+    # entry with its swatch, the legend was said moved and both places explained, and the bars' new lengths went
+    # unsaid. The labels that changed with the bars follow the data finding.
+    v = verdict(judge, draw_generation(), draw_generation(shuffled=True))
+    assert any(e.category == "data_error" and "blue" in e.description for e in v.errors), v.errors
+    assert not any("legend" in e.description or e.category == "text_error" for e in v.errors), v.errors

@@ -195,6 +195,18 @@ def _swatch_left_of(img: np.ndarray, box, *, right: float | None = None):
     return np.median(ink[inv.reshape(-1) == int(np.argmax(counts))], axis=0), ink
 
 
+def _bar_end(img: np.ndarray, box, color) -> bool:
+    """True when the colour ``color`` (Lab) of what looks like a swatch left of text ``box`` runs on further left,
+    over the line height past three line heights from the text (80% of it): the end of a bar the text labels,
+    not a legend swatch (a legend's frame pads its handles off what lies behind it)."""
+    th = max(int(box[3] - box[1]), 6)
+    x1 = int(box[0] - 3.2 * th)
+    if x1 - th < 0:
+        return False
+    strip = img[max(0, int(box[1])):max(0, int(box[3])), x1 - th:x1]
+    return strip.size > 0 and float((np.linalg.norm(rgb_to_lab(strip) - color, axis=2) < 20).mean()) >= 0.8
+
+
 def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float, to=None) -> bool:
     """True when the candidate's own image draws the reference's line at work ``box`` (or, with ``to``, at that
     work box instead) up to ``slack_x`` source px sideways (grey correlation at or above ``T['text_glyph_ncc']``).
@@ -2409,6 +2421,8 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.text_extra", f"{_EXTRA_TEXT}{text}' that the reference does not have.",
                                       ctx.panel_name(panel) + ("plot area" if panel is not None else "figure"),
                                       ctx.cand_box(box)))
+            if panel is not None and _value_like(text):
+                ctx.follows_data.append((ctx.errors[-1], panel))  # a bar's value label come with its new length
 
     def _legend_moved(self, ctx: _Ctx) -> None:
         """A legend drawn in another place: its entries (plot-area lines with a coloured swatch to their left) left
@@ -2474,7 +2488,7 @@ class ChartComparer(Comparer):
                 a, b = cols[-1]  # the run nearest the words: a bar further left may share its colour
                 sub = band[:, a:b]
                 rows = (sub * np.arange(sub.shape[0])[:, None]).sum(axis=0) / np.maximum(sub.sum(axis=0), 1)
-                if b - a < th or rows[sub.any(axis=0)].std() > 1.5:
+                if b - a < th or rows[sub.any(axis=0)].std() > 1.5 or (a == 0 and _bar_end(ctx.rn.image, t.box, color)):
                     swatches = False  # no level patch or line a line-height long: a data line passing an annotation
                     # (or a bar of the swatch's colour beside it: such an entry may follow a legend found)
                 mask[ty0:ty1, sx0 + a:sx0 + b] |= sub
@@ -2528,6 +2542,8 @@ class ChartComparer(Comparer):
         if found is None:
             return False
         color, ink = found
+        if _bar_end(ctx.rn.image, old, color):
+            return False  # a value label at a bar's end moved with the bar: no legend
         cz = _swatch_zone(ctx.cn.image, new, new[2])  # a box found as new ink may hold the swatch already
         swatch = 1.4 * max(old[3] - old[1], 6) ** 2  # about two line heights by one (a bar behind may fill the zone)
         return int((np.linalg.norm(cz - color, axis=1) < 20).sum()) >= max(6, 0.3 * min(len(ink), swatch))
@@ -2914,6 +2930,8 @@ class ChartComparer(Comparer):
         def report() -> None:
             ctx.errors.append(finding("chart.text_changed", f"The {_singular(role)} reads '{text}' instead of "
                                       f"'{t.text}'.", ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
+            if "plot area" in role and _value_like(t.text) and _value_like(text):
+                ctx.follows_data.append((ctx.errors[-1], panel))  # a value label of a bar that changed
         if self._glyphs_kept(ctx, t.box):
             ctx.overdrawn.append((t.box, report))  # (see _read_line)
         else:
