@@ -104,6 +104,14 @@ class _Ctx:
         """A work-frame box in candidate pixels."""
         return self.cn.to_source(tuple(float(v) for v in box), clip_to=self.cand.size)
 
+    def follow_values(self, error, panel, role: str, *texts: str) -> bool:
+        """Files ``error`` to follow its plot's data finding when it is about plot-area texts that all read as
+        values (a bar's value label moves, changes or comes with the bar); True when it did."""
+        if "plot area" not in role or not all(_value_like(t) for t in texts):
+            return False
+        self.follows_data.append((error, panel))
+        return True
+
     def panel_name(self, i: int | None) -> str:
         if i is None or len(self.panels) <= 1:
             return ""
@@ -195,16 +203,20 @@ def _swatch_left_of(img: np.ndarray, box, *, right: float | None = None):
     return np.median(ink[inv.reshape(-1) == int(np.argmax(counts))], axis=0), ink
 
 
+_SWATCH_REACH = 3.2  # line heights left of an entry's words within which a legend draws its swatch
+
+
 def _bar_end(img: np.ndarray, box, color) -> bool:
-    """True when the colour ``color`` (Lab) of what looks like a swatch left of text ``box`` runs on further left,
-    over the line height past three line heights from the text (80% of it): the end of a bar the text labels,
-    not a legend swatch (a legend's frame pads its handles off what lies behind it)."""
+    """True when the swatch colour ``color`` (Lab) left of text ``box`` still fills 80% of one line height past
+    the swatch's reach: the end of a bar the text labels, not a legend handle (a legend's frame pads its handles
+    off what lies behind it)."""
     th = max(int(box[3] - box[1]), 6)
-    x1 = int(box[0] - 3.2 * th)
+    x1 = int(box[0] - _SWATCH_REACH * th)
     if x1 - th < 0:
         return False
     strip = img[max(0, int(box[1])):max(0, int(box[3])), x1 - th:x1]
-    return strip.size > 0 and float((np.linalg.norm(rgb_to_lab(strip) - color, axis=2) < 20).mean()) >= 0.8
+    near = np.linalg.norm(rgb_to_lab(strip) - color, axis=2) < T["swatch_color_delta"]
+    return strip.size > 0 and float(near.mean()) >= 0.8
 
 
 def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float, to=None) -> bool:
@@ -2411,18 +2423,16 @@ class ChartComparer(Comparer):
                                           ctx.panel_name(g[0][1]) + role, ctx.cand_box(box)))
                 if len(g) == 1 and role in ("title", "text"):
                     ctx.gone_labels.append((g[0][0], ctx.errors[-1]))
-                if "plot area" in role and all(_value_like(t.text) for t, _, _ in g):
-                    ctx.follows_data.append((ctx.errors[-1], g[0][1]))  # bar labels moved off with their bars
-                elif "plot area" in role:
+                if not ctx.follow_values(ctx.errors[-1], g[0][1], role, *(t.text for t, _, _ in g)) and \
+                        "plot area" in role:
                     ctx.follows_axis.append((ctx.errors[-1], g[0][1]))  # placed in data units, off the new range
                 if len(g) == 1 and "plot area" in role:
                     _explain_backing(ctx, g[0][0].box)
         for text, box, panel in extra_found:
+            where = "plot area" if panel is not None else "figure"
             ctx.errors.append(finding("chart.text_extra", f"{_EXTRA_TEXT}{text}' that the reference does not have.",
-                                      ctx.panel_name(panel) + ("plot area" if panel is not None else "figure"),
-                                      ctx.cand_box(box)))
-            if panel is not None and _value_like(text):
-                ctx.follows_data.append((ctx.errors[-1], panel))  # a bar's value label come with its new length
+                                      ctx.panel_name(panel) + where, ctx.cand_box(box)))
+            ctx.follow_values(ctx.errors[-1], panel, where, text)
 
     def _legend_moved(self, ctx: _Ctx) -> None:
         """A legend drawn in another place: its entries (plot-area lines with a coloured swatch to their left) left
@@ -2472,10 +2482,10 @@ class ChartComparer(Comparer):
                 tx0, ty0, tx1, ty1 = (int(v) for v in t.box)
                 th = max(ty1 - ty0, 6)
                 mask[ty0:ty1, tx0:tx1] = rink[ty0:ty1, tx0:tx1]
-                sx0 = max(0, int(tx0 - 3.2 * th))
+                sx0 = max(0, int(tx0 - _SWATCH_REACH * th))
                 if rlab is None:
                     rlab = rgb_to_lab(ctx.rn.image)
-                band = np.linalg.norm(rlab[ty0:ty1, sx0:tx0] - color, axis=2) < 20
+                band = np.linalg.norm(rlab[ty0:ty1, sx0:tx0] - color, axis=2) < T["swatch_color_delta"]
                 cols = []
                 for a, b in geo.runs(band.any(axis=0)):  # a dashed swatch's dashes are one swatch
                     if cols and a - cols[-1][1] <= max(3, 0.8 * th):
@@ -2546,7 +2556,8 @@ class ChartComparer(Comparer):
             return False  # a value label at a bar's end moved with the bar: no legend
         cz = _swatch_zone(ctx.cn.image, new, new[2])  # a box found as new ink may hold the swatch already
         swatch = 1.4 * max(old[3] - old[1], 6) ** 2  # about two line heights by one (a bar behind may fill the zone)
-        return int((np.linalg.norm(cz - color, axis=1) < 20).sum()) >= max(6, 0.3 * min(len(ink), swatch))
+        near = np.linalg.norm(cz - color, axis=1) < T["swatch_color_delta"]
+        return int(near.sum()) >= max(6, 0.3 * min(len(ink), swatch))
 
     @staticmethod
     def _free_non_text(ctx: _Ctx, diff: np.ndarray, tight: np.ndarray) -> None:
@@ -2691,9 +2702,7 @@ class ChartComparer(Comparer):
                                   ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
         _explain_line(ctx, t.box)
         ctx.readings.append((t, text, role, ctx.errors[-1]))
-        if "plot area" in role and _value_like(t.text) and _value_like(text):
-            ctx.follows_data.append((ctx.errors[-1], panel))  # a bar label or value annotation
-        elif "plot area" in role and (_mark_like(t.text) or (ChartComparer._glyphs_lost(ctx, t.box) or 0.0) >= 0.5):
+        if not ctx.follow_values(ctx.errors[-1], panel, role, t.text, text) and "plot area" in role and (_mark_like(t.text) or (ChartComparer._glyphs_lost(ctx, t.box) or 0.0) >= 0.5):
             ctx.follows_axis.append((ctx.errors[-1], panel))  # an annotation that left its place, read over others
 
     @staticmethod
@@ -2930,8 +2939,7 @@ class ChartComparer(Comparer):
         def report() -> None:
             ctx.errors.append(finding("chart.text_changed", f"The {_singular(role)} reads '{text}' instead of "
                                       f"'{t.text}'.", ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
-            if "plot area" in role and _value_like(t.text) and _value_like(text):
-                ctx.follows_data.append((ctx.errors[-1], panel))  # a value label of a bar that changed
+            ctx.follow_values(ctx.errors[-1], panel, role, t.text, text)
         if self._glyphs_kept(ctx, t.box):
             ctx.overdrawn.append((t.box, report))  # (see _read_line)
         else:

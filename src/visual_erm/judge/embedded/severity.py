@@ -118,6 +118,7 @@ THRESHOLDS: dict[str, float] = {
     "background_ring_share": 0.4,   # a plot background holds this share of the ring inside the frame at least
     "pie_found": 0.7,               # a reference pie's picture found elsewhere in the candidate (normalised correlation)
     "hued_chroma": 40,              # a pixel's channel spread above this is coloured (data marks, not black text)
+    "swatch_color_delta": 20.0,     # Lab distance within which pixels are a legend swatch's (or a bar's) colour
     "parts_traded": 0.7,            # two labelled parts traded places: described crosswise, this share of in place
     "part_gone_ink": 0.2,           # a labelled part of a frameless figure keeping less of its ink than this is gone
     "line_ink_max": 0.4,            # a line's box (wider than two heights) inked more is no text on a background
