@@ -2568,3 +2568,62 @@ def test_bars_with_value_labels_changed_are_a_data_change_not_a_legend_moved(jud
     v = verdict(judge, draw_generation(), draw_generation(shuffled=True))
     assert any(e.category == "data_error" and "blue" in e.description for e in v.errors), v.errors
     assert not any("legend" in e.description or e.category == "text_error" for e in v.errors), v.errors
+
+
+def tinted_grid(layout=(2, 2), *, pie_as_bars=False, dpi=100, wspace=0.7):
+    """A spineless tinted style (seaborn's dark) with bars, a colour-mapped scatter, lines and a pie, laid out so
+    that each plot area takes under a tenth of the figure."""
+    with plt.style.context("seaborn-v0_8-dark"):
+        fig, axes = plt.subplots(*layout, figsize=(8, 6.4))
+        axes = np.ravel(axes)
+        x = np.arange(3)
+        axes[0].bar(x - 0.2, [28, 4, 2], 0.4, label="min")
+        axes[0].bar(x + 0.2, [36, 5, 10], 0.4, label="mean")
+        axes[0].set_xticks(x, ["Fossil", "Nuclear", "Renew"])
+        axes[0].set_title("Net generation")
+        axes[0].legend()
+        rng = np.random.default_rng(1)
+        dots = axes[1].scatter(rng.uniform(0, 20, 30), rng.uniform(3, 6, 30), c=rng.uniform(0, 1, 30), cmap="coolwarm",
+                               marker="^")
+        fig.colorbar(dots, ax=axes[1], label="Fossil fuels")
+        axes[1].set_title("Nuclear vs renewables")
+        axes[1].set_xlabel("Renewables")
+        axes[2].plot(x, [36, 5, 10], marker="s", label="mean")
+        axes[2].plot(x, [42, 5, 22], label="max")
+        axes[2].set_title("Mean and max")
+        axes[2].legend()
+        if pie_as_bars:
+            axes[3].bar(["Fossil", "Nuclear", "Renew"], [55, 15, 30])
+        else:
+            axes[3].pie([55, 15, 30], labels=["Fossil", "Nuclear", "Renew"])
+        axes[3].set_title("Share, 2015")
+        fig.suptitle("Iowa electricity")
+        fig.subplots_adjust(left=0.1, right=0.85, bottom=0.1, top=0.88, wspace=wspace, hspace=0.7)
+        return figure_rgb(fig, dpi=dpi)
+
+
+@pytest.fixture(scope="module")
+def grid_ref():
+    return tinted_grid()
+
+
+def test_tinted_subplots_of_a_grid_are_read_as_plot_areas(grid_ref):
+    frames = geo.axes_frames(grid_ref)  # (the pie draws no plot area)
+    assert len(frames) == 3 and geo.grid_shape(frames) == (2, 2), frames
+    assert all((b[2] - b[0]) * (b[3] - b[1]) < 0.1 * grid_ref.shape[0] * grid_ref.shape[1] for b in frames)
+
+
+@pytest.mark.parametrize("dpi", [72, 150])
+def test_tinted_grid_at_another_resolution_is_clean(judge, grid_ref, dpi):
+    assert verdict(judge, grid_ref, tinted_grid(dpi=dpi)).errors == []
+
+
+def test_tinted_subplots_squeezed_into_one_row_are_one_arrangement_finding(judge, grid_ref):
+    v = verdict(judge, grid_ref, tinted_grid((1, 4)))
+    assert_only(v, "structure_error", 2, "instead of 2x2")
+
+
+def test_pie_drawn_as_bars_with_the_other_plots_relaid_is_one_chart_type_finding(judge, grid_ref):
+    # The new bar plot widens the column gaps: every plot moves a little, none is a subplot of its own.
+    v = verdict(judge, grid_ref, tinted_grid(pie_as_bars=True, wspace=0.45))
+    assert_only(v, "structure_error", 3, "pie is drawn as another kind of chart")

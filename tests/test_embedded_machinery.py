@@ -264,6 +264,29 @@ def test_tinted_plot_area_is_cut_free_of_a_title_joined_to_it():
     assert len(frames) == 1 and max(abs(a - b) for a, b in zip(frames[0], (30, 40, 280, 180))) <= 1, frames
 
 
+def test_tinted_subplots_of_a_grid_are_plot_areas_below_a_tenth_of_the_figure():
+    img = canvas(400, 500)
+    for x0, y0 in ((60, 30), (300, 30), (60, 230)):  # three of a 2x2 grid, each 9% of the figure
+        img[y0:y0 + 120, x0:x0 + 150] = (234, 234, 242)
+        img[y0 + 60:y0 + 70, x0 + 20:x0 + 60] = (31, 119, 180)  # a mark inside
+    img[240:330, 300:390] = (200, 120, 180)  # a pie-like blob of another colour: no tint of the grid
+    frames = geo.axes_frames(img)
+    assert geo.grid_shape(frames) == (2, 2) and len(frames) == 3, frames
+    lone = canvas(400, 500)
+    lone[60:180, 60:210] = (234, 234, 242)  # one light box this small, with no twin, is a mark (a light fill)
+    lone[120:130, 80:120] = (31, 119, 180)
+    assert geo.axes_frames(lone) == []
+
+
+def test_tinted_plot_area_is_cut_free_of_tick_labels_joined_along_its_side():
+    img = canvas(300, 300)
+    img[40:260, 80:260] = (234, 234, 242)
+    for y in range(40, 260, 20):  # a column of tick labels joined to the plot's left side: no row is nearly full
+        img[y:y + 12, 45:80] = (90, 90, 90)
+    frames = geo.axes_frames(img)
+    assert len(frames) == 1 and max(abs(a - b) for a, b in zip(frames[0], (80, 40, 260, 260))) <= 2, frames
+
+
 def test_grid_lines_behind_bars_are_counted_between_them():
     img = canvas(100, 120)
     img[30, :] = img[60, :] = (176, 176, 176)  # two grid lines

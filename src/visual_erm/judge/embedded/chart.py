@@ -1903,8 +1903,9 @@ class ChartComparer(Comparer):
         return ctx.ref.lazy("pies", lambda: pies.find_pies(rn.image, rn.background))
 
     def _pie_replaced(self, ctx: _Ctx, rf: list, cf: list):
-        """The reference's pie that the candidate's one extra plot area stands on, with no pie drawn there."""
-        new = [f for f in cf if not any(box_iou(f, g) > 0.8 for g in rf)]
+        """The reference's pie that the candidate's one extra plot area stands on, with no pie drawn there. (The
+        other plots may be re-laid around the new one, wider or narrower: each still covers its reference's.)"""
+        new = [f for f in cf if not any(geo.box_overlap(f, g) > 0.5 for g in rf)]
         if len(cf) != len(rf) + 1 or len(new) != 1:
             return None
         hit = [p for p in self._ref_pies(ctx) if geo.box_overlap(new[0], p.box) > 0.3]
@@ -1942,8 +1943,10 @@ class ChartComparer(Comparer):
                 return False  # every plot is still drawn in place, a frame or two just went unread (dark bars
                 # filling a plot touch its spines): no layout change, each plot is compared
             box = geo.box_of(ctx.missing | ctx.extra) or (0, 0, ctx.cn.image.shape[1], ctx.cn.image.shape[0])
-            ctx.errors.append(finding("chart.subplot_count", f"The chart has {len(cf)} subplot(s) where the reference "
-                                      f"has {len(rf)}.", "figure layout",
+            desc = (f"The chart has {len(cf)} subplot(s) where the reference has {len(rf)}." if cf else
+                    f"None of the reference's {len(rf)} plot areas is found in the chart: its subplots are missing or "
+                    "laid out otherwise." if len(rf) > 1 else "The reference's plot area is not found in the chart.")
+            ctx.errors.append(finding("chart.subplot_count", desc, "figure layout",
                                       _lone_panels_box(ctx, rf, cf) or ctx.cand_box(box)))
             return True
         if len(rf) == 0:

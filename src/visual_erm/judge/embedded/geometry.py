@@ -365,7 +365,9 @@ def _flat_fill(image: np.ndarray, box: Box, *, band: int = 4) -> bool:
 def _light_frames(image: np.ndarray, *, min_side: int, min_cover: float) -> list[Box]:
     """Plot areas of styles without dark spines, when no dark frame is found: light grey spines (seaborn's
     whitegrid) or a tinted plot area with white grid lines (ggplot). Only large boxes count (a tenth of the image
-    each), so a light bar is not taken for a subplot."""
+    each), so a light bar is not taken for a subplot, or boxes of a grid of subplots: two or more of one size and
+    one tint, and any other box of that tint (a 2x2 grid's each take a little under a tenth; a light fill under a
+    line has no twin)."""
     h, w = image.shape[:2]
     big = 0.1 * h * w
     lightm = channel_max(np.ascontiguousarray(image)) < 235
@@ -377,9 +379,32 @@ def _light_frames(image: np.ndarray, *, min_side: int, min_cover: float) -> list
     tint = far_from(image, bg) > 8
     tint = cv2.morphologyEx(tint.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))  # white grid lines
     tint = cv2.morphologyEx(tint, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8)).astype(bool)  # text and ticks
-    tinted = _solid_rectangles(tint, min_area=int(big), min_side=min_side, max_area=0.9 * h * w,
-                               accept=lambda b: int(mode_color(ring(image, b)).min()) >= 176)  # light: no bar block
+    tinted = _solid_rectangles(tint, min_area=int(_GRID_AREA * h * w), min_side=min_side, max_area=0.9 * h * w,
+                               accept=lambda b: int(mode_color(ring(image, b)).min()) >= 176,  # light: no bar block
+                               upright=True)
+    # (a narrow upright one is a subplot of a grid squeezed into one row, or a light bar: bars are flat fills)
+    tinted = [b for b in tinted if b[2] - b[0] >= 2 * min_side or not _flat_fill(image, b)]
+    tints = [mode_color(ring(image, b)).astype(int) for b in tinted]
+    grid = [t for i, t in enumerate(tints) if any(j != i and _same_tint(t, u) and _same_size(tinted[i], tinted[j])
+                                                  for j, u in enumerate(tints))]
+    # (a subplot of the grid drawn at another size, long tick labels narrowing it, has the grid's tint)
+    tinted = [b for b, t in zip(tinted, tints) if _area(b) >= big or any(_same_tint(t, g) for g in grid)]
     return found + [b for b in tinted if all(box_overlap(b, f) < 0.5 for f in found)]
+
+
+_GRID_AREA = 0.04  # the least share of the figure one tinted subplot of a grid takes (a 3x3 grid's are ~0.07)
+
+
+def _area(b: Box) -> int:
+    return (b[2] - b[0]) * (b[3] - b[1])
+
+
+def _same_size(a: Box, b: Box) -> bool:
+    return all(abs(p - q) <= 0.05 * max(p, q) for p, q in ((a[2] - a[0], b[2] - b[0]), (a[3] - a[1], b[3] - b[1])))
+
+
+def _same_tint(a: np.ndarray, b: np.ndarray) -> bool:
+    return int(np.abs(a - b).max()) <= 6
 
 
 def ring(a: np.ndarray, box: Box, *, inset: int = 3, width: int = 6) -> np.ndarray:
@@ -397,29 +422,35 @@ def ring(a: np.ndarray, box: Box, *, inset: int = 3, width: int = 6) -> np.ndarr
 
 
 def _solid_rectangles(mask: np.ndarray, *, min_area: int, min_side: int, max_area: float,
-                      accept=lambda box: True) -> list[Box]:
+                      accept=lambda box: True, upright: bool = False) -> list[Box]:
     """Solid rectangles in ``mask``: the core of each connected region (its longest run of nearly full rows, then of
-    nearly full columns within them, so a title or tick labels joined to a plot area are cut off), when the core fills
-    its box (90%) with straight full sides (95% one px in), is at least ``2 * min_side`` wide and ``min_side`` tall,
-    at most ``max_area`` px, and ``accept(box)``."""
+    nearly full columns within them, so a title or tick labels joined to a plot area are cut off; columns first
+    when that finds none, a column of tick labels joined along a whole side leaving no row nearly full), when the
+    core fills its box (90%) with straight full sides (95% one px in), is at least ``2 * min_side`` wide and
+    ``min_side`` tall (or, ``upright``, ``min_side`` wide and twice that tall), at most ``max_area`` px, and
+    ``accept(box)``."""
     regs, labels = regions(mask, min_area=min_area)
     out = []
     for r in regs:
         x0, y0, x1, y1 = r.box
-        comp = labels[y0:y1, x0:x1] == r.label
-        ry0, ry1 = _longest_run(comp.mean(axis=1) >= 0.85)
-        if ry1 - ry0 < min_side:
-            continue
-        rx0, rx1 = _longest_run(comp[ry0:ry1].mean(axis=0) >= 0.85)
-        comp = comp[ry0:ry1, rx0:rx1]
-        box = (x0 + rx0, y0 + ry0, x0 + rx1, y0 + ry1)
-        bw, bh = box[2] - box[0], box[3] - box[1]
-        if bw < 2 * min_side or bh < min_side or bw * bh > max_area or bw * bh < min_area:
-            continue
-        if comp.mean() < 0.9 or not accept(box):
-            continue
-        if min(comp[1].mean(), comp[-2].mean(), comp[:, 1].mean(), comp[:, -2].mean()) >= 0.95:
-            out.append(box)
+        whole = labels[y0:y1, x0:x1] == r.label
+        for view in (whole, whole.T):
+            a0, a1 = _longest_run(view.mean(axis=1) >= 0.85)
+            if a1 - a0 < min_side:
+                continue
+            b0, b1 = _longest_run(view[a0:a1].mean(axis=0) >= 0.85)
+            (ry0, ry1, rx0, rx1) = (a0, a1, b0, b1) if view is whole else (b0, b1, a0, a1)
+            comp = whole[ry0:ry1, rx0:rx1]
+            box = (x0 + rx0, y0 + ry0, x0 + rx1, y0 + ry1)
+            bw, bh = box[2] - box[0], box[3] - box[1]
+            if (bw < 2 * min_side and not (upright and bw >= min_side and bh >= 2 * min_side)) or bh < min_side \
+                    or bw * bh > max_area or bw * bh < min_area:
+                continue
+            if comp.mean() < 0.9 or not accept(box):
+                continue
+            if min(comp[1].mean(), comp[-2].mean(), comp[:, 1].mean(), comp[:, -2].mean()) >= 0.95:
+                out.append(box)
+                break
     return out
 
 
