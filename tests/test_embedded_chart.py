@@ -2627,3 +2627,106 @@ def test_pie_drawn_as_bars_with_the_other_plots_relaid_is_one_chart_type_finding
     # The new bar plot widens the column gaps: every plot moves a little, none is a subplot of its own.
     v = verdict(judge, grid_ref, tinted_grid(pie_as_bars=True, wspace=0.45))
     assert_only(v, "structure_error", 3, "pie is drawn as another kind of chart")
+
+
+def weather_scatter(*, as_line=False, size=30):
+    """Wind against precipitation, coloured by temperature: half the days dry, their markers heaped on x = 0."""
+    rng = np.random.default_rng(3)
+    rain = np.concatenate([rng.uniform(0, 0.6, 60), rng.uniform(0, 32, 50)])
+    wind, temp = rng.uniform(0.5, 7.5, 110), rng.uniform(0, 30, 110)
+    fig, ax = plt.subplots(figsize=(5, 4))
+    if as_line:
+        ax.plot(rain, wind, color="tab:orange")
+    else:
+        ax.scatter(rain, wind, c=temp, cmap="YlGnBu", s=size)
+    ax.set_xlabel("Precipitation")
+    ax.set_ylabel("Wind")
+    ax.set_title("Wind vs precipitation")
+    return figure_rgb(fig)
+
+
+@pytest.mark.parametrize("size", [12, 30])
+def test_dense_colour_mapped_scatter_drawn_as_a_line_is_one_chart_type_finding(judge, size):
+    # Heaps of overlapping markers and markers too large for small blobs are still separate points.
+    v = verdict(judge, weather_scatter(size=size), weather_scatter(as_line=True))
+    assert_only(v, "structure_error", 3, "lines instead of separate points")
+
+
+def riot_bars(*, male=False):
+    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    x = np.arange(4)
+    if male:  # a second series ten times larger: the range widens and the first series' bars shrink and narrow
+        ax.bar(x - 0.15, [5, 1, 1, 0], 0.3, color="#e41a1c", label="Female")
+        ax.bar(x + 0.15, [23, 18, 13, 2], 0.3, color="#377eb8", label="Male")
+    else:
+        ax.bar(x, [5, 1, 1, 0], 0.6, color="#e41a1c", label="Female")
+    ax.set_xticks(x, ["Black", "Latino", "White", "Asian"])
+    ax.set_ylabel("Count")
+    ax.set_title("Records by race")
+    ax.legend(loc="lower right")
+    ax.grid(True)
+    return figure_rgb(fig)
+
+
+def test_series_added_on_a_wider_range_leaves_the_first_one_drawn(judge):
+    v = verdict(judge, riot_bars(), riot_bars(male=True))
+    assert not any("missing" in e.description for e in v.errors), v.errors
+    assert any(e.category == "data_error" for e in v.errors) and v.severity_sum <= 3, v.errors
+
+
+def records(ylim=None):
+    fig, ax = plt.subplots(figsize=(7, 5))
+    ax.plot(np.arange(5), [123, 123, 123, 123, 68], marker="o", color="tab:green")
+    # (set above the top point, the note stands above the plot, level with the title)
+    ax.annotate("peak 123", xy=(0, 123), xytext=(-30, 18), textcoords="offset points", fontsize=8)
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.set_title("Price by month")
+    ax.set_ylabel("Price")
+    return figure_rgb(fig)
+
+
+def test_worded_value_read_as_a_title_moves_with_its_axis(judge):
+    v = verdict(judge, records(), records(ylim=(0, 190)))
+    assert_only(v, "data_error", 2, "y-axis")
+
+
+def price_bars(colors):
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    ax.set_facecolor("#e5e5e5")
+    x = np.arange(7)
+    ax.bar(x - 0.15, [43, 40, 36, 70, 69, 91, 124], 0.3, color=colors[0], label="AMZN")
+    ax.bar(x + 0.15, [84, 77, 79, 101, 107, 109, 125], 0.3, color=colors[1], label="IBM")
+    ax.set_xticks(x, [str(2004 + k) for k in x])
+    ax.set_ylabel("Price")
+    ax.set_xlabel("Year")
+    ax.set_title("Stocks: price by year and symbol")
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.legend(loc="upper left")
+    return figure_rgb(fig)
+
+
+def test_palette_change_into_a_near_shade_is_one_palette_finding(judge):
+    # Dark2's green and dark orange drawn in tab10's blue and orange: the orange is near the old dark orange.
+    v = verdict(judge, price_bars(("#1b9e77", "#d95f02")), price_bars(("#1f77b4", "#ff7f0e")))
+    assert_only(v, "style_error", 2, "palette")
+
+
+def classic_bars(values):
+    with plt.style.context("classic"):  # bars outlined in black
+        fig, ax = plt.subplots(figsize=(7, 4.8))
+        months = ["Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        ax.bar(np.arange(10), values, 0.7, color="#1f77b4")
+        ax.set_xticks(np.arange(10), months)
+        ax.grid(True)
+        ax.set_ylabel("Min temp")
+        ax.set_title("Seattle temps: min temp by month")
+        return figure_rgb(fig, own_face=True)
+
+
+def test_outlined_bars_shuffled_are_one_values_finding(judge):
+    temps = [40, 41.8, 46, 51.7, 55, 56.1, 51.4, 45.2, 39.7, 37.5]
+    shuffled = [46, 56.1, 41.8, 45.2, 37.5, 51.4, 55, 40, 51.7, 39.7]
+    v = verdict(judge, classic_bars(temps), classic_bars(shuffled))
+    assert_only(v, "data_error", 2, "values differ")

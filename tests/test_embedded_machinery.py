@@ -435,3 +435,11 @@ def test_pie_compare_tells_a_mirrored_pie_from_a_rotated_one():
     assert mirrored is not None and mirrored.mirrored and not mirrored.values
     two = shares[:2]  # with two slices either way round is one order
     assert pies.compare(pie(two), pie(two, turn=-1)) is None
+
+
+def test_pieces_of_one_text_line_are_told_from_neighbouring_lines():
+    from visual_erm.judge.embedded.chart import _one_line
+    assert _one_line((10, 100, 24, 180), (10, 184, 24, 260))  # an upright label read in two pieces
+    assert _one_line((10, 10, 90, 24), (96, 11, 150, 25))  # a title read in two pieces
+    assert not _one_line((10, 10, 90, 24), (10, 30, 90, 44))  # two lines of a legend, one under the other
+    assert not _one_line((10, 10, 90, 24), (140, 10, 200, 24))  # two tick labels far apart

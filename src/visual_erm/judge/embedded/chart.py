@@ -133,6 +133,18 @@ def _lone_panels_box(ctx: _Ctx, rf: list, cf: list) -> list[float] | None:
     return [float(v) for v in union_box(lone)]
 
 
+def _one_line(a, b) -> bool:
+    """Two text boxes read as parts of one line: level across it (half their thickness shared) and no more than
+    a line's thickness apart along it, written across or up (a long rotated label OCR reads in pieces)."""
+    for k in (0, 1):  # k: the axis the line runs along
+        ta, tb = a[3 - k] - a[1 - k], b[3 - k] - b[1 - k]  # thickness across
+        shared = min(a[3 - k], b[3 - k]) - max(a[1 - k], b[1 - k])
+        gap = max(a[k], b[k]) - min(a[k + 2], b[k + 2])
+        if (a[k + 2] - a[k] > ta or b[k + 2] - b[k] > tb) and shared >= 0.5 * min(ta, tb) and gap <= max(ta, tb):
+            return True
+    return False
+
+
 def _frames_within(cf: list, rf: list) -> bool:
     """True when the candidate shows fewer plot areas than the reference, each lying on one of the reference's."""
     return bool(cf) and len(cf) < len(rf) and all(any(box_iou(c, b) >= 0.9 for b in rf) for c in cf)
@@ -601,6 +613,8 @@ def _mark_kind(data: np.ndarray) -> str | None:
 
     total = int(data.sum())
     m = data.astype(np.uint8)
+    if _round_dots(m, total):
+        return "points"
     dist = cv2.distanceTransform(np.pad(m, 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
     thick = geo.dilate(dist >= 5.0, 5) & data  # strokes at least 10 px wide (not a thick line), grown back
     n, labels, stats, _ = cv2.connectedComponentsWithStats(m & ~thick.astype(np.uint8), connectivity=8)
@@ -638,11 +652,31 @@ def _mark_kind(data: np.ndarray) -> str | None:
         big = st2[(st2[:, cv2.CC_STAT_AREA] >= 0.05 * data.size) & compact]
         return "filled" if len(big) and big[:, cv2.CC_STAT_AREA].sum() >= 0.7 * thick.sum() else None
     if thin >= 0.7 * total:
-        if dots >= 0.7 * thin and int(small.sum()) >= 8:
+        # Dense points overlap into clusters: a larger part that fills a good share of its box (a stroke leaves
+        # most of it bare) and is small against the panel counts with the points when they hold most ink alone.
+        w, h, a = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
+        clusters = ~small & (a >= 0.3 * w * h) & (w * h <= 0.1 * data.size)
+        heaped = int(a[clusters].sum()) if dots >= 0.5 * thin and int(small.sum()) >= 20 else 0
+        if dots + heaped >= 0.7 * thin and int(small.sum()) >= 8:
             return "points"
         if dots <= 0.2 * thin:
             return "lines"
     return None
+
+
+def _round_dots(m: np.ndarray, total: int) -> bool:
+    """Most of the ink (uint8 mask) in scatter markers too large for :func:`_mark_kind`'s small blobs: eight or
+    more round parts (discs, triangles: filling 40-85% of a box no more than 1.5 times as long as wide, up to 30
+    px; a bar's rectangle fills it whole), with the heaps that overlapping markers make (as in
+    :func:`_mark_kind`) when the lone ones hold half the ink."""
+    st = cv2.connectedComponentsWithStats(m, connectivity=8)[2][1:]
+    w, h, a = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
+    round_ = (a >= 12) & (np.maximum(w, h) <= 30) & (np.maximum(w, h) <= 1.5 * np.minimum(w, h)) & \
+        (a >= 0.4 * w * h) & (a <= 0.85 * w * h)
+    if round_.sum() < 8 or a[round_].sum() < 0.5 * total:
+        return False
+    heaps = ~round_ & (a >= 0.3 * w * h) & (w * h <= 0.1 * m.size)
+    return int(a[round_].sum() + a[heaps].sum()) >= 0.7 * total
 
 
 def _slim_bars(data: np.ndarray) -> str | None:
@@ -748,6 +782,16 @@ def _mark_like(text: str) -> bool:
     return len(bare) <= 2 or set(bare) <= set("o08c")
 
 
+_ANNOTATION = re.compile(r"^[A-Za-z]{2,8}\s*[:=]?\s*-?\d[\d.,]*$")  # a worded value: 'peak 263', 'max 4,869'
+
+
+def _legend_words(text: str) -> bool:
+    """A line that reads as a legend entry's words: no marks read as letters, no value or worded value (a label
+    placed in data units)."""
+    return not _mark_like(text) and not _value_like(text) and not _ANNOTATION.match(text.strip()) and \
+        sum(c.isalpha() for c in text) >= 3
+
+
 def _value_like(text: str) -> bool:
     """A number, or a value with a suffix or unit of two letters at most ('60th', '12 kg'); a worded annotation
     ('max 56.1') is not."""
@@ -820,6 +864,11 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             if panel in changed or (len(ctx.panels) <= 1 and changed)}
     drop |= {id(e) for e, panel in ctx.follows_axis
              if panel in ctx.axis_changed or (len(ctx.panels) <= 1 and ctx.axis_changed)}
+    # A worded value ('peak 263', 'max 4,869') marks a point in data units, wherever its line was read (near the
+    # title or an axis): it went or moved with the axis.
+    drop |= {id(e) for e in ctx.errors if e.category == "text_error" and (
+        _location_panel(e.location) in ctx.axis_changed or (len(ctx.panels) <= 1 and ctx.axis_changed))
+        and (quoted := _reference_texts(e)) and all(_ANNOTATION.match(q.strip()) for q in quoted)}
     # A plot whose axis changed and that the figure laid out at another size (an equal aspect follows the new
     # range; alone in the figure, the content box changes shape with it and the work frame stretches it back):
     # its marks are no longer where they were, so what the series check says of them follows the axis.
@@ -2380,7 +2429,8 @@ class ChartComparer(Comparer):
                 moves.append((item, moved[1]))
                 continue
             for g in groups:
-                if any(abs(item[0].center[0] - o[0].center[0]) < 60 and abs(item[0].center[1] - o[0].center[1]) < 60 for o in g):
+                if any(abs(item[0].center[0] - o[0].center[0]) < 60 and abs(item[0].center[1] - o[0].center[1]) < 60
+                       or _one_line(item[0].box, o[0].box) for o in g):
                     g.append(item)
                     break
             else:
@@ -2410,6 +2460,10 @@ class ChartComparer(Comparer):
         for g in groups:
             box = (min(t.box[0] for t, _, _ in g), min(t.box[1] for t, _, _ in g), max(t.box[2] for t, _, _ in g),
                    max(t.box[3] for t, _, _ in g))
+            if len(g) == 2 and _one_line(g[0][0].box, g[1][0].box):  # (pieces of one line, in reading order;
+                # an upright label reads from the bottom)
+                up = all(t.box[3] - t.box[1] > t.box[2] - t.box[0] for t, _, _ in g)
+                g.sort(key=lambda it: -it[0].box[3] if up else it[0].box[0])
             words = ", ".join(f"'{t.text}'" for t, _, _ in g[:4])
             role = g[0][2]
             if len(g) >= 2 and "plot area" in role:
@@ -3308,10 +3362,12 @@ class ChartComparer(Comparer):
             float(delta_e(rp.lab[q], rp.lab[0])) < T["series_color_delta"] for q in range(1, len(rp)))
         recolour = "chart.series_color_lone" if lone else "chart.series_color"
         used_c: set[int] = set()
+        nearest_of: dict[int, int] = {}  # candidate colour -> the reference colour it is nearest to (reserved)
         for k in range(len(rp)):
             j, d = cp.nearest(rp.lab[k])
             if d < T["series_color_delta"]:
                 used_c.add(j)
+                nearest_of.setdefault(j, k)
         cached: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
         def colour_masks(q: int) -> tuple[np.ndarray, np.ndarray]:  # reference palette colour q in both images
@@ -3327,6 +3383,7 @@ class ChartComparer(Comparer):
         # (finding, share of its marks still drawn over, whether its marks are outlines of coloured ones)
         gone_series: list[tuple[Discrepancy, float, bool]] = []
         outlines: list[Discrepancy] = []  # outlines drawn in another colour
+        outline_values: list[Discrepancy] = []  # outlines said to have moved (values changed)
         near_hued = None
 
         def outline(k: int, rk: np.ndarray) -> bool:
@@ -3435,11 +3492,13 @@ class ChartComparer(Comparer):
                 if ctx.axis_moved(i) and np.flatnonzero(rk.any(axis=1))[-1] < 0.35 * rk.shape[0]:
                     continue  # marks only in the top of a plot whose range changed: the upper part cut off (a
                     # series gone from the bottom, as the base of a stack, shrinks the range with it)
+                if ctx.axis_moved(i) and n_ck >= max(0.03 * n_rk, steep_px):
+                    continue  # still drawn, shrunk: its bars scaled down to a range widened for larger values
                 gone.append(rp.rgb[k])
                 recol = None
                 for j in range(len(cp)):
-                    if j in used_c:
-                        continue
+                    if j in used_c and nearest_of.get(j) != k:
+                        continue  # (a shade near this very colour, kept for it, may be what it is drawn in now)
                     cj = color_mask(clab, cp.lab[j]) & cdata
                     rec = (rk & geo.dilate(cj, 2)).sum() / max(n_rk, 1)
                     if rec >= 0.6:
@@ -3574,6 +3633,8 @@ class ChartComparer(Comparer):
                         ctx.errors.append(finding(rule, f"The {name} series does not match the reference: "
                                                   f"{'some of its values differ' if big else 'a few marks are displaced'}.",
                                                   loc, cbox(box)))
+                        if outline(k, rk):
+                            outline_values.append(ctx.errors[-1])
                         found += 1
                 continue
             if changed < 0.05:
@@ -3588,6 +3649,8 @@ class ChartComparer(Comparer):
                                               "the reference.", loc, cbox(box)))
                 else:
                     continue
+                if outline(k, rk):
+                    outline_values.append(ctx.errors[-1])
                 found += 1
                 continue
             if self.enabled("chart_type"):
@@ -3611,7 +3674,14 @@ class ChartComparer(Comparer):
                 # every value moved, the course kept (rises and falls where it did): values scaled or shifted
                 rule, what = "chart.values", "its values differ, its course is kept (scaled or shifted)"
             ctx.errors.append(finding(rule, f"The {name} series does not match the reference: {what}.", loc, cbox(box)))
+            if outline(k, rk):
+                outline_values.append(ctx.errors[-1])
             found += 1
+        # Outlines of bars whose values changed moved with them (read as moved, or as another line style where
+        # they now run along other bars' edges): the bars' finding says it.
+        if any(e.category == "data_error" and e.location == loc and not any(e is o for o in outline_values)
+               for e in ctx.errors[first:]):
+            ctx.errors[first:] = [e for e in ctx.errors[first:] if not any(e is o for o in outline_values)]
         if not type_reported:
             # Under another palette (two or more colours traded here) a see-through fill, or a line over one, takes
             # a blend of the new colours no one of them explains: marks still drawn in place went with the palette.
