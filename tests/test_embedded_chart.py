@@ -2674,6 +2674,23 @@ def test_series_added_on_a_wider_range_leaves_the_first_one_drawn(judge):
     assert any(e.category == "data_error" for e in v.errors) and v.severity_sum <= 3, v.errors
 
 
+def month_bars(loc):
+    fig, ax = plt.subplots(figsize=(8, 4.4))
+    y = np.arange(6)
+    ax.barh(y - 0.18, [58, 60, 62, 62, 62, 60], 0.36, color="#e69f00", label="Mean temp")
+    ax.barh(y + 0.18, [66, 70, 71, 72, 72, 70], 0.36, color="#56b4e9", label="Max temp")
+    ax.set_yticks(y, ["May", "Jun", "Jul", "Aug", "Sep", "Oct"])
+    ax.set_title("SF temps by month")
+    ax.set_xlabel("Mean temp / Max temp")  # (the entries' words recur in the axis label, side by side)
+    ax.legend(loc=loc)
+    return figure_rgb(fig)
+
+
+def test_see_through_legend_moved_over_other_bars_is_one_style_finding(judge):
+    v = verdict(judge, month_bars("upper right"), month_bars("lower left"))
+    assert_only(v, "style_error", 1, "legend")
+
+
 def records(ylim=None):
     fig, ax = plt.subplots(figsize=(7, 5))
     ax.plot(np.arange(5), [123, 123, 123, 123, 68], marker="o", color="tab:green")

@@ -443,3 +443,10 @@ def test_pieces_of_one_text_line_are_told_from_neighbouring_lines():
     assert _one_line((10, 10, 90, 24), (96, 11, 150, 25))  # a title read in two pieces
     assert not _one_line((10, 10, 90, 24), (10, 30, 90, 44))  # two lines of a legend, one under the other
     assert not _one_line((10, 10, 90, 24), (140, 10, 200, 24))  # two tick labels far apart
+
+
+def test_legend_words_are_told_from_marks_and_values():
+    from visual_erm.judge.embedded.chart import _legend_words
+    assert _legend_words("Mean temp") and _legend_words("Wholesale trade")
+    assert not _legend_words("Cm") and not _legend_words("OOOCO")  # outlier circles read as letters
+    assert not _legend_words("high 8.00") and not _legend_words("12 kg")  # labels set in data units

@@ -187,6 +187,47 @@ def _grid_place(boxes: list, i: int) -> tuple[int, int]:
     return place(1), place(0)
 
 
+def _darkness(img: np.ndarray) -> np.ndarray:
+    """How dark each pixel is past a mid grey (float32, 0 for light marks and fills): dark glyphs read alike over
+    any background a see-through legend lets show."""
+    g = cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    return np.clip(160.0 - g, 0.0, None)
+
+
+def _legend_glyphs_moved(ctx: _Ctx, blocks: list, diff: np.ndarray) -> tuple[int, int] | None:
+    """The one shift that lays every block of a legend's entries (reference work box, glyph mask) on dark glyphs
+    alike in the candidate (``legend_glyph_match``), where the candidate changed and clear of the blocks' old
+    place: a see-through legend moved over other marks, whose grey levels no longer match. None when no shift
+    does (the words recur elsewhere, in an axis label, at another spacing)."""
+    dc, dr = _darkness(ctx.cn.image), _darkness(ctx.rn.image)
+    maps = []
+    for (x0, y0, x1, y1), mask in blocks:
+        tpl = dr[y0:y1, x0:x1]
+        if tpl.std() < 1.0 or tpl.shape[0] >= dc.shape[0] or tpl.shape[1] >= dc.shape[1]:
+            return None
+        maps.append(np.nan_to_num(cv2.matchTemplate(dc, tpl, cv2.TM_CCOEFF_NORMED, mask=mask), nan=-1.0,
+                                  posinf=-1.0, neginf=-1.0))
+    (ax0, ay0, ax1, ay1), _ = blocks[0]
+    first = maps[0].copy()
+    for _ in range(5):  # the first block's best places, each tried for all
+        _, best, _, (bx, by) = cv2.minMaxLoc(first)
+        if best < T["legend_glyph_match"]:
+            return None
+        first[max(0, by - 3):by + 4, max(0, bx - 3):bx + 4] = -1.0
+        dx, dy = bx - ax0, by - ay0
+        ok = True
+        for ((x0, y0, x1, y1), mask), res in zip(blocks, maps):
+            nx, ny = x0 + dx, y0 + dy
+            if not (0 <= ny < res.shape[0] and 0 <= nx < res.shape[1]) or res[ny, nx] < T["legend_glyph_match"] or \
+                    geo.box_overlap((nx, ny, nx + x1 - x0, ny + y1 - y0), (x0, y0, x1, y1)) >= 0.3 or \
+                    diff[ny:ny + y1 - y0, nx:nx + x1 - x0][mask > 0].mean() < 0.2:
+                ok = False
+                break
+        if ok:
+            return dx, dy
+    return None
+
+
 def _swatch_zone(img: np.ndarray, box, right: float) -> np.ndarray:
     """Lab pixels left of a text line's ``box`` (up to ``right``), where a legend draws the entry's swatch."""
     x0, y0, x1, y1 = (int(v) for v in box)
@@ -2528,13 +2569,14 @@ class ChartComparer(Comparer):
         grey_c = rlab = None
         tried: list = []  # (entries, their work box, line height, match scores)
         shifts: list = []  # (panel, dx, dy) of blocks found well elsewhere
+        near_misses: list = []  # (panel, dx, dy) of blocks found elsewhere a little less well, or with no swatch
         moved: dict = {}
         for g in groups:
             if any(stayed(t) for t, _, _ in g):
                 continue
             hh = max(t.box[3] - t.box[1] for t, _, _ in g)
             mask = np.zeros((h, w), bool)  # each entry's glyphs and the swatch just left of them
-            swatches = True
+            swatches = markers = True
             for t, _, color in g:
                 tx0, ty0, tx1, ty1 = (int(v) for v in t.box)
                 th = max(ty1 - ty0, 6)
@@ -2550,14 +2592,17 @@ class ChartComparer(Comparer):
                     else:
                         cols.append((a, b))
                 if not cols:
-                    swatches = False
+                    swatches = markers = False
                     continue
                 a, b = cols[-1]  # the run nearest the words: a bar further left may share its colour
                 sub = band[:, a:b]
                 rows = (sub * np.arange(sub.shape[0])[:, None]).sum(axis=0) / np.maximum(sub.sum(axis=0), 1)
-                if b - a < th or rows[sub.any(axis=0)].std() > 1.5 or (a == 0 and _bar_end(ctx.rn.image, t.box, color)):
-                    swatches = False  # no level patch or line a line-height long: a data line passing an annotation
-                    # (or a bar of the swatch's colour beside it: such an entry may follow a legend found)
+                if a == 0 and _bar_end(ctx.rn.image, t.box, color):
+                    swatches = markers = False  # a bar of the swatch's colour beside it: such an entry may follow
+                    # a legend found
+                elif b - a < th or rows[sub.any(axis=0)].std() > 1.5:
+                    swatches = False  # no level patch or line a line-height long: a data line passing an annotation,
+                    # or a scatter legend's markers (of several sizes), told by matching well with them elsewhere
                 mask[ty0:ty1, sx0 + a:sx0 + b] |= sub
             ys, xs = np.nonzero(mask)
             if len(ys) < 30:
@@ -2574,14 +2619,32 @@ class ChartComparer(Comparer):
                                 posinf=-1.0, neginf=-1.0)
             _, best, _, (bx, by) = cv2.minMaxLoc(res)
             here = res[min(y0, res.shape[0] - 1), min(x0, res.shape[1] - 1)]
-            tried.append((g, (x0, y0, x1, y1), hh, res))
+            tried.append((g, (x0, y0, x1, y1), hh, res, mask))
             # (clear of its old block, where the picture changed: a match on another entry of the same legend, or
             # on the entry itself a little aside, is a renamed entry)
-            if swatches and best >= T["legend_match"] and here <= best - 0.15 and \
+            if best >= T["legend_near_match"] and here <= best - 0.15 and \
                     geo.box_overlap((bx, by, bx + x1 - x0, by + y1 - y0), (x0, y0, x1, y1)) < 0.3 and \
                     diff[by:by + y1 - y0, bx:bx + x1 - x0][mask > 0].mean() >= 0.2:
-                shifts.append((g[0][1], bx - x0, by - y0))
-        for g, (x0, y0, x1, y1), hh, res in tried:  # entries moved by one shift are one legend (one seen over
+                # (the looser ways ask for entries in words: marks read as letters, or a worded value with the
+                # bar it labels beside it, move with the data)
+                worded = all(_legend_words(t.text) for t, _, _ in g)
+                if (swatches and best >= T["legend_match"]) or (markers and worded and
+                                                                best >= T["legend_markers_match"]):
+                    shifts.append((g[0][1], bx - x0, by - y0))
+                elif worded:
+                    near_misses.append((g[0][1], bx - x0, by - y0))
+        # Entries read apart (their swatches over bars of their colour, told from no bar end) that each match a
+        # little less well over another background, but all one shift away: one legend moved.
+        for p, dx, dy in near_misses:
+            if sum(q == p and abs(dx - ex) <= 2 and abs(dy - ey) <= 2 for q, ex, ey in near_misses) >= 2:
+                shifts.append((p, dx, dy))
+        for p in {g[0][1] for g, *_ in tried} - {q for q, _, _ in shifts}:
+            mine = [tr for tr in tried if tr[0][0][1] == p]
+            if sum(len(tr[0]) for tr in mine) >= 2 and all(_legend_words(t.text) for tr in mine for t, _, _ in tr[0]):
+                shift = _legend_glyphs_moved(ctx, [(box, mask) for _, box, _, _, mask in mine], diff)
+                if shift is not None:
+                    shifts.append((p, *shift))
+        for g, (x0, y0, x1, y1), hh, res, _ in tried:  # entries moved by one shift are one legend (one seen over
             # bars that show through it matches less well)
             shift = next(((dx, dy) for p, dx, dy in shifts if p == g[0][1] and
                           0 <= y0 + dy < res.shape[0] and 0 <= x0 + dx < res.shape[1] and

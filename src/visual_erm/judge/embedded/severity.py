@@ -134,6 +134,9 @@ THRESHOLDS: dict[str, float] = {
     "text_glyph_ncc": 0.85,         # grey cross-correlation of a text crop (shift allowed) at or above which it is unchanged
     "text_turned_ncc": 0.75,       # the same, for a line found turned a quarter (rotated text is hinted otherwise)
     "legend_match": 0.62,           # grey correlation (ink and the pixels beside it) at which a moved legend is found again
+    "legend_near_match": 0.52,      # ... below it, entries that all match one shift away at or above this: one legend
+    "legend_markers_match": 0.70,   # ... a scatter legend's markers (no level swatch) found with its words at or above
+    "legend_glyph_match": 0.60,     # darkness correlation of every entry at one shift: a see-through legend over other marks
     "text_native_ncc": 0.93,        # a line at full size on the same pixel grid is unchanged at or above ('51.4' vs '69.4': 0.81)
     "text_native_glyph": 0.85,      # ... and its worst glyph-wide window at or above (a typo in a long line: 0.74-0.82)
     "text_moved_ncc": 0.90,         # a line found this alike a little along (its glyph windows too): moved, no typo
