@@ -2747,3 +2747,29 @@ def test_outlined_bars_shuffled_are_one_values_finding(judge):
     shuffled = [46, 56.1, 41.8, 45.2, 37.5, 51.4, 55, 40, 51.7, 39.7]
     v = verdict(judge, classic_bars(temps), classic_bars(shuffled))
     assert_only(v, "data_error", 2, "values differ")
+
+
+def airports_pie(*, title=True, labels=("AK", "TX", "CA", "OK", "FL", "OH")):
+    with plt.style.context("seaborn-v0_8-white"):
+        fig, ax = plt.subplots(figsize=(7, 6.8))
+        ax.pie([27, 21, 21, 10, 10, 10], labels=labels, autopct="%d%%", startangle=140,
+               colors=["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860"])
+        if title:
+            ax.set_title("Airports: records by state (top 6)")
+        fig.tight_layout()
+        return figure_rgb(fig)
+
+
+def test_pie_grown_into_a_lost_titles_room_is_one_title_finding(judge):
+    # Without its title the frameless figure lets the pie grow and move up: wedges, labels and percentages
+    # moved with it; only the title is gone.
+    v = verdict(judge, airports_pie(), airports_pie(title=False))
+    assert [(e.category, e.severity) for e in v.errors] == [("text_error", 2)], v.errors
+    assert "Airports" in v.errors[0].description, v.errors
+
+
+def test_pie_grown_still_reads_a_label_changed_by_one_letter(judge):
+    v = verdict(judge, airports_pie(), airports_pie(title=False, labels=("AK", "TX", "CA", "OR", "FL", "OH")))
+    assert sorted(e.category for e in v.errors) == ["text_error", "text_error"], v.errors
+    assert any("Airports" in e.description for e in v.errors) and any("'OK'" in e.description for e in v.errors), \
+        v.errors

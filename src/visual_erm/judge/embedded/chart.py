@@ -187,6 +187,28 @@ def _grid_place(boxes: list, i: int) -> tuple[int, int]:
     return place(1), place(0)
 
 
+def _dark_glyphs_at(ctx: _Ctx, box, to) -> bool:
+    """True when the reference's line at work ``box`` is drawn in the candidate's source image around work box
+    ``to``, its glyphs' darkness correlating at ``text_found_ncc`` or more (the fill behind a label set on a
+    wedge, or beside it, moves with the wedge's edges; dark glyphs read alike over it). Glyphs keep their size when both
+    images have one size (a figure re-laid out at one resolution), else they scale as the work frames map them."""
+    rb = [int(round(v)) for v in ctx.rn.to_source(box, clip_to=ctx.ref.size)]
+    if rb[2] - rb[0] < 4 or rb[3] - rb[1] < 4:
+        return False
+    tpl = _darkness(ctx.ref.image[rb[1]:rb[3], rb[0]:rb[2]])
+    if ctx.ref.size != ctx.cand.size:
+        cb = ctx.cand_box(box)
+        k = (cb[3] - cb[1]) / (rb[3] - rb[1])
+        tpl = cv2.resize(tpl, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    x0, y0, x1, y1 = (int(round(v)) for v in ctx.cand_box(to))
+    ch, cw = ctx.cand.image.shape[:2]
+    s = int(3 + 0.1 * tpl.shape[0])
+    area = _darkness(ctx.cand.image[max(0, y0 - s):min(ch, y1 + s), max(0, x0 - s):min(cw, x1 + s)])
+    if area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1] or tpl.std() < 1.0:
+        return False
+    return float(cv2.matchTemplate(area, tpl, cv2.TM_CCOEFF_NORMED).max()) >= T["text_found_ncc"]
+
+
 def _darkness(img: np.ndarray) -> np.ndarray:
     """How dark each pixel is past a mid grey (float32, 0 for light marks and fills): dark glyphs read alike over
     any background a see-through legend lets show."""
@@ -1922,6 +1944,7 @@ class ChartComparer(Comparer):
             if cp is not None:
                 change = pies.compare(rp, cp, color_delta=T["series_color_delta"])
                 if change is None:
+                    self._pie_followed(ctx, rp, cp)
                     continue
                 said = [("chart.values", _pie_description(change))] if change.values else []
                 if change.mirrored:
@@ -1972,6 +1995,42 @@ class ChartComparer(Comparer):
             panel = next((i for i, b in enumerate(ctx.panels) if geo.holds(b, rp.box)), None)
             ctx.errors += [finding(rule, text, ctx.panel_name(panel) + "pie", [float(v) for v in (x0, y0, x1, y1)])
                            for rule, text in said]
+
+    def _pie_followed(self, ctx: _Ctx, rp, cp) -> None:
+        """The same pie, its slices unchanged, drawn larger or elsewhere (a title gone lets a frameless plot grow):
+        its marks and the labels set around it moved with it. Findings on its marks go, and text findings whose
+        reference lines (within 1.8 radii) are drawn where the pie's move takes them (their glyphs found there,
+        and read there the same)."""
+        k = cp.radius / rp.radius
+        if abs(k - 1.0) < 0.02 and np.hypot(cp.cx - rp.cx, cp.cy - rp.cy) < 2.0:
+            return  # in place: what differs around it is its own finding
+
+        def taken(b) -> tuple:  # a reference box's centre carried along with the pie, at its own size
+            cx, cy = cp.cx + ((b[0] + b[2]) / 2 - rp.cx) * k, cp.cy + ((b[1] + b[3]) / 2 - rp.cy) * k
+            hw, hh = (b[2] - b[0]) / 2, (b[3] - b[1]) / 2
+            pad = 0.04 * cp.radius  # (the pie's centre and radius are read to a pixel or two)
+            return (cx - hw - pad, cy - hh - pad, cx + hw + pad, cy + hh + pad)
+        quoted = {q for e in ctx.errors if e.category == "text_error" for q in _reference_texts(e)}
+        around = [t for t in self._texts(ctx.ref) if t.text in quoted and
+                  np.hypot(t.center[0] - rp.cx, t.center[1] - rp.cy) <= 1.8 * rp.radius]
+        # (its glyphs alike there, and read the same: one letter of a short label changed correlates well too)
+        def read_same(t) -> bool:  # (as _reads_same: the line read whole, or read the way crops are)
+            read = self._recognize(ctx, taken(t.box))[0]
+            return max(text_similarity(t.text, read), text_similarity(self._ref_reading(ctx, t), read)) >= T["text_same"]
+        carried = [(t.text, ctx.cand_box(t.box)) for t in around if _dark_glyphs_at(ctx, t.box, taken(t.box)) and
+                   read_same(t)]
+        x0, y0, x1, y1 = ctx.cand_box(cp.box)
+        cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) / 2
+
+        def follows(e) -> bool:
+            if e.category in ("data_error", "style_error"):
+                return bool(e.bbox) and np.hypot((e.bbox[0] + e.bbox[2]) / 2 - cx, (e.bbox[1] + e.bbox[3]) / 2 - cy) \
+                    <= 1.05 * r
+            quoted = _reference_texts(e)  # (each line by its place: '10%' may label three wedges)
+            return e.category == "text_error" and bool(quoted) and bool(e.bbox) and all(any(
+                q == text and e.bbox[0] <= (b[0] + b[2]) / 2 <= e.bbox[2] and e.bbox[1] <= (b[1] + b[3]) / 2 <= e.bbox[3]
+                for text, b in carried) for q in quoted)
+        ctx.errors[:] = [e for e in ctx.errors if not follows(e)]
 
     def _pie_moved(self, ctx: _Ctx, rp) -> tuple | None:
         """The box (work pixels) where the candidate draws the reference's pie ``rp`` at the same size, a radius or
