@@ -2773,3 +2773,66 @@ def test_pie_grown_still_reads_a_label_changed_by_one_letter(judge):
     assert sorted(e.category for e in v.errors) == ["text_error", "text_error"], v.errors
     assert any("Airports" in e.description for e in v.errors) and any("'OK'" in e.description for e in v.errors), \
         v.errors
+
+
+def employment_lines(*, ylabel=True):
+    """A frameless style (no spines, no tint) with sparse y ticks, each about seven line heights apart."""
+    with plt.style.context("fivethirtyeight"):
+        fig, ax = plt.subplots(figsize=(7, 6.5))
+        years = np.arange(2006, 2016)
+        ax.plot(years, [8366, 8350, 8200, 7830, 7690, 7690, 7780, 7880, 7970, 8120], marker="o", lw=1.5,
+                label="Financial")
+        ax.plot(years, [5170, 5060, 4930, 4560, 4460, 4450, 4450, 4470, 4510, 4570], marker="o", lw=3,
+                label="Nondurable")
+        ax.set_xticks(years)
+        ax.set_yticks([4000, 5000, 6000, 7000, 8000])
+        ax.tick_params(labelsize=8)
+        ax.annotate("max 5,170", xy=(2006, 5170), xytext=(2006.2, 5350), fontsize=8)
+        if ylabel:
+            ax.set_ylabel("Value")
+        ax.set_xlabel("Year")
+        ax.legend(loc="lower left", fontsize=8)
+        ax.set_title("US employment by year", fontsize=11)
+        fig.tight_layout()  # (a label gone re-lays the plot)
+        return figure_rgb(fig, own_face=True)
+
+
+def test_sparse_tick_labels_still_bound_a_frameless_plot(judge):
+    from visual_erm.judge.embedded.chart import ChartComparer, _tick_frames
+    comparer = ChartComparer()
+    ref = employment_lines()
+    assert len(_tick_frames(comparer._texts(comparer.analyse(ref)))) == 1
+    # Its y label gone, the plot widens to the left; the plot is placed by its tick labels and only the label
+    # is missing (named by its role in the plot).
+    v = verdict(judge, ref, employment_lines(ylabel=False))
+    assert [(e.category, e.location) for e in v.errors] == [("text_error", "y-axis label")], v.errors
+
+
+def test_frameless_plot_relaid_is_placed_by_its_tick_labels():
+    import cv2
+
+    from visual_erm.judge.embedded.chart import ChartComparer, _tick_axes
+    from visual_erm.judge.embedded.normalize import normalize
+    from visual_erm.judge.embedded.severity import THRESHOLDS
+    comparer = ChartComparer()
+    ref = comparer.analyse(employment_lines())
+    rn = ref["norm"]
+
+    def laid(image):  # the candidate on the reference's work frame by its content box, as the judge first lays it
+        return normalize(image, size=(rn.image.shape[1] - 16, rn.image.shape[0] - 16),
+                         tolerance=int(THRESHOLDS["ink_tolerance"]), unwrap=True)
+
+    def grey(img):
+        return cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2GRAY)
+    cand = comparer.analyse(employment_lines(ylabel=False))
+    placed = comparer._tick_aligned(ref, rn, cand, laid(cand.image))
+    assert placed is not None and len(placed.regions) == 1
+    _, col, row = _tick_axes(comparer._texts(ref))[0]
+    for t in (col[0], col[-1], row[0], row[-1]):  # each anchor drawn where the reference has it (within 2 px)
+        x0, y0, x1, y1 = (int(round(v)) for v in t.box)
+        res = cv2.matchTemplate(grey(placed.image)[y0 - 4:y1 + 4, x0 - 4:x1 + 4], grey(rn.image)[y0:y1, x0:x1],
+                                cv2.TM_CCOEFF_NORMED)
+        dy, dx = np.unravel_index(int(np.argmax(res)), res.shape)
+        assert abs(dx - 4) <= 2 and abs(dy - 4) <= 2 and res.max() > 0.8, (t.text, dx, dy, res.max())
+    same = comparer.analyse(employment_lines())  # drawn in place: no fit of its own
+    assert comparer._tick_aligned(ref, rn, same, laid(same.image)) is None

@@ -390,6 +390,11 @@ def _tick_frames(texts: list[TextBox]) -> list[tuple[int, int, int, int]]:
     """Plot areas of a chart drawn without spines or a tinted fill (fivethirtyeight and the like), read from its
     tick labels: a right-aligned column of evenly spaced labels (the y axis) and the labels just below its foot,
     running right from it (the x axis), bound one plot area. Boxes in the texts' frame, in reading order."""
+    return [box for box, _, _ in _tick_axes(texts)]
+
+
+def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], list[TextBox], list[TextBox]]]:
+    """(plot area, its y tick labels top to bottom, its x tick labels left to right) of :func:`_tick_frames`."""
     flat = [t for t in texts if not t.vertical and t.text.strip()]
     columns = []
     by_right: list[list[TextBox]] = []
@@ -402,8 +407,12 @@ def _tick_frames(texts: list[TextBox]) -> list[tuple[int, int, int, int]]:
         g = sorted(g, key=lambda t: t.center[1])
         h = float(np.median([t.box[3] - t.box[1] for t in g]))
         run = [g[0]]
-        for t in g[1:] + [None]:  # split where the spacing jumps: another subplot's axis below
-            if t is not None and t.center[1] - run[-1].center[1] <= 4.0 * h:
+        for t in g[1:] + [None]:  # split where the spacing jumps: another subplot's axis below (sparse ticks
+            # of a tall plot stand up to eight line heights apart, each gap as wide as the one before)
+            gap = t.center[1] - run[-1].center[1] if t is not None else 0.0
+            last = run[-1].center[1] - run[-2].center[1] if len(run) >= 2 else None
+            if t is not None and (gap <= 4.0 * h or (last is None and gap <= 8.0 * h) or
+                                  (last is not None and abs(gap - last) <= 0.15 * gap)):
                 run.append(t)
                 continue
             gaps = np.diff([u.center[1] for u in run])
@@ -429,12 +438,14 @@ def _tick_frames(texts: list[TextBox]) -> list[tuple[int, int, int, int]]:
         end = max((t.box[2] for t in row if t.box[0] < stop), default=row[0].box[2])
         box = (int(right + 0.3 * h), int(top - h), int(end + 0.5 * h), int(level - 0.3 * h))
         if box[2] - box[0] > 4 * h and box[3] - box[1] > 4 * h:
-            frames.append((box, col))
+            frames.append((box, col, [t for t in row if t.box[0] < stop]))
 
     def holds(box, col) -> bool:
         return sum(box[0] <= t.center[0] <= box[2] and box[1] <= t.center[1] <= box[3] for t in col) >= 3
     # A column of value labels right of bars is no axis: its 'plot area' would hold the real axis's labels.
-    return geo.sort_reading_order([b for b, c in frames if not any(o is not c and holds(b, o) for _, o in frames)])
+    kept = [(b, c, r) for b, c, r in frames if not any(o is not c and holds(b, o) for _, o, _ in frames)]
+    order = geo.sort_reading_order([b for b, _, _ in kept])
+    return sorted(kept, key=lambda f: order.index(f[0]))
 
 
 def _text_roles(panels, texts: list[TextBox]) -> list[tuple[int | None, str]]:
@@ -1538,7 +1549,7 @@ class ChartComparer(Comparer):
         cn = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]), unwrap=True)
         rf = self._frames(ref, rn)
         if not rf:
-            return self._same_layout(ref, rn, cand, cn, size)
+            return self._tick_aligned(ref, rn, cand, cn) or self._same_layout(ref, rn, cand, cn, size)
         cf = geo.axes_frames(cn.image)  # (frames found in the source are too coarse to align on)
         # The layout is the frames' that no other frame holds: an inset or the edged boxes of a box plot sit
         # where their data puts them (found in one image and not the other, or moved against the edges of a
@@ -1590,6 +1601,82 @@ class ChartComparer(Comparer):
             return cn
         return alt
 
+    def _tick_aligned(self, ref: Analysis, rn: Normalized, cand: Analysis, cn: Normalized) -> Normalized | None:
+        """Frameless plots re-laid out at one resolution (a y label gone widens one, a colour bar gone too): each
+        plot's first and last y and x tick labels (:func:`_tick_axes`), found by their glyphs near where the
+        content box puts them, fit its axes' scales and offsets, and the plot is drawn through that fit with the
+        text around it at its own size (a PanelFrame, as :meth:`_per_panel` draws framed plots). A plot is left as
+        the content box lays it unless every anchor is found (correlation 0.9: a changed range moves or renames
+        them), the labels between them stand where the fit puts them (80%, within 3 px), one anchor moved by more
+        than 2 px, and the fit's scale is within 0.7-1.4 of the content box's. None when no plot moved."""
+        if not self.enabled("text") or ref.size != cand.size:
+            return None
+        axes = ref.lazy("tick_axes", lambda: _tick_axes(self._texts(ref)))
+        if not axes:
+            return None
+        # (blurred a pixel: small glyphs set at another sub-pixel offset differ in every anti-aliased column)
+        grey = cv2.GaussianBlur(cv2.cvtColor(np.ascontiguousarray(cand.image), cv2.COLOR_RGB2GRAY), (0, 0), 1.0)
+        ref_grey = ref.lazy("grey_blurred", lambda: cv2.GaussianBlur(
+            cv2.cvtColor(np.ascontiguousarray(ref.image), cv2.COLOR_RGB2GRAY), (0, 0), 1.0))
+        ch, cw = grey.shape
+
+        def found_at(t: TextBox, near=None, reach=None):  # the reference line's centre in the candidate (px)
+            # near a candidate point (by default where the content box puts it), or None
+            x0, y0, x1, y1 = (int(round(v)) for v in rn.to_source(t.box, clip_to=ref.size))
+            if x1 - x0 < 4 or y1 - y0 < 4:
+                return None
+            tpl = ref_grey[y0:y1, x0:x1]
+            if near is None:
+                gx0, gy0, _, _ = cn.to_source(t.box)
+            else:
+                gx0, gy0 = near[0] - (x1 - x0) / 2, near[1] - (y1 - y0) / 2
+            mx, my = reach or (int(0.15 * cw), int(0.15 * ch))
+            ax0, ay0 = max(0, int(gx0) - mx), max(0, int(gy0) - my)
+            area = grey[ay0:min(ch, int(gy0) + (y1 - y0) + my), ax0:min(cw, int(gx0) + (x1 - x0) + mx)]
+            if area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1] or tpl.std() < 1.0:
+                return None
+            _, best, _, (bx, by) = cv2.minMaxLoc(cv2.matchTemplate(area, tpl, cv2.TM_CCOEFF_NORMED))
+            return (ax0 + bx + (x1 - x0) / 2, ay0 + by + (y1 - y0) / 2) if best >= 0.9 else None
+
+        def src_centre(t: TextBox) -> tuple[float, float]:
+            x0, y0, x1, y1 = rn.to_source(t.box)
+            return (x0 + x1) / 2, (y0 + y1) / 2
+
+        (rsx, rsy), (rox, roy), (rwx, rwy) = rn.frame.scale, rn.frame.src_origin, rn.frame.work_origin
+        placed = []
+        for i, (panel, col, row) in enumerate(axes):
+            if len(col) < 2 or len(row) < 2:
+                continue
+            anchors = (col[0], col[-1], row[0], row[-1])
+            found = [found_at(t) for t in anchors]
+            if any(f is None for f in found):
+                continue
+            (_, top), (_, foot), (left, _), (right, _) = found
+            rwork, rsrc = [t.center for t in anchors], [src_centre(t) for t in anchors]
+            # (both images have one size: a plot that moved moves its tick labels in source px; one whose range
+            # or padding changed keeps its y labels' column and its x labels' row where they were)
+            moved_x, moved_y = abs(found[0][0] - rsrc[0][0]) > 2, abs(found[2][1] - rsrc[2][1]) > 2
+            if not (moved_x or moved_y) or right - left < 30 or foot - top < 30:
+                continue
+            sx, ox, wx = ((rwork[3][0] - rwork[2][0]) / (right - left), left, rwork[2][0]) if moved_x else (rsx, rox, rwx)
+            sy, oy, wy = ((rwork[1][1] - rwork[0][1]) / (foot - top), top, rwork[0][1]) if moved_y else (rsy, roy, rwy)
+            if not all(0.7 <= a / b <= 1.4 for a, b in zip((sx, sy), (rsx, rsy))):
+                continue
+            # Every other tick label where that map puts it (blurred digits alike, '70' for '75', can pass for an
+            # anchor when the range changed; the labels between then stand elsewhere or read otherwise).
+            inner = [(t, (found[0][0] + src_centre(t)[0] - rsrc[0][0], (t.center[1] - wy) / sy + oy)) for t in col[1:-1]] + \
+                    [(t, ((t.center[0] - wx) / sx + ox, found[2][1] + src_centre(t)[1] - rsrc[2][1])) for t in row[1:-1]]
+            if sum(found_at(t, at, (3, 3)) is not None for t, at in inner) < 0.8 * len(inner):
+                continue
+            placed.append((i, PanelFrame(src_origin=(ox, oy), scale=(sx, sy), work_origin=(wx, wy),
+                                         panel=tuple(map(float, panel)), outer=(rsx, rsy))))
+        if not placed:
+            return None
+        # (the rest of the figure laid as the reference is: both have one size)
+        base = Normalized(image=warp(cand.image, rn.frame, (rn.image.shape[1], rn.image.shape[0]), cn.background),
+                          frame=rn.frame, box=cn.box, background=cn.background)
+        return self._drawn_per_panel(cand, [a[0] for a in axes], base, placed)
+
     @staticmethod
     def _same_layout(ref: Analysis, rn: Normalized, cand: Analysis, cn: Normalized,
                      size: tuple[int, int]) -> Normalized:
@@ -1634,7 +1721,7 @@ class ChartComparer(Comparer):
         if len(cf) != len(rf) or len(rf) < 2:
             return base
         h, w = base.image.shape[:2]
-        img, regions = None, []
+        placed = []
         whole = None  # the candidate's frames read in its source, mapped to the work frame (see below)
         for i, (r, c) in enumerate(zip(rf, cf)):
             if box_iou(r, c) < 0.5:
@@ -1665,11 +1752,26 @@ class ChartComparer(Comparer):
                 origin_work.append(float(r[edge]))
             if not all(0.7 <= a / b <= 1.4 for a, b in zip(scale, base.frame.scale)):
                 continue
-            pf = PanelFrame(src_origin=(origin_src[0], origin_src[1]), scale=(scale[0], scale[1]),
-                            work_origin=(origin_work[0], origin_work[1]), panel=tuple(map(float, r)),
-                            outer=base.frame.scale)
+            placed.append((i, PanelFrame(src_origin=(origin_src[0], origin_src[1]), scale=(scale[0], scale[1]),
+                                         work_origin=(origin_work[0], origin_work[1]), panel=tuple(map(float, r)),
+                                         outer=base.frame.scale)))
+        return ChartComparer._drawn_per_panel(cand, rf, base, placed)
+
+    @staticmethod
+    def _drawn_per_panel(cand: Analysis, rf: list, base: Normalized, placed: list) -> Normalized:
+        """``base`` with each placed plot ``(i, PanelFrame)`` drawn through its own frame, together with its tick
+        labels, axis labels and title: the margin around it, up to its share of the gap to the next subplot (a lone
+        plot: the whole image)."""
+        if not placed:
+            return base
+        h, w = base.image.shape[:2]
+        img, regions = base.image.copy(), []
+        for i, pf in placed:
+            r = rf[i]
             pw, ph = r[2] - r[0], r[3] - r[1]
             grow = [min(0.3 * pw, 70.0), min(0.15 * ph, 30.0), 8.0, min(0.3 * ph, 60.0)]  # left, top, right, bottom
+            if len(rf) == 1:
+                grow = [float(w), float(h), float(w), float(h)]
             for j, o in enumerate(rf):
                 if j == i:
                     continue
@@ -1688,11 +1790,8 @@ class ChartComparer(Comparer):
             x0, y0 = int(max(0, r[0] - grow[0])), int(max(0, r[1] - grow[1]))
             x1, y1 = int(min(w, r[2] + grow[2])), int(min(h, r[3] + grow[3]))
             drawn = warp(cand.image, pf, (w, h), base.background)
-            img = base.image.copy() if img is None else img
             img[y0:y1, x0:x1] = drawn[y0:y1, x0:x1]
             regions.append(((x0, y0, x1, y1), pf))
-        if img is None:
-            return base
         return Normalized(image=img, frame=base.frame, box=base.box, background=base.background, regions=tuple(regions))
 
     @staticmethod
