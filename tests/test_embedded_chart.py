@@ -2836,3 +2836,28 @@ def test_frameless_plot_relaid_is_placed_by_its_tick_labels():
         assert abs(dx - 4) <= 2 and abs(dy - 4) <= 2 and res.max() > 0.8, (t.text, dx, dy, res.max())
     same = comparer.analyse(employment_lines())  # drawn in place: no fit of its own
     assert comparer._tick_aligned(ref, rn, same, laid(same.image)) is None
+
+
+def airport_counts(*, as_line=False):
+    """Frameless bars with their values on top (the tallest one's level with the title), tight layout."""
+    with plt.style.context("fivethirtyeight"):
+        fig, ax = plt.subplots(figsize=(7.6, 5.8))
+        states, counts = ["AK", "TX", "CA", "OK", "FL", "OH", "NY", "GA", "MI", "MN"], [263, 209, 205, 102, 100, 100,
+                                                                                       97, 97, 94, 89]
+        if as_line:
+            ax.plot(states, counts, lw=2, color="#1b9e77")
+        else:
+            ax.bar_label(ax.bar(states, counts, 0.6, color="#1b9e77"), fontsize=8)
+        ax.set_title("Airports: records by state", fontsize=12)
+        ax.set_xlabel("State", fontsize=10)
+        ax.set_ylabel("Count", fontsize=10)
+        ax.tick_params(labelsize=9)
+        fig.tight_layout()
+        return figure_rgb(fig, own_face=True)
+
+
+def test_bars_drawn_as_a_line_take_their_value_labels_and_category_margins(judge):
+    # The value labels go with the bars (the top one read level with the title), and the category names move
+    # along the axis with the line's margins (not slanted).
+    v = verdict(judge, airport_counts(), airport_counts(as_line=True))
+    assert_only(v, "structure_error", 3, "lines instead of vertical bars")

@@ -995,8 +995,11 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             quoted = _quoted(e.description)
             if role.startswith("plot area") and quoted and _value_like(quoted[-1]):
                 drop.add(id(e))
-            if role in ("legend", "text", "figure") and quoted and all(_value_like(q) for q in quoted):
-                drop.add(id(e))  # value labels of the old marks (read as a legend's lines, or with no frame found)
+            if role in ("legend", "text", "figure", "title") and quoted and all(_value_like(q) for q in quoted):
+                drop.add(id(e))  # value labels of the old marks (read as a legend's lines, or with no frame found,
+                # or above the plot, level with the title)
+            if role.endswith("tick labels") and e.description.startswith(_SLANTED):
+                drop.add(id(e))  # category names moved along their axis with the new kind's margins, not turned
             if role.endswith("tick labels") and quoted and (
                     e.description.endswith(" missing.") or sum(c.isalnum() for c in quoted[0]) <= 2):
                 drop.add(id(e))  # category names moved along their axis with the new kind's margins
@@ -2728,6 +2731,7 @@ class ChartComparer(Comparer):
         tried: list = []  # (entries, their work box, line height, match scores)
         shifts: list = []  # (panel, dx, dy) of blocks found well elsewhere
         near_misses: list = []  # (panel, dx, dy) of blocks found elsewhere a little less well, or with no swatch
+        marker_shifts: list = []  # (panel, dx, dy) of blocks found with a scatter legend's markers
         moved: dict = {}
         for g in groups:
             if any(stayed(t) for t, _, _ in g):
@@ -2786,13 +2790,16 @@ class ChartComparer(Comparer):
                 # (the looser ways ask for entries in words: marks read as letters, or a worded value with the
                 # bar it labels beside it, move with the data)
                 worded = all(_legend_words(t.text) for t, _, _ in g)
-                if (swatches and best >= T["legend_match"]) or (markers and worded and
-                                                                best >= T["legend_markers_match"]):
+                if swatches and best >= T["legend_match"]:
                     shifts.append((g[0][1], bx - x0, by - y0))
+                elif markers and worded and best >= T["legend_markers_match"]:
+                    marker_shifts.append((g[0][1], bx - x0, by - y0))
                 elif worded:
                     near_misses.append((g[0][1], bx - x0, by - y0))
         # Entries read apart (their swatches over bars of their colour, told from no bar end) that each match a
         # little less well over another background, but all one shift away: one legend moved.
+        strict = len(shifts)  # (the shifts after these were found the looser ways)
+        shifts += marker_shifts
         for p, dx, dy in near_misses:
             if sum(q == p and abs(dx - ex) <= 2 and abs(dy - ey) <= 2 for q, ex, ey in near_misses) >= 2:
                 shifts.append((p, dx, dy))
@@ -2819,9 +2826,13 @@ class ChartComparer(Comparer):
                 ctx.explained[b0:b1, a0:a1] = True
                 ctx.skip[b0:b1, a0:a1] = True
             moved.setdefault((g[0][1], shift), []).append(new)
-        for (panel, _), boxes in moved.items():
+        loose = {(p, (dx, dy)) for p, dx, dy in shifts[strict:]}
+        for (panel, shift), boxes in moved.items():
             ctx.errors.append(finding("chart.legend_moved", _LEGEND_MOVED,
                                       ctx.panel_name(panel) + "legend", ctx.cand_box(union_box(boxes))))
+            if (panel, shift) in loose:  # a legend placed at 'best' moves with an axis changed under it; only
+                # the strict match tells a legend moved by hand from that
+                ctx.follows_axis.append((ctx.errors[-1], panel))
 
     def _swatch_moved(self, ctx: _Ctx, old, new) -> bool:
         """True when a word that moved (``old`` box in the reference, ``new`` in the candidate) has a legend swatch
@@ -3713,8 +3724,10 @@ class ChartComparer(Comparer):
                 if ctx.axis_moved(i) and np.flatnonzero(rk.any(axis=1))[-1] < 0.35 * rk.shape[0]:
                     continue  # marks only in the top of a plot whose range changed: the upper part cut off (a
                     # series gone from the bottom, as the base of a stack, shrinks the range with it)
-                if ctx.axis_moved(i) and n_ck >= max(0.03 * n_rk, steep_px):
-                    continue  # still drawn, shrunk: its bars scaled down to a range widened for larger values
+                if ctx.axis_moved(i) and n_ck >= max(0.03 * n_rk, steep_px) and not (
+                        self.enabled("chart_type") and self._drawn_thin(rk, ck, cdata & extra_near)):
+                    continue  # still drawn, shrunk: its bars scaled down to a range widened for larger values (bars
+                    # drawn as a line are a chart type, below)
                 gone.append(rp.rgb[k])
                 recol = None
                 for j in range(len(cp)):
