@@ -2792,7 +2792,8 @@ class ChartComparer(Comparer):
                 worded = all(_legend_words(t.text) for t, _, _ in g)
                 if swatches and best >= T["legend_match"]:
                     shifts.append((g[0][1], bx - x0, by - y0))
-                elif markers and worded and best >= T["legend_markers_match"]:
+                elif markers and worded and best >= T["legend_markers_match"] and len(g) >= 2:
+                    # (a scatter legend's entries, two or more: one plot-area title moved with its inset is no legend)
                     marker_shifts.append((g[0][1], bx - x0, by - y0))
                 elif worded:
                     near_misses.append((g[0][1], bx - x0, by - y0))
