@@ -187,32 +187,10 @@ def _grid_place(boxes: list, i: int) -> tuple[int, int]:
     return place(1), place(0)
 
 
-def _dark_glyphs_at(ctx: _Ctx, box, to) -> bool:
-    """True when the reference's line at work ``box`` is drawn in the candidate's source image around work box
-    ``to``, its glyphs' darkness correlating at ``text_found_ncc`` or more (the fill behind a label set on a
-    wedge, or beside it, moves with the wedge's edges; dark glyphs read alike over it). Glyphs keep their size when both
-    images have one size (a figure re-laid out at one resolution), else they scale as the work frames map them."""
-    rb = [int(round(v)) for v in ctx.rn.to_source(box, clip_to=ctx.ref.size)]
-    if rb[2] - rb[0] < 4 or rb[3] - rb[1] < 4:
-        return False
-    tpl = _darkness(ctx.ref.image[rb[1]:rb[3], rb[0]:rb[2]])
-    if ctx.ref.size != ctx.cand.size:
-        cb = ctx.cand_box(box)
-        k = (cb[3] - cb[1]) / (rb[3] - rb[1])
-        tpl = cv2.resize(tpl, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
-    x0, y0, x1, y1 = (int(round(v)) for v in ctx.cand_box(to))
-    ch, cw = ctx.cand.image.shape[:2]
-    s = int(3 + 0.1 * tpl.shape[0])
-    area = _darkness(ctx.cand.image[max(0, y0 - s):min(ch, y1 + s), max(0, x0 - s):min(cw, x1 + s)])
-    if area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1] or tpl.std() < 1.0:
-        return False
-    return float(cv2.matchTemplate(area, tpl, cv2.TM_CCOEFF_NORMED).max()) >= T["text_found_ncc"]
-
-
 def _darkness(img: np.ndarray) -> np.ndarray:
-    """How dark each pixel is past a mid grey (float32, 0 for light marks and fills): dark glyphs read alike over
-    any background a see-through legend lets show."""
-    g = cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    """How dark each pixel (RGB or grey) is past a mid grey (float32, 0 for light marks and fills): dark glyphs
+    read alike over any background a see-through legend lets show."""
+    g = (img if img.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2GRAY)).astype(np.float32)
     return np.clip(160.0 - g, 0.0, None)
 
 
@@ -294,17 +272,20 @@ def _bar_end(img: np.ndarray, box, color) -> bool:
     return strip.size > 0 and float(near.mean()) >= 0.8
 
 
-def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float, to=None) -> bool:
+def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float, to=None, dark: bool = False) -> bool:
     """True when the candidate's own image draws the reference's line at work ``box`` (or, with ``to``, at that
     work box instead) up to ``slack_x`` source px sideways (grey correlation at or above ``T['text_glyph_ncc']``).
-    Read in the source images: a label pushed out past the reference's content box falls outside the work frame."""
+    Read in the source images: a label pushed out past the reference's content box falls outside the work frame.
+    With ``dark``, the glyphs' darkness is compared instead (at ``T['text_found_ncc']``: the fill behind a label set
+    on a wedge moves with the wedge's edges, dark glyphs read alike over it), and glyphs keep their size when both
+    images have one size (a figure re-laid out at one resolution, its content box changed)."""
     import cv2
 
     rb = [int(round(v)) for v in ctx.rn.to_source(box, clip_to=ctx.ref.size)]
     cb = ctx.cand_box(box)
     if rb[2] - rb[0] < 4 or rb[3] - rb[1] < 4:
         return False
-    k = (cb[3] - cb[1]) / (rb[3] - rb[1])
+    k = 1.0 if dark and ctx.ref.size == ctx.cand.size else (cb[3] - cb[1]) / (rb[3] - rb[1])
     if to is not None:
         cb = ctx.cand_box(to)
     tpl = cv2.cvtColor(np.ascontiguousarray(ctx.ref.image[rb[1]:rb[3], rb[0]:rb[2]]), cv2.COLOR_RGB2GRAY)
@@ -312,17 +293,19 @@ def _shifted_in_source(ctx: _Ctx, box, *, slack_x: float, to=None) -> bool:
         tpl = cv2.resize(tpl, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
     ch, cw = ctx.cand.image.shape[:2]
     s, sx = int(3 + 0.1 * tpl.shape[0]), int(3 + slack_x * k)
-    return _glyphs_found(tpl, ctx.cand.image[max(0, int(cb[1]) - s):min(ch, int(cb[3]) + s),
-                                             max(0, int(cb[0]) - sx):min(cw, int(cb[2]) + sx)])
+    area = ctx.cand.image[max(0, int(cb[1]) - s):min(ch, int(cb[3]) + s), max(0, int(cb[0]) - sx):min(cw, int(cb[2]) + sx)]
+    if dark:
+        return _glyphs_found(_darkness(tpl), _darkness(area), ncc=T["text_found_ncc"], min_std=1.0)
+    return _glyphs_found(tpl, area)
 
 
-def _glyphs_found(tpl: np.ndarray, area: np.ndarray, *, ncc: float | None = None) -> bool:
+def _glyphs_found(tpl: np.ndarray, area: np.ndarray, *, ncc: float | None = None, min_std: float = 8.0) -> bool:
     """True when the grey crop ``tpl`` of a line is drawn somewhere in ``area`` (RGB, or grey when searched
     often) with normalised cross-correlation at or above ``ncc``, default ``T['text_glyph_ncc']``; a crop without
-    contrast is found nowhere."""
+    contrast (standard deviation under ``min_std``) is found nowhere."""
     import cv2
 
-    if tpl.std() < 8 or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
+    if tpl.std() < min_std or area.shape[0] < tpl.shape[0] or area.shape[1] < tpl.shape[1]:
         return False
     grey = area if area.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY)
     res = cv2.matchTemplate(grey, np.ascontiguousarray(tpl), cv2.TM_CCOEFF_NORMED)
@@ -936,13 +919,13 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             changed.add(_location_panel(e.location))
     drop = {id(e) for e, panel in ctx.follows_data
             if panel in changed or (len(ctx.panels) <= 1 and changed)}
-    drop |= {id(e) for e, panel in ctx.follows_axis
-             if panel in ctx.axis_changed or (len(ctx.panels) <= 1 and ctx.axis_changed)}
+    def axis_went(panel) -> bool:  # (one plot's findings name no subplot)
+        return panel in ctx.axis_changed or (len(ctx.panels) <= 1 and bool(ctx.axis_changed))
+    drop |= {id(e) for e, panel in ctx.follows_axis if axis_went(panel)}
     # A worded value ('peak 263', 'max 4,869') marks a point in data units, wherever its line was read (near the
     # title or an axis): it went or moved with the axis.
-    drop |= {id(e) for e in ctx.errors if e.category == "text_error" and (
-        _location_panel(e.location) in ctx.axis_changed or (len(ctx.panels) <= 1 and ctx.axis_changed))
-        and (quoted := _reference_texts(e)) and all(_ANNOTATION.match(q.strip()) for q in quoted)}
+    drop |= {id(e) for e in ctx.errors if e.category == "text_error" and axis_went(_location_panel(e.location))
+             and (quoted := _reference_texts(e)) and all(_ANNOTATION.match(q.strip()) for q in quoted)}
     # A plot whose axis changed and that the figure laid out at another size (an equal aspect follows the new
     # range; alone in the figure, the content box changes shape with it and the work frame stretches it back):
     # its marks are no longer where they were, so what the series check says of them follows the axis.
@@ -2108,19 +2091,20 @@ class ChartComparer(Comparer):
             return  # in place: what differs around it is its own finding
 
         def taken(b) -> tuple:  # a reference box's centre carried along with the pie, at its own size
-            cx, cy = cp.cx + ((b[0] + b[2]) / 2 - rp.cx) * k, cp.cy + ((b[1] + b[3]) / 2 - rp.cy) * k
+            mx, my = cp.cx + ((b[0] + b[2]) / 2 - rp.cx) * k, cp.cy + ((b[1] + b[3]) / 2 - rp.cy) * k
             hw, hh = (b[2] - b[0]) / 2, (b[3] - b[1]) / 2
             pad = 0.04 * cp.radius  # (the pie's centre and radius are read to a pixel or two)
-            return (cx - hw - pad, cy - hh - pad, cx + hw + pad, cy + hh + pad)
-        quoted = {q for e in ctx.errors if e.category == "text_error" for q in _reference_texts(e)}
-        around = [t for t in self._texts(ctx.ref) if t.text in quoted and
-                  np.hypot(t.center[0] - rp.cx, t.center[1] - rp.cy) <= 1.8 * rp.radius]
-        # (its glyphs alike there, and read the same: one letter of a short label changed correlates well too)
+            return (mx - hw - pad, my - hh - pad, mx + hw + pad, my + hh + pad)
+
         def read_same(t) -> bool:  # (as _reads_same: the line read whole, or read the way crops are)
             read = self._recognize(ctx, taken(t.box))[0]
             return max(text_similarity(t.text, read), text_similarity(self._ref_reading(ctx, t), read)) >= T["text_same"]
-        carried = [(t.text, ctx.cand_box(t.box)) for t in around if _dark_glyphs_at(ctx, t.box, taken(t.box)) and
-                   read_same(t)]
+        said = {q for e in ctx.errors if e.category == "text_error" for q in _reference_texts(e)}
+        around = [t for t in self._texts(ctx.ref) if t.text in said and
+                  np.hypot(t.center[0] - rp.cx, t.center[1] - rp.cy) <= 1.8 * rp.radius]
+        # (its glyphs alike there, and read the same: one letter of a short label changed correlates well too)
+        carried = [(t.text, ctx.cand_box(t.box)) for t in around
+                   if _shifted_in_source(ctx, t.box, slack_x=2, to=taken(t.box), dark=True) and read_same(t)]
         x0, y0, x1, y1 = ctx.cand_box(cp.box)
         cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) / 2
 
@@ -3914,9 +3898,9 @@ class ChartComparer(Comparer):
             found += 1
         # Outlines of bars whose values changed moved with them (read as moved, or as another line style where
         # they now run along other bars' edges): the bars' finding says it.
-        if any(e.category == "data_error" and e.location == loc and not any(e is o for o in outline_values)
-               for e in ctx.errors[first:]):
-            ctx.errors[first:] = [e for e in ctx.errors[first:] if not any(e is o for o in outline_values)]
+        outlined = {id(o) for o in outline_values}
+        if any(e.category == "data_error" and e.location == loc and id(e) not in outlined for e in ctx.errors[first:]):
+            ctx.errors[first:] = [e for e in ctx.errors[first:] if id(e) not in outlined]
         if not type_reported:
             # Under another palette (two or more colours traded here) a see-through fill, or a line over one, takes
             # a blend of the new colours no one of them explains: marks still drawn in place went with the palette.
