@@ -2861,3 +2861,23 @@ def test_bars_drawn_as_a_line_take_their_value_labels_and_category_margins(judge
     # along the axis with the line's margins (not slanted).
     v = verdict(judge, airport_counts(), airport_counts(as_line=True))
     assert_only(v, "structure_error", 3, "lines instead of vertical bars")
+
+
+def dark_histogram(color="#003f5c"):
+    """A histogram of dark bars touching edge to edge in Solarize_Light2's beige plot area (the code set's
+    us-employment chart): drawn real, data from a fixed generator."""
+    values = np.random.default_rng(7).normal(136000, 3500, 120)
+    with plt.style.context("Solarize_Light2"):
+        fig, ax = plt.subplots(figsize=(7, 4.8))
+        ax.hist(values, bins=10, color=color, edgecolor="white")
+        ax.set_title("US employment: distribution of nonfarm")
+        ax.set_xlabel("Nonfarm")
+        ax.set_ylabel("Count")
+        return figure_rgb(fig, own_face=True)
+
+
+def test_dark_histogram_recoloured_is_one_colour_finding(judge):
+    ref = dark_histogram()
+    assert len(geo.axes_frames(ref)) == 1  # the beige plot area; its dark bars side by side are marks
+    v = verdict(judge, ref, dark_histogram(color="#ffe119"))
+    assert [e.category for e in v.errors] == ["style_error"] and "yellow" in v.errors[0].description, v.errors

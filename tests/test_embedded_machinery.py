@@ -450,3 +450,22 @@ def test_legend_words_are_told_from_marks_and_values():
     assert _legend_words("Mean temp") and _legend_words("Wholesale trade")
     assert not _legend_words("Cm") and not _legend_words("OOOCO")  # outlier circles read as letters
     assert not _legend_words("high 8.00") and not _legend_words("12 kg")  # labels set in data units
+
+
+def test_a_column_of_captioned_annotations_bounds_no_frameless_plot():
+    from visual_erm.judge.embedded.chart import _tick_axes
+
+    def line(text, x0, y0, x1):
+        return TextBox(text, (x0, y0, x1, y0 + 18))
+    # Evenly spaced lines right-aligned at one edge, lines running right below the last: the anatomy figure's
+    # annotations, each a name over its code, read as a y and an x axis only were the names not there.
+    codes = [line("ax.yaxis.set_minor_locator", 30, 150, 225), line("ax.yaxis.set_major_formatter", 4, 237, 223),
+             line("ax.yaxis.set_major_locator", 26, 324, 221)]
+    names = [line("Minor tick", 87, 132, 168), line("Major tick label", 46, 219, 171), line("Major tick", 84, 306, 165)]
+    below = [line("ax.plot", 240, 345, 300), line("Line", 250, 362, 290), line("ax.scatter", 330, 350, 410)]
+    assert _tick_axes(codes + below) != []  # (without their names they would pass for tick labels)
+    assert _tick_axes(codes + names + below) == []
+    # Tick labels with an axis label under the x row and a title over the plot still bound one.
+    ticks = [line(str(v), 20, 40 + 45 * k, 45) for k, v in enumerate((80, 60, 40, 20, 0))]
+    xrow = [line(str(v), 60 + 80 * k, 250, 80 + 80 * k) for k, v in enumerate((1, 2, 3, 4, 5))]
+    assert len(_tick_axes(ticks + xrow + [line("Month", 200, 272, 260), line("A title", 150, 10, 250)])) == 1

@@ -413,7 +413,7 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
                   key=lambda r: (len(r), -min(u.box[1] for u in r)))
         row.sort(key=lambda t: t.box[0])
         level = min(t.box[1] for t in row)
-        if row[0].box[0] > right + 6 * h:
+        if row[0].box[0] > right + 6 * h or _captioned(col, flat, h):
             continue
         # The row runs to the next subplot's y labels on the right (slanted labels leave wide gaps between them).
         stop = min((min(t.box[0] for t in o) for o, _ in columns if o is not col and min(t.box[0] for t in o) > right
@@ -429,6 +429,17 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
     kept = [(b, c, r) for b, c, r in frames if not any(o is not c and holds(b, o) for _, o, _ in frames)]
     order = geo.sort_reading_order([b for b, _, _ in kept])
     return sorted(kept, key=lambda f: order.index(f[0]))
+
+
+def _captioned(col: list[TextBox], texts: list[TextBox], h: float) -> bool:
+    """True when two thirds or more of a would-be column of y tick labels have another line of text right over or
+    under them (a line apart, 60% of the narrower's width shared): the lines of annotations, each a name over its
+    code (the anatomy figure), not tick labels."""
+    def stacked(a: TextBox, b: TextBox) -> bool:
+        shared = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+        return shared >= 0.6 * min(a.box[2] - a.box[0], b.box[2] - b.box[0]) and \
+            0.5 * h <= abs(a.center[1] - b.center[1]) <= 1.5 * h
+    return sum(any(o not in col and stacked(t, o) for o in texts) for t in col) >= 2 / 3 * len(col)
 
 
 def _text_roles(panels, texts: list[TextBox]) -> list[tuple[int | None, str]]:

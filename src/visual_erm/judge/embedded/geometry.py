@@ -201,9 +201,10 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
         for b in filled:
             if all(box_overlap(b, f) < 0.5 for f in frames):
                 frames.append(b)
-        if dark < 200 and all((f[2] - f[0]) * (f[3] - f[1]) < 0.05 * h * w for f in frames):
-            # Only small dark boxes (the edged boxes of a box plot): a light or tinted plot area holding them is
-            # the plot, and they are its marks.
+        if dark < 200 and all((f[2] - f[0]) * (f[3] - f[1]) < 0.05 * h * w or _dark_share(darkm, f) > 0.6
+                              for f in frames):
+            # Only small or dark-filled boxes (the edged boxes of a box plot, dark histogram bars side by side):
+            # a light or tinted plot area holding them is the plot, and they are its marks.
             light = _light_frames(image, min_side=min_side, min_cover=min_cover)
             if light:
                 frames = light + [f for f in frames if not any(box_overlap(f, b) > 0.9 for b in light)]
@@ -343,11 +344,15 @@ def _dark_marks(image: np.ndarray, darkm: np.ndarray, box: Box, *, band: int = 4
     (dark bars side by side, text drawn over them; a heatmap or a dark plot background fills a large box), or over
     half and one flat fill (a black bar)."""
     x0, y0, x1, y1 = box
-    inner = darkm[y0 + band:y1 - band, x0 + band:x1 - band]
-    if inner.size == 0:
-        return False
-    share = float(inner.mean())
+    share = _dark_share(darkm, box, band=band)
     return (share > 0.6 and (x1 - x0) * (y1 - y0) < 0.05 * darkm.size) or (share > 0.5 and _flat_fill(image, box))
+
+
+def _dark_share(darkm: np.ndarray, box: Box, *, band: int = 4) -> float:
+    """The share of dark pixels inside a box, ``band`` px in from its edges (0 when nothing is inside)."""
+    x0, y0, x1, y1 = box
+    inner = darkm[y0 + band:y1 - band, x0 + band:x1 - band]
+    return float(inner.mean()) if inner.size else 0.0
 
 
 def _flat_fill(image: np.ndarray, box: Box, *, band: int = 4) -> bool:
