@@ -2881,3 +2881,42 @@ def test_dark_histogram_recoloured_is_one_colour_finding(judge):
     assert len(geo.axes_frames(ref)) == 1  # the beige plot area; its dark bars side by side are marks
     v = verdict(judge, ref, dark_histogram(color="#ffe119"))
     assert [e.category for e in v.errors] == ["style_error"] and "yellow" in v.errors[0].description, v.errors
+
+
+def monthly_temps(values=(12.1, 13.4, 15.0, 16.2, 17.9, 19.3, 21.0), ylim=None):
+    """A line of monthly values with markers, its y range autoscaled (or set)."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    ax.plot(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"], values, marker="o", color="tab:blue", lw=2)
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.set_title("Mean temp by month")
+    ax.set_ylabel("Temp")
+    return figure_rgb(fig)
+
+
+def test_values_that_changed_the_y_range_are_a_data_finding_not_only_a_range(judge):
+    ref = monthly_temps()
+    # Four of seven values wrong, the y range autoscaled to them: the marks follow no stretch of the axis.
+    v = verdict(judge, ref, monthly_temps(values=(12.1, 24.0, 8.5, 16.2, 30.2, 19.3, 5.0)))
+    assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)], v.errors
+    assert "plotted values differ" in v.errors[0].description
+    # The same values on another y range: the marks follow one stretch, and only the range is said.
+    v = verdict(judge, ref, monthly_temps(ylim=(0, 40)))
+    assert [e.category for e in v.errors] == ["data_error"] and "y-axis" in v.errors[0].description, v.errors
+    assert "plotted values" not in v.errors[0].description
+
+
+def labelled_bars(values=(76.3, 68.2, 85.1, 59.7, 50.9, 64.4, 71.8, 55.2)):
+    """Bars with their values printed on them (bar_label), as the code set's us-employment panels draw them."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    bars = ax.bar(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug"], values, color="#66c2a5")
+    ax.bar_label(bars, fmt="%.1f", fontsize=9)
+    ax.set_ylim(0, 100)
+    ax.set_title("Nonfarm change by month")
+    return figure_rgb(fig)
+
+
+def test_value_labels_follow_their_shuffled_bars(judge):
+    v = verdict(judge, labelled_bars(), labelled_bars(values=(50.9, 85.1, 55.2, 76.3, 71.8, 59.7, 68.2, 64.4)))
+    # Most bars changed: one data finding; the numbers on them moved or changed with them and are not text errors.
+    assert [e.category for e in v.errors] == ["data_error"], v.errors

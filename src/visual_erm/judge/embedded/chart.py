@@ -937,6 +937,13 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     # title or an axis): it went or moved with the axis.
     drop |= {id(e) for e in ctx.errors if e.category == "text_error" and axis_went(_location_panel(e.location))
              and (quoted := _reference_texts(e)) and all(_ANNOTATION.match(q.strip()) for q in quoted)}
+    # Numbers in a plot whose values changed are its value labels: moved, read otherwise or gone with their bars.
+    valued = {_location_panel(e.location) for e in ctx.errors
+              if e.category == "data_error" and e.location.endswith("plot area")}
+    drop |= {id(e) for e in ctx.errors if e.category == "text_error" and valued and
+             (_location_panel(e.location) in valued or len(ctx.panels) <= 1) and
+             ("plot area" in e.location or e.location.endswith("legend")) and
+             (quoted := _reference_texts(e)) and all(_is_number(q.strip()) for q in quoted)}
     # A plot whose axis changed and that the figure laid out at another size (an equal aspect follows the new
     # range; alone in the figure, the content box changes shape with it and the work frame stretches it back):
     # its marks are no longer where they were, so what the series check says of them follows the axis.
@@ -1938,6 +1945,8 @@ class ChartComparer(Comparer):
                         continue  # every mark moved with the inverted axis: one finding
                     if self.enabled("axes") and not ctx.axis_moved(i) and self._marks_rescaled(ctx, i, pm):
                         ctx.axis_changed.add(i)  # every mark follows one stretch of the y-axis: its range changed
+                    if self.enabled("axes"):
+                        self._values_off_axis(ctx, i, pm)
                     if self.enabled("chart_type") and (self._kind_of_marks_changed(ctx, i, pm) or
                                                        self._stacking_changed(ctx, i, pm)):
                         continue  # every mark of the panel differs because of it: one finding
@@ -2597,6 +2606,7 @@ class ChartComparer(Comparer):
                     extra_found.append((t.text, shifted[id(t)], panel))
         # A text that vanished from its place but appears elsewhere was moved, not lost; with its swatch, a legend.
         legend_moved: dict[int | None, list] = {}
+        legend_lines: dict[int | None, list[str]] = {}  # (their reference texts)
         groups: list[list[tuple[TextBox, int | None, str]]] = []
         taken: list = []  # extra lines already matched (the words of one line can be read as several)
         moves: list[tuple[tuple[TextBox, int | None, str], tuple]] = []
@@ -2642,6 +2652,7 @@ class ChartComparer(Comparer):
             if "plot area" in item[2] and id(item) not in glyph_moves and \
                     any(p == item[1] and abs(dy - d) <= max(3.0, 0.5 * hh) for p, d, hh in shifts):
                 legend_moved.setdefault(item[1], []).append(new)
+                legend_lines.setdefault(item[1], []).append(item[0].text)
                 for b in (item[0].box, new):  # the entry, its swatch and the legend frame's padding
                     hh = b[3] - b[1]
                     ctx.explained[max(0, int(b[1] - hh)):int(b[3] + hh), max(0, int(b[0] - 4.5 * hh)):int(b[2] + hh)] = True
@@ -2654,6 +2665,8 @@ class ChartComparer(Comparer):
             box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
             ctx.errors.append(finding("chart.legend_moved", _LEGEND_MOVED,
                                       ctx.panel_name(panel) + "legend", ctx.cand_box(box)))
+            if all(_is_number(t.strip()) for t in legend_lines[panel]):
+                ctx.follows_data.append((ctx.errors[-1], panel))  # value labels on bars of their colour
         for g in groups:
             box = (min(t.box[0] for t, _, _ in g), min(t.box[1] for t, _, _ in g), max(t.box[2] for t, _, _ in g),
                    max(t.box[3] for t, _, _ in g))
@@ -4039,6 +4052,45 @@ class ChartComparer(Comparer):
         ctx.errors.append(finding("chart.axis_range", "The y-axis range or scale differs from the reference: every mark "
                                   "of the plot is stretched or shifted along it.",
                                   ctx.panel_name(i if ctx.panels else None) + "y-axis tick labels", ctx.cand_box(pm.box)))
+        return True
+
+    def _values_off_axis(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
+        """A y range that changed because the values did: the plot's y tick values changed (its x ticks did not),
+        but its marks do not follow one stretch of the y-axis (the upper and lower ink edges of most columns fit no
+        linear map, as in :meth:`_marks_rescaled`). The range follows the data: one data finding replaces the
+        range finding, and the marks are explained. True when reported."""
+        panel = i if ctx.panels else None
+        name = ctx.panel_name(panel)
+        said = [e for e in ctx.errors if e.location == name + "y-axis tick labels"
+                and e.description.startswith("The y-axis tick values differ")]
+        if len(said) != 1 or any(e.location.startswith(name) and "x-axis" in e.location and e.category == "data_error"
+                                 for e in ctx.errors):
+            return False
+        r, c = pm.rdata, pm.cdata
+        both = r.any(axis=0) & c.any(axis=0)
+        if both.sum() < 20 or r.sum() < 200 or c.sum() < 200:
+            return False
+        n = r.shape[0]
+        rf, rl = np.argmax(r, axis=0)[both].astype(float), (n - 1 - np.argmax(r[::-1], axis=0))[both].astype(float)
+        cf, cl = np.argmax(c, axis=0)[both].astype(float), (n - 1 - np.argmax(c[::-1], axis=0))[both].astype(float)
+        x, y = np.concatenate([rf, rl]), np.concatenate([cf, cl])
+        best = 0.0
+        rng = np.random.default_rng(0)  # (seeded: one verdict per pair)
+        for _ in range(200):  # the linear map most edges follow (sampled pairs: a changed value is an outlier)
+            a_, b_ = rng.choice(len(x), 2, replace=False)
+            if abs(x[a_] - x[b_]) < 5:
+                continue
+            a = (y[a_] - y[b_]) / (x[a_] - x[b_])
+            if a <= 0.2:
+                continue
+            b = y[a_] - a * x[a_]
+            best = max(best, float((np.abs(y - (a * x + b)) <= 2.5).mean()))
+        if best > T["off_axis_fit"]:
+            return False  # (the marks follow the new range: the range finding says it)
+        ctx.errors[:] = [e for e in ctx.errors if e is not said[0]]
+        ctx.errors.append(finding("chart.values_major", "The plotted values differ from the reference: the y-axis "
+                                  "range changed with them, and the marks do not follow one stretch of the axis.",
+                                  name + "plot area", ctx.cand_box(pm.box)))
         return True
 
     @staticmethod
