@@ -1945,12 +1945,14 @@ class ChartComparer(Comparer):
                         continue  # every mark moved with the inverted axis: one finding
                     if self.enabled("axes") and not ctx.axis_moved(i) and self._marks_rescaled(ctx, i, pm):
                         ctx.axis_changed.add(i)  # every mark follows one stretch of the y-axis: its range changed
-                    if self.enabled("axes"):
-                        self._values_off_axis(ctx, i, pm)
                     if self.enabled("chart_type") and (self._kind_of_marks_changed(ctx, i, pm) or
                                                        self._stacking_changed(ctx, i, pm)):
                         continue  # every mark of the panel differs because of it: one finding
+                first = len(ctx.errors)
                 self._series(ctx, i, pm)
+                if self.enabled("axes") and not any(e.category in ("data_error", "structure_error")
+                                                    for e in ctx.errors[first:]):
+                    self._values_off_axis(ctx, i, pm)  # (a series gone or new moves the range too)
         if self.enabled("grid"):
             self._grid(ctx, *sharp)
         if self.enabled("text") and not ctx.errors:
@@ -4056,9 +4058,9 @@ class ChartComparer(Comparer):
 
     def _values_off_axis(self, ctx: _Ctx, i: int, pm: "_PanelMasks") -> bool:
         """A y range that changed because the values did: the plot's y tick values changed (its x ticks did not),
-        but its marks do not follow one stretch of the y-axis (the upper and lower ink edges of most columns fit no
-        linear map, as in :meth:`_marks_rescaled`). The range follows the data: one data finding replaces the
-        range finding, and the marks are explained. True when reported."""
+        no series came or went, but its marks do not follow the axis (the upper and lower ink edges of most columns
+        fit neither one linear map, as in :meth:`_marks_rescaled`, inverted or not, nor one smooth curve, a log
+        scale). The range follows the data: one data finding replaces the range finding. True when reported."""
         panel = i if ctx.panels else None
         name = ctx.panel_name(panel)
         said = [e for e in ctx.errors if e.location == name + "y-axis tick labels"
@@ -4067,24 +4069,42 @@ class ChartComparer(Comparer):
                                  for e in ctx.errors):
             return False
         r, c = pm.rdata, pm.cdata
+        if r.sum() < 200 or c.sum() < 200:
+            return False
+        # Only the candidate's marks in the reference's colours: a series added in a new colour is not read as
+        # values moved (its own finding speaks when it is found; the range moved for it).
+        bins, counts = np.unique(np.round(pm.rlab[r] / 8.0).astype(np.int32), axis=0, return_counts=True)
+        keep = np.zeros_like(c)
+        for lab in bins[counts >= max(20, 0.01 * int(r.sum()))] * 8.0:
+            keep |= color_mask(pm.clab, lab, tolerance=12.0)
+        c = c & keep
         both = r.any(axis=0) & c.any(axis=0)
-        if both.sum() < 20 or r.sum() < 200 or c.sum() < 200:
+        if both.sum() < 20 or c.sum() < 200:
             return False
         n = r.shape[0]
         rf, rl = np.argmax(r, axis=0)[both].astype(float), (n - 1 - np.argmax(r[::-1], axis=0))[both].astype(float)
         cf, cl = np.argmax(c, axis=0)[both].astype(float), (n - 1 - np.argmax(c[::-1], axis=0))[both].astype(float)
-        x, y = np.concatenate([rf, rl]), np.concatenate([cf, cl])
         best = 0.0
         rng = np.random.default_rng(0)  # (seeded: one verdict per pair)
-        for _ in range(200):  # the linear map most edges follow (sampled pairs: a changed value is an outlier)
-            a_, b_ = rng.choice(len(x), 2, replace=False)
-            if abs(x[a_] - x[b_]) < 5:
-                continue
-            a = (y[a_] - y[b_]) / (x[a_] - x[b_])
-            if a <= 0.2:
-                continue
-            b = y[a_] - a * x[a_]
-            best = max(best, float((np.abs(y - (a * x + b)) <= 2.5).mean()))
+        # (inverted, a column's upper edge is drawn at its lower one's place)
+        for x, y, sign in ((np.concatenate([rf, rl]), np.concatenate([cf, cl]), 1),
+                           (np.concatenate([rf, rl]), np.concatenate([cl, cf]), -1)):
+            for _ in range(200):  # the linear map most edges follow (sampled pairs: a changed value is an outlier)
+                a_, b_ = rng.choice(len(x), 2, replace=False)
+                if abs(x[a_] - x[b_]) < 5:
+                    continue
+                a = (y[a_] - y[b_]) / (x[a_] - x[b_])
+                if a * sign <= 0.2:
+                    continue
+                b = y[a_] - a * x[a_]
+                best = max(best, float((np.abs(y - (a * x + b)) <= 2.5).mean()))
+            keep = np.ones_like(x, bool)
+            for _ in range(3):  # a smooth curve, for a scale changed with the range (log): least squares, outliers out
+                if keep.sum() < 10 or len(np.unique(x[keep])) < 8:
+                    break  # (edges on a few rows: the lines above say it)
+                curve = np.polyval(np.polyfit(x[keep] / n, y[keep], 3), x / n)  # (rows scaled to 0-1: well conditioned)
+                keep = np.abs(y - curve) <= 2.5
+                best = max(best, float(keep.mean()))
         if best > T["off_axis_fit"]:
             return False  # (the marks follow the new range: the range finding says it)
         ctx.errors[:] = [e for e in ctx.errors if e is not said[0]]
