@@ -2883,12 +2883,20 @@ def test_dark_histogram_recoloured_is_one_colour_finding(judge):
     assert [e.category for e in v.errors] == ["style_error"] and "yellow" in v.errors[0].description, v.errors
 
 
-def monthly_temps(values=(12.1, 13.4, 15.0, 16.2, 17.9, 19.3, 21.0), ylim=None):
-    """A line of monthly values with markers, its y range autoscaled (or set)."""
+def monthly_temps(values=(12.1, 13.4, 15.0, 16.2, 17.9, 19.3, 21.0), ylim=None, invert=False, log=False, more=None):
+    """A line of monthly values with markers, its y range autoscaled (or set, inverted, on a log scale; ``more``:
+    a second series in another colour)."""
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    ax.plot(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"], values, marker="o", color="tab:blue", lw=2)
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"]
+    ax.plot(months, values, marker="o", color="tab:blue", lw=2)
+    if more:
+        ax.plot(months, more, color="tab:orange", lw=2)
     if ylim:
         ax.set_ylim(*ylim)
+    if invert:
+        ax.invert_yaxis()
+    if log:
+        ax.set_yscale("log")
     ax.set_title("Mean temp by month")
     ax.set_ylabel("Temp")
     return figure_rgb(fig)
@@ -2904,6 +2912,11 @@ def test_values_that_changed_the_y_range_are_a_data_finding_not_only_a_range(jud
     v = verdict(judge, ref, monthly_temps(ylim=(0, 40)))
     assert [e.category for e in v.errors] == ["data_error"] and "y-axis" in v.errors[0].description, v.errors
     assert "plotted values" not in v.errors[0].description
+    # Inverted, on a log scale, or widened by a new series, the same values follow the axis: never 'values differ'.
+    for cand in (monthly_temps(invert=True), monthly_temps(log=True),
+                 monthly_temps(more=(30.5, 28.0, 26.2, 24.9, 27.3, 31.8, 33.0))):
+        v = verdict(judge, ref, cand)
+        assert v.errors and not any("plotted values" in e.description for e in v.errors), v.errors
 
 
 def labelled_bars(values=(76.3, 68.2, 85.1, 59.7, 50.9, 64.4, 71.8, 55.2)):
