@@ -2883,12 +2883,13 @@ def test_dark_histogram_recoloured_is_one_colour_finding(judge):
     assert [e.category for e in v.errors] == ["style_error"] and "yellow" in v.errors[0].description, v.errors
 
 
-def monthly_temps(values=(12.1, 13.4, 15.0, 16.2, 17.9, 19.3, 21.0), ylim=None, invert=False, log=False, more=None):
+def monthly_temps(values=(12.1, 13.4, 15.0, 16.2, 17.9, 19.3, 21.0), ylim=None, invert=False, log=False, more=None,
+                  marker="o"):
     """A line of monthly values with markers, its y range autoscaled (or set, inverted, on a log scale; ``more``:
     a second series in another colour)."""
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"]
-    ax.plot(months, values, marker="o", color="tab:blue", lw=2)
+    ax.plot(months, values, marker=marker, color="tab:blue", lw=2)
     if more:
         ax.plot(months, more, color="tab:orange", lw=2)
     if ylim:
@@ -2933,3 +2934,12 @@ def test_value_labels_follow_their_shuffled_bars(judge):
     v = verdict(judge, labelled_bars(), labelled_bars(values=(50.9, 85.1, 55.2, 76.3, 71.8, 59.7, 68.2, 64.4)))
     # Most bars changed: one data finding; the numbers on them moved or changed with them and are not text errors.
     assert [e.category for e in v.errors] == ["data_error"], v.errors
+
+
+@pytest.mark.parametrize("marker", ["*", "x"])
+def test_round_markers_drawn_as_thin_armed_ones_are_a_marker_finding(judge, marker):
+    # A star's or a cross's arms are thinner than the line's opening keeps: no marker is found where the circles
+    # stood, though the ink is there.
+    v = verdict(judge, monthly_temps(), monthly_temps(marker=marker))
+    assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
+    assert "markers" in v.errors[0].description

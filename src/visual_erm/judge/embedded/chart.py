@@ -4573,7 +4573,9 @@ class ChartComparer(Comparer):
     def _marker_shape_changed(rk: np.ndarray, ck: np.ndarray, rink: np.ndarray, cink: np.ndarray) -> bool:
         """True when a path's markers (blobs thicker than its line: what survives an erosion by more than half the
         line's width) stand in the same places in both images, at least three, and most have another outline:
-        a diamond and a circle of one size differ by too few px for the 2-px tolerant difference. The outlines
+        a diamond and a circle of one size differ by too few px for the 2-px tolerant difference (or round
+        markers in one image stand where the other draws thin-armed ones, a star or a cross, that the opening which
+        keeps the round ones erases, their ink still there). The outlines
         must differ in the colour masks and in the ink masks ``rink``, ``cink`` too (JPEG shifts colours more
         than ink; a small marker's colour and ink must grow or shrink together). Only at one resolution
         (resampling moves outlines by a pixel)."""
@@ -4588,6 +4590,29 @@ class ChartComparer(Comparer):
                 if keep.sum() >= 3:
                     break
             return st[keep], cen[keep]
+
+        def thinned(a: np.ndarray, b: np.ndarray) -> bool:  # a's round markers, where b draws thin-armed ones
+            # (a star, a cross: the opening that keeps a's markers leaves none of b's, whose ink is still there)
+            for r in (r0, r0 - 1):
+                st, cen = geo.blobs(geo.dilate(geo.erode(a, r), r) & a, min_area=20)
+                keep = geo.round_blobs(st, fill=0.55) & (st[:, 4] <= 900)
+                if keep.sum() >= 3:
+                    break
+            else:
+                return False
+            st, cen = st[keep], cen[keep]
+            if len(st) > 60:
+                return False
+            bst, bcen = geo.blobs(geo.dilate(geo.erode(b, r), r) & b, min_area=10)
+            kept = inked = 0
+            for (x, y, bw, bh, _), c in zip(st, cen):
+                if len(bcen) and np.hypot(*(bcen - c).T).min() <= max(1.5, max(bw, bh) / 3):
+                    kept += 1
+                elif b[y:y + bh, x:x + bw].sum() >= 0.3 * a[y:y + bh, x:x + bw].sum():
+                    inked += 1
+            return kept <= 0.2 * len(st) and inked >= 0.6 * len(st)
+        if thinned(rk, ck) or thinned(ck, rk):
+            return True
         rs, rc = markers(rk)
         if len(rs) < 3 or len(rs) > 60:
             return False
