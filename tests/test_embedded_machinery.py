@@ -469,3 +469,16 @@ def test_a_column_of_captioned_annotations_bounds_no_frameless_plot():
     ticks = [line(str(v), 20, 40 + 45 * k, 45) for k, v in enumerate((80, 60, 40, 20, 0))]
     xrow = [line(str(v), 60 + 80 * k, 250, 80 + 80 * k) for k, v in enumerate((1, 2, 3, 4, 5))]
     assert len(_tick_axes(ticks + xrow + [line("Month", 200, 272, 260), line("A title", 150, 10, 250)])) == 1
+
+
+def test_normalize_on_a_given_box_unwraps_a_bordered_figure():
+    img = canvas(120, 160, color=128)  # a grey margin (a figure's edge line) around a white figure
+    img[4:116, 4:156] = 255
+    img[40:80, 30:130] = (31, 119, 180)
+    own = normalize(img, unwrap=True)
+    assert tuple(own.background) == (255, 255, 255)
+    # Laid on another box (the reference's layout scaled), the figure's white is still the background, so the
+    # two fits can be compared.
+    laid = normalize(img, size=(100, 40), box=(30, 40, 130, 80), unwrap=True)
+    assert tuple(laid.background) == (255, 255, 255)
+    assert tuple(normalize(img, size=(100, 40), box=(30, 40, 130, 80)).background) == (128, 128, 128)

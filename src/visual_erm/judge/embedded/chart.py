@@ -1595,7 +1595,7 @@ class ChartComparer(Comparer):
         sx, sy = cw / rw, ch / rh
         box = (max(0, int(round(rn.box[0] * sx))), max(0, int(round(rn.box[1] * sy))),
                min(cw, int(round(rn.box[2] * sx))), min(ch, int(round(rn.box[3] * sy))))
-        alt = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]), box=box)
+        alt = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]), box=box, unwrap=True)
         if alt.background.tolist() != cn.background.tolist():
             return cn
         at = geo.outermost(geo.axes_frames(alt.image))
@@ -1696,7 +1696,7 @@ class ChartComparer(Comparer):
                int(round(rn.box[3] * sy)))
         if max(abs(a - b) for a, b in zip(box, cn.box)) <= 2 * max(sx, sy):
             return cn  # (the content boxes agree: nothing to choose)
-        alt = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]), box=box)
+        alt = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]), box=box, unwrap=True)
         if alt.background.tolist() != cn.background.tolist():
             return cn
 

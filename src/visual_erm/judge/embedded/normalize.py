@@ -251,13 +251,16 @@ def normalize(image: np.ndarray, *, size: tuple[int, int] | None = None, work_si
         tolerance: max channel difference from the background that still counts as background.
         unwrap: a tinted figure inside a margin of another colour is cropped to the figure, whose colour is then
             the background (a white margin added around a beige chart changes nothing).
-        box: the source box to scale to ``size`` instead of the content box (another image's layout).
+        box: the source box to scale to ``size`` instead of the content box (another image's layout); with
+            ``unwrap``, on the background an unwrapped content box has.
     """
     bg = background_color(image)
     if box is None:
         box = content_box(image, background=bg, tolerance=tolerance)
         if unwrap:
             box, bg = _unwrapped(image, box, bg, tolerance)
+    elif unwrap:  # (the given box, on the unwrapped figure's colour)
+        bg = _unwrapped(image, content_box(image, background=bg, tolerance=tolerance), bg, tolerance)[1]
     w, h = size or work_size(box, work_side)
     crop = image[box[1]:box[3], box[0]:box[2]]
     scaled = resize(np.ascontiguousarray(crop), w, h)
