@@ -2943,4 +2943,3 @@ def test_round_markers_drawn_as_thin_armed_ones_are_a_marker_finding(judge, mark
     v = verdict(judge, monthly_temps(), monthly_temps(marker=marker))
     assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
     assert "markers" in v.errors[0].description
-
