@@ -2943,3 +2943,26 @@ def test_round_markers_drawn_as_thin_armed_ones_are_a_marker_finding(judge, mark
     v = verdict(judge, monthly_temps(), monthly_temps(marker=marker))
     assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
     assert "markers" in v.errors[0].description
+
+
+
+def temps_with_legend(legend=True, loc="center", n=3, lw=2.5):
+    """Monthly lines crossing under an opaque legend: without it the lines show where its entries stood."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    months = np.arange(12)
+    for k in range(n):
+        ax.plot(months, 50 + 6 * np.sin((months - 3 + k) / 11 * np.pi * 2) + 1.5 * k, lw=lw,
+                label=["Min temp", "Mean temp", "Max temp", "Temp range"][k])
+    if legend:
+        ax.legend(loc=loc, fontsize=12, framealpha=1.0)
+    ax.set_title("Seattle temps by month")
+    return figure_rgb(fig)
+
+
+@pytest.mark.parametrize("loc, n, lw", [("center", 3, 2.5), ("upper center", 3, 2.5), ("center left", 3, 2.5)])
+def test_legend_gone_over_lines_is_one_legend_finding(judge, loc, n, lw):
+    # The lines drawn where an entry stood read as a glyph or two ('1', '/1'): the entry is gone with its legend,
+    # not renamed.
+    v = verdict(judge, temps_with_legend(loc=loc, n=n, lw=lw), temps_with_legend(False, loc=loc, n=n, lw=lw))
+    assert [(e.category, e.severity) for e in v.errors] == [("text_error", 2)], v.errors
+    assert "are missing" in v.errors[0].description

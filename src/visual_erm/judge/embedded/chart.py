@@ -2993,7 +2993,9 @@ class ChartComparer(Comparer):
     def _report_reading(ctx: _Ctx, t: TextBox, panel: int | None, role: str, text: str, sim: float,
                         missing_texts: list) -> None:
         """A reference line read as ``text`` in the candidate (empty: gone) is changed, or gone for now."""
-        if not text:
+        if not text or ("plot area" in role and sum(c.isalpha() for c in text) < 3 <= sum(c.isalpha() for c in t.text)
+                        and (ChartComparer._glyphs_lost(ctx, t.box) or 0.0) >= 0.3):
+            # (a line of words whose glyphs went, read as a letter or two of the marks now drawn there: gone)
             missing_texts.append((t, panel, role))
             return
         minor = sim >= T["text_minor"] and _digits(text) == _digits(t.text)  # a changed number is no typo
