@@ -431,6 +431,23 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
     return sorted(kept, key=lambda f: order.index(f[0]))
 
 
+def _scaled_box(ref: Analysis, rn: Normalized, cand: Analysis) -> tuple[int, int, int, int] | None:
+    """The reference's content box scaled to the candidate's size, in its pixels (the same layout at another
+    resolution), or None when the two images have other shapes."""
+    (rh, rw), (ch, cw) = ref.image.shape[:2], cand.image.shape[:2]
+    if abs((cw / ch) / (rw / rh) - 1.0) > 0.01:
+        return None
+    sx, sy = cw / rw, ch / rh
+    return (max(0, int(round(rn.box[0] * sx))), max(0, int(round(rn.box[1] * sy))),
+            min(cw, int(round(rn.box[2] * sx))), min(ch, int(round(rn.box[3] * sy))))
+
+
+def _column_edges(m: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The upper and lower ink row of mask ``m`` in each of the columns ``cols`` (a bool row mask), as floats."""
+    n = m.shape[0]
+    return np.argmax(m, axis=0)[cols].astype(float), (n - 1 - np.argmax(m[::-1], axis=0))[cols].astype(float)
+
+
 def _captioned(col: list[TextBox], texts: list[TextBox], h: float) -> bool:
     """True when two thirds or more of a would-be column of y tick labels have another line of text right over or
     under them (a line apart, 60% of the narrower's width shared): the lines of annotations, each a name over its
@@ -1589,12 +1606,9 @@ class ChartComparer(Comparer):
         stayed. Where both images have one shape, the candidate is also laid on the reference's content box scaled
         to its size (the same figure at any resolution); that fit is kept when each of its plot areas then lies on
         one of the reference's, or each of the reference's on one of its own (the rest stayed in place)."""
-        (rh, rw), (ch, cw) = ref.image.shape[:2], cand.image.shape[:2]
-        if abs((cw / ch) / (rw / rh) - 1.0) > 0.01:
+        box = _scaled_box(ref, rn, cand)
+        if box is None:
             return cn
-        sx, sy = cw / rw, ch / rh
-        box = (max(0, int(round(rn.box[0] * sx))), max(0, int(round(rn.box[1] * sy))),
-               min(cw, int(round(rn.box[2] * sx))), min(ch, int(round(rn.box[3] * sy))))
         alt = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]), box=box, unwrap=True)
         if alt.background.tolist() != cn.background.tolist():
             return cn
@@ -1688,13 +1702,11 @@ class ChartComparer(Comparer):
         else off its place. Where both images have one shape, the candidate is also laid on the reference's own
         content box scaled to its size (the same layout at another resolution), and the fit that leaves fewer
         pixels apart is kept."""
-        (rh, rw), (ch, cw) = ref.image.shape[:2], cand.image.shape[:2]
-        if abs((cw / ch) / (rw / rh) - 1.0) > 0.01:
+        box = _scaled_box(ref, rn, cand)
+        if box is None:
             return cn
-        sx, sy = cw / rw, ch / rh
-        box = (int(round(rn.box[0] * sx)), int(round(rn.box[1] * sy)), int(round(rn.box[2] * sx)),
-               int(round(rn.box[3] * sy)))
-        if max(abs(a - b) for a, b in zip(box, cn.box)) <= 2 * max(sx, sy):
+        scale = max(cand.image.shape[1] / ref.image.shape[1], cand.image.shape[0] / ref.image.shape[0])
+        if max(abs(a - b) for a, b in zip(box, cn.box)) <= 2 * scale:
             return cn  # (the content boxes agree: nothing to choose)
         alt = normalize(cand.image, size=size, tolerance=int(T["ink_tolerance"]), box=box, unwrap=True)
         if alt.background.tolist() != cn.background.tolist():
@@ -2607,8 +2619,7 @@ class ChartComparer(Comparer):
                 if not shown:  # where the shift put it: found moved below
                     extra_found.append((t.text, shifted[id(t)], panel))
         # A text that vanished from its place but appears elsewhere was moved, not lost; with its swatch, a legend.
-        legend_moved: dict[int | None, list] = {}
-        legend_lines: dict[int | None, list[str]] = {}  # (their reference texts)
+        legend_moved: dict[int | None, list] = {}  # (where each entry went, its reference text)
         groups: list[list[tuple[TextBox, int | None, str]]] = []
         taken: list = []  # extra lines already matched (the words of one line can be read as several)
         moves: list[tuple[tuple[TextBox, int | None, str], tuple]] = []
@@ -2653,8 +2664,7 @@ class ChartComparer(Comparer):
             dy = new[1] - item[0].box[1]
             if "plot area" in item[2] and id(item) not in glyph_moves and \
                     any(p == item[1] and abs(dy - d) <= max(3.0, 0.5 * hh) for p, d, hh in shifts):
-                legend_moved.setdefault(item[1], []).append(new)
-                legend_lines.setdefault(item[1], []).append(item[0].text)
+                legend_moved.setdefault(item[1], []).append((new, item[0].text))
                 for b in (item[0].box, new):  # the entry, its swatch and the legend frame's padding
                     hh = b[3] - b[1]
                     ctx.explained[max(0, int(b[1] - hh)):int(b[3] + hh), max(0, int(b[0] - 4.5 * hh)):int(b[2] + hh)] = True
@@ -2663,11 +2673,10 @@ class ChartComparer(Comparer):
                                       ctx.panel_name(item[1]) + item[2], ctx.cand_box(new)))
             if "plot area" in item[2]:
                 ctx.follows_data.append((ctx.errors[-1], item[1]))  # an annotation that moved with its data
-        for panel, boxes in legend_moved.items():
-            box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-            ctx.errors.append(finding("chart.legend_moved", _LEGEND_MOVED,
-                                      ctx.panel_name(panel) + "legend", ctx.cand_box(box)))
-            if all(_is_number(t.strip()) for t in legend_lines[panel]):
+        for panel, entries in legend_moved.items():
+            ctx.errors.append(finding("chart.legend_moved", _LEGEND_MOVED, ctx.panel_name(panel) + "legend",
+                                      ctx.cand_box(union_box([b for b, _ in entries]))))
+            if all(_is_number(t.strip()) for _, t in entries):
                 ctx.follows_data.append((ctx.errors[-1], panel))  # value labels on bars of their colour
         for g in groups:
             box = (min(t.box[0] for t, _, _ in g), min(t.box[1] for t, _, _ in g), max(t.box[2] for t, _, _ in g),
@@ -4034,11 +4043,7 @@ class ChartComparer(Comparer):
         both = r.any(axis=0) & c.any(axis=0)
         if both.sum() < 20:
             return False
-        n = r.shape[0]
-
-        def edges(m):  # the upper and lower ink edge of every column both images draw in
-            return np.argmax(m, axis=0)[both].astype(float), (n - 1 - np.argmax(m[::-1], axis=0))[both].astype(float)
-        (rf, rl), (cf, cl) = edges(r), edges(c)
+        (rf, rl), (cf, cl) = _column_edges(r, both), _column_edges(c, both)  # (columns both images draw in)
         x, y = np.concatenate([rf, rl]), np.concatenate([cf, cl])
         if x.std() < 8:
             return False
@@ -4084,22 +4089,19 @@ class ChartComparer(Comparer):
         if both.sum() < 20 or c.sum() < 200:
             return False
         n = r.shape[0]
-        rf, rl = np.argmax(r, axis=0)[both].astype(float), (n - 1 - np.argmax(r[::-1], axis=0))[both].astype(float)
-        cf, cl = np.argmax(c, axis=0)[both].astype(float), (n - 1 - np.argmax(c[::-1], axis=0))[both].astype(float)
+        (rf, rl), (cf, cl) = _column_edges(r, both), _column_edges(c, both)
+        x = np.concatenate([rf, rl])
+        pairs = np.random.default_rng(0).integers(0, len(x), (200, 2))  # (seeded: one verdict per pair)
         best = 0.0
-        rng = np.random.default_rng(0)  # (seeded: one verdict per pair)
         # (inverted, a column's upper edge is drawn at its lower one's place)
-        for x, y, sign in ((np.concatenate([rf, rl]), np.concatenate([cf, cl]), 1),
-                           (np.concatenate([rf, rl]), np.concatenate([cl, cf]), -1)):
-            for _ in range(200):  # the linear map most edges follow (sampled pairs: a changed value is an outlier)
-                a_, b_ = rng.choice(len(x), 2, replace=False)
-                if abs(x[a_] - x[b_]) < 5:
-                    continue
-                a = (y[a_] - y[b_]) / (x[a_] - x[b_])
-                if a * sign <= 0.2:
-                    continue
-                b = y[a_] - a * x[a_]
-                best = max(best, float((np.abs(y - (a * x + b)) <= 2.5).mean()))
+        for y, sign in ((np.concatenate([cf, cl]), 1), (np.concatenate([cl, cf]), -1)):
+            # The linear map most edges follow, through sampled pairs (a changed value is an outlier).
+            p, q = pairs[np.abs(x[pairs[:, 0]] - x[pairs[:, 1]]) >= 5].T
+            a = (y[p] - y[q]) / (x[p] - x[q])
+            p, a = p[a * sign > 0.2], a[a * sign > 0.2]
+            if len(a):
+                on = np.abs(y - (a[:, None] * (x - x[p][:, None]) + y[p][:, None])) <= 2.5
+                best = max(best, float(on.mean(axis=1).max()))
             keep = np.ones_like(x, bool)
             for _ in range(3):  # a smooth curve, for a scale changed with the range (log): least squares, outliers out
                 if keep.sum() < 10 or len(np.unique(x[keep])) < 8:
@@ -4585,40 +4587,34 @@ class ChartComparer(Comparer):
             return False  # the same pixels, or the line itself came or went (a change of kind, read elsewhere)
         r0 = int(np.ceil(max(geo.stroke_thickness(rk), 1.0) / 2)) + 1
 
-        def markers(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # compact: no crossing of thick lines
+        def markers(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:  # compact: no crossing of thick lines
             for r in (r0, r0 - 1):  # a diamond is narrower than a square of one size: the opening may erase it
                 st, cen = geo.blobs(geo.dilate(geo.erode(m, r), r) & m, min_area=20)
                 keep = geo.round_blobs(st, fill=0.55) & (st[:, 4] <= 900)
                 if keep.sum() >= 3:
                     break
-            return st[keep], cen[keep]
+            return st[keep], cen[keep], r
 
-        def thinned(a: np.ndarray, b: np.ndarray) -> bool:  # a's round markers, where b draws thin-armed ones
-            # (a star, a cross: the opening that keeps a's markers leaves none of b's, whose ink is still there)
-            for r in (r0, r0 - 1):
-                st, cen = geo.blobs(geo.dilate(geo.erode(a, r), r) & a, min_area=20)
-                keep = geo.round_blobs(st, fill=0.55) & (st[:, 4] <= 900)
-                if keep.sum() >= 3:
-                    break
-            else:
+        def thinned(a: np.ndarray, found: tuple, b: np.ndarray) -> bool:  # a's round markers (``found`` in a),
+            # where b draws thin-armed ones (a star, a cross: the opening at their radius leaves none of b's, whose
+            # ink is still there)
+            st, cen, r = found
+            if not 3 <= len(st) <= 60:
                 return False
-            st, cen = st[keep], cen[keep]
-            if len(st) > 60:
-                return False
-            bst, bcen = geo.blobs(geo.dilate(geo.erode(b, r), r) & b, min_area=10)
+            cen_b = geo.blobs(geo.dilate(geo.erode(b, r), r) & b, min_area=10)[1]
             kept = inked = 0
             for (x, y, bw, bh, _), c in zip(st, cen):
-                if len(bcen) and np.hypot(*(bcen - c).T).min() <= max(1.5, max(bw, bh) / 3):
+                if len(cen_b) and np.hypot(*(cen_b - c).T).min() <= max(1.5, max(bw, bh) / 3):
                     kept += 1
                 elif b[y:y + bh, x:x + bw].sum() >= 0.3 * a[y:y + bh, x:x + bw].sum():
                     inked += 1
             return kept <= 0.2 * len(st) and inked >= 0.6 * len(st)
-        if thinned(rk, ck) or thinned(ck, rk):
+        rs, rc, r_at = markers(rk)
+        cs, cc, c_at = markers(ck)
+        if thinned(rk, (rs, rc, r_at), ck) or thinned(ck, (cs, cc, c_at), rk):
             return True
-        rs, rc = markers(rk)
         if len(rs) < 3 or len(rs) > 60:
             return False
-        cs, cc = markers(ck)
         if len(cs) < 3:
             return False
         # Another shape has its centre of mass elsewhere in the marker's box ('^' lower than 's'): every marker is

@@ -115,7 +115,7 @@ THRESHOLDS: dict[str, float] = {
     "text_scaled_gain": 0.15,       # ... and by this much more than unscaled
     "flip_overlap": 0.8,            # data ink mirrored in its panel found both ways at least this much: inverted
     "flip_gain": 0.3,               # ... and by this much more than unmirrored
-    "off_axis_fit": 0.35,           # y ticks changed, at most this share of ink edges on one linear map: values changed
+    "off_axis_fit": 0.35,           # y ticks changed, at most this share of ink edges on one map of the axis: values changed
     "background_ring_share": 0.4,   # a plot background holds this share of the ring inside the frame at least
     "pie_found": 0.7,               # a reference pie's picture found elsewhere in the candidate (normalised correlation)
     "hued_chroma": 40,              # a pixel's channel spread above this is coloured (data marks, not black text)
