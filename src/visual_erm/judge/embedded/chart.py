@@ -4599,8 +4599,8 @@ class ChartComparer(Comparer):
             # where b draws thin-armed ones (a star, a cross: the opening at their radius leaves none of b's, whose
             # ink is still there)
             st, cen, r = found
-            if not 3 <= len(st) <= 60:
-                return False
+            if not 3 <= len(st) <= 60 or (a & geo.dilate(b, 2)).sum() < 0.7 * a.sum():
+                return False  # (too few markers, or not one path: the values moved, a line crossing a's markers)
             cen_b = geo.blobs(geo.dilate(geo.erode(b, r), r) & b, min_area=10)[1]
             kept = inked = 0
             for (x, y, bw, bh, _), c in zip(st, cen):
