@@ -2966,3 +2966,27 @@ def test_legend_gone_over_lines_is_one_legend_finding(judge, loc, n, lw):
     v = verdict(judge, temps_with_legend(loc=loc, n=n, lw=lw), temps_with_legend(False, loc=loc, n=n, lw=lw))
     assert [(e.category, e.severity) for e in v.errors] == [("text_error", 2)], v.errors
     assert "are missing" in v.errors[0].description
+
+
+def test_single_entry_scatter_legend_moved_is_one_style_finding(judge):
+    """A scatter legend of one entry (three markers of several sizes, coloured by a colormap) on a grey figure,
+    moved from over the points to the upper right: one moved legend, not a changed series (a pale marker's
+    colour is near the grey margin's; a grey run there is no swatch)."""
+    rng = np.random.default_rng(3)
+    x = np.concatenate([np.linspace(7000, 7800, 60), np.linspace(7800, 9000, 40)])
+    y = np.concatenate([np.linspace(5420, 5860, 60), 6040 - np.abs(np.linspace(-1, 1, 40)) * 200]) + rng.normal(0, 8, 100)
+
+    def chart(loc):
+        with plt.style.context("classic"):
+            fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=100)
+            pts = ax.scatter(x, y, c=np.linspace(650, 900, 100), s=np.linspace(20, 60, 100), cmap="YlGnBu",
+                             marker="^", edgecolors="k", label="Wholesale trade")
+            fig.colorbar(pts, ax=ax, label="Mining and logging")
+            ax.set_xlim(6500, 9500)
+            ax.set_ylim(5400, 6100)
+            ax.set_xlabel("Durable goods")
+            ax.set_ylabel("Wholesale trade")
+            ax.legend(loc=loc, fontsize=10, handlelength=1.2, borderaxespad=0.3, handletextpad=0.4)
+            return figure_rgb(fig, own_face=True)  # (the legend's markers one line height from the grey margin)
+    v = only(verdict(judge, chart("lower left"), chart("upper right")), ["style_error"])
+    assert "legend" in v.errors[0].description

@@ -256,6 +256,22 @@ def _swatch_left_of(img: np.ndarray, box, *, right: float | None = None):
     return np.median(ink[inv.reshape(-1) == int(np.argmax(counts))], axis=0), ink
 
 
+def _colour_beyond(lab: np.ndarray, box, color) -> bool:
+    """True when ``color`` (Lab) fills more than a tenth of the columns ``box`` spans in the line heights just
+    above or below it: the swatch-like ink reaches out of its text row (a picture beside a title, not a legend's
+    handle, which the legend's frame pads)."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    hh = max(y1 - y0, 6)
+    for a, b in ((max(0, y0 - hh), y0), (y1, min(lab.shape[0], y1 + hh))):
+        if b > a and x1 > x0:
+            part = lab[a:b, x0:x1]
+            near = (np.linalg.norm(part - color, axis=2) < T["swatch_color_delta"]) & \
+                (np.hypot(part[..., 1], part[..., 2]) > 6)
+            if near.any(axis=0).mean() > 0.1 and near.mean() > 0.05:
+                return True
+    return False
+
+
 _SWATCH_REACH = 3.2  # line heights left of an entry's words within which a legend draws its swatch
 
 
@@ -2625,6 +2641,10 @@ class ChartComparer(Comparer):
         moves: list[tuple[tuple[TextBox, int | None, str], tuple]] = []
         glyph_moves: set[int] = set()  # lines found moved by their glyphs alone: no legend entry (no swatch)
         for item in missing_texts:
+            x0, y0, x1, y1 = (int(v) for v in item[0].box)
+            if "plot area" in item[2] and _mark_like(item[0].text) and ctx.skip is not None and \
+                    ctx.skip[max(0, y0):y1, max(0, x0):x1].any():
+                continue  # marks read as glyphs beside a legend that moved (or a plot found gone): uncovered or hidden
             moved = next((e for e in extra_found if text_similarity(e[0], item[0].text) >= T["text_same"]), None)
             if moved is None:
                 moved = next((e for e in extra_found + taken if _holds_words(e[0], item[0].text)), None)
@@ -2758,6 +2778,7 @@ class ChartComparer(Comparer):
             hh = max(t.box[3] - t.box[1] for t, _, _ in g)
             mask = np.zeros((h, w), bool)  # each entry's glyphs and the swatch just left of them
             swatches = markers = True
+            lone_markers = False  # one entry whose markers sit in its own row (a legend's frame pads them)
             for t, _, color in g:
                 tx0, ty0, tx1, ty1 = (int(v) for v in t.box)
                 th = max(ty1 - ty0, 6)
@@ -2765,7 +2786,9 @@ class ChartComparer(Comparer):
                 sx0 = max(0, int(tx0 - _SWATCH_REACH * th))
                 if rlab is None:
                     rlab = rgb_to_lab(ctx.rn.image)
-                band = np.linalg.norm(rlab[ty0:ty1, sx0:tx0] - color, axis=2) < T["swatch_color_delta"]
+                zone = rlab[ty0:ty1, sx0:tx0]
+                band = (np.linalg.norm(zone - color, axis=2) < T["swatch_color_delta"]) & \
+                    (np.hypot(zone[..., 1], zone[..., 2]) > 6)  # (a grey margin near a pale swatch is no swatch)
                 cols = []
                 for a, b in geo.runs(band.any(axis=0)):  # a dashed swatch's dashes are one swatch
                     if cols and a - cols[-1][1] <= max(3, 0.8 * th):
@@ -2784,6 +2807,8 @@ class ChartComparer(Comparer):
                 elif b - a < th or rows[sub.any(axis=0)].std() > 1.5:
                     swatches = False  # no level patch or line a line-height long: a data line passing an annotation,
                     # or a scatter legend's markers (of several sizes), told by matching well with them elsewhere
+                    if len(g) == 1 and not _colour_beyond(rlab, (sx0 + a, ty0, sx0 + b, ty1), color):
+                        lone_markers = True
                 mask[ty0:ty1, sx0 + a:sx0 + b] |= sub
             ys, xs = np.nonzero(mask)
             if len(ys) < 30:
@@ -2811,8 +2836,9 @@ class ChartComparer(Comparer):
                 worded = all(_legend_words(t.text) for t, _, _ in g)
                 if swatches and best >= T["legend_match"]:
                     shifts.append((g[0][1], bx - x0, by - y0))
-                elif markers and worded and best >= T["legend_markers_match"] and len(g) >= 2:
-                    # (a scatter legend's entries, two or more: one plot-area title moved with its inset is no legend)
+                elif markers and worded and best >= T["legend_markers_match"] and (len(g) >= 2 or lone_markers):
+                    # (a scatter legend's entries, two or more, or one whose markers end within its row: a plot-area
+                    # title moved with its inset, which reaches above and below the title, is no legend)
                     marker_shifts.append((g[0][1], bx - x0, by - y0))
                 elif worded:
                     near_misses.append((g[0][1], bx - x0, by - y0))
