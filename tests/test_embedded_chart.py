@@ -2990,3 +2990,24 @@ def test_single_entry_scatter_legend_moved_is_one_style_finding(judge):
             return figure_rgb(fig, own_face=True)  # (the legend's markers one line height from the grey margin)
     v = only(verdict(judge, chart("lower left"), chart("upper right")), ["style_error"])
     assert "legend" in v.errors[0].description
+
+
+def test_grid_removed_under_markers_read_as_letters_is_one_style_finding(judge):
+    """Orange markers sitting on the white grid lines of a dark figure read as 'e' where the lines cross them;
+    the grid removed changes those readings, which are marks, not lost annotations."""
+    rng = np.random.default_rng(5)
+    lat = np.round(rng.uniform(33.8, 34.3, 45), 2)
+    lon = rng.choice([-118.2, -118.3, -118.3, -118.4], 45)
+    lat[:4] = [33.9, 34.0, 34.1, 34.2]  # on vertical grid lines too
+
+    def chart(grid):
+        with plt.style.context("dark_background"):
+            fig, ax = plt.subplots(figsize=(7, 4.8), dpi=100)
+            ax.scatter(lat, lon, s=30, color="orange", alpha=0.8)
+            ax.set_title("LA riots: longitude vs latitude")
+            ax.set_xlabel("Latitude")
+            ax.set_ylabel("Longitude")
+            ax.grid(grid)
+            return figure_rgb(fig, own_face=True)
+    v = only(verdict(judge, chart(True), chart(False)), ["style_error"])
+    assert "grid" in v.errors[0].description

@@ -1215,6 +1215,19 @@ def _drop_findings(ctx: _Ctx, i: int, roles, categories) -> None:
     ctx.errors[:] = [e for e in ctx.errors if not (e.location in where and e.category in categories)]
 
 
+def _drop_marks_read(ctx: _Ctx, i: int) -> None:
+    """Remove panel ``i``'s text findings about plot-area lines that were all mark-like (a glyph or two): markers
+    where grid lines crossed them read as letters, which a grid added or removed changes."""
+    name = ctx.panel_name(i if ctx.panels else None)
+
+    def marks_read(e: Discrepancy) -> bool:
+        texts = _reference_texts(e)
+        return e.category == "text_error" and e.location.startswith(name) and \
+            ("plot area" in e.location or e.location.endswith("legend")) and \
+            bool(texts) and all(_mark_like(t) for t in texts)
+    ctx.errors[:] = [e for e in ctx.errors if not marks_read(e)]
+
+
 def _reference_texts(e: Discrepancy) -> list[str]:
     """The reference's texts a text finding quotes: the line read otherwise ('reads ... instead of X'), or the
     lines gone."""
@@ -4859,6 +4872,7 @@ class ChartComparer(Comparer):
                 has = "has" if ch_ + cv > rh + rv else "lacks"
                 ctx.errors.append(finding("chart.grid", f"The plot {has} grid lines compared with the reference.",
                                           ctx.panel_name(i) + "grid", ctx.cand_box(b)))
+                _drop_marks_read(ctx, i)
 
     def _grid_over_marks(self, ctx: _Ctx) -> None:
         """Grid lines drawn (or lost) over filled marks, where ``_grid`` finds no free background to count them on:
@@ -4895,6 +4909,7 @@ class ChartComparer(Comparer):
                     ctx.explained[y0:y1, x0 + a - 1:x0 + c + 1] = True
                 ctx.errors.append(finding("chart.grid", f"The plot {has} grid lines compared with the reference.",
                                           ctx.panel_name(i) + "grid", ctx.cand_box(b)))
+                _drop_marks_read(ctx, i)
                 ctx.grid_done.add(i)
                 break
 
