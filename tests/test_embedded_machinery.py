@@ -482,3 +482,34 @@ def test_normalize_on_a_given_box_unwraps_a_bordered_figure():
     laid = normalize(img, size=(100, 40), box=(30, 40, 130, 80), unwrap=True)
     assert tuple(laid.background) == (255, 255, 255)
     assert tuple(normalize(img, size=(100, 40), box=(30, 40, 130, 80)).background) == (128, 128, 128)
+
+
+def _marker_masks(shape: str, n: int = 6) -> np.ndarray:
+    """A thin horizontal line (3 px) through ``n`` markers 14 px across: discs, crosses ('x'), square blocks, or
+    two strips 5 px wide at a block's sides (the block drawn as two narrower bars)."""
+    m = np.zeros((60, 40 + 40 * n), bool)
+    m[29:32, 10:-10] = True
+    yy, xx = np.mgrid[-7:8, -7:8]
+    for k in range(n):
+        cx = 30 + 40 * k
+        if shape == "disc":
+            m[22:37, cx - 7:cx + 8] |= xx ** 2 + yy ** 2 <= 49
+        elif shape == "cross":
+            m[22:37, cx - 7:cx + 8] |= (np.abs(xx - yy) <= 1) | (np.abs(xx + yy) <= 1)
+        elif shape == "strips":
+            m[23:37, cx - 7:cx - 2] = True
+            m[23:37, cx + 2:cx + 7] = True
+        else:
+            m[23:37, cx - 7:cx + 7] = True
+    return m
+
+
+def test_round_markers_drawn_as_crosses_are_another_shape_but_square_pieces_thinned_are_not():
+    from visual_erm.judge.embedded.chart import ChartComparer
+    discs, crosses = _marker_masks("disc"), _marker_masks("cross")
+    squares, strips = _marker_masks("square"), _marker_masks("strips")
+    assert ChartComparer._marker_shape_changed(discs, crosses, discs, crosses)
+    # Square blocks (bars cut into pieces by grid lines) drawn as narrower strips (more bins) are no markers drawn
+    # thin-armed: a disc fills 0.79 of its box, a block all of it.
+    assert not ChartComparer._marker_shape_changed(squares, strips, squares, strips)
+    assert not ChartComparer._marker_shape_changed(discs, discs, discs, discs)

@@ -4640,6 +4640,17 @@ class ChartComparer(Comparer):
             st, cen, r = found
             if not 3 <= len(st) <= 60 or (a & geo.dilate(b, 2)).sum() < 0.7 * a.sum():
                 return False  # (too few markers, or not one path: the values moved, a line crossing a's markers)
+            if np.mean(st[:, 4] >= 0.9 * st[:, 2] * st[:, 3]) > 0.4:
+                return False  # square pieces, not discs: bars cut by grid lines (a disc fills 0.79 of its box)
+            hh, ww = a.shape
+            apart = 0  # markers stand apart, their colour off the ring 2-3 px around them but for a line through
+            for x, y, bw, bh, _ in st:  # (pieces of bars cut by grid lines touch more of their colour)
+                outer = a[max(0, y - 3):min(hh, y + bh + 3), max(0, x - 3):min(ww, x + bw + 3)]
+                inner = a[max(0, y - 1):min(hh, y + bh + 1), max(0, x - 1):min(ww, x + bw + 1)]
+                ring = outer.size - inner.size
+                apart += ring > 0 and int(outer.sum()) - int(inner.sum()) < 0.35 * ring
+            if apart < 0.6 * len(st):
+                return False
             cen_b = geo.blobs(geo.dilate(geo.erode(b, r), r) & b, min_area=10)[1]
             kept = inked = 0
             for (x, y, bw, bh, _), c in zip(st, cen):
