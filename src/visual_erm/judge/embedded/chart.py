@@ -4640,8 +4640,11 @@ class ChartComparer(Comparer):
             st, cen, r = found
             if not 3 <= len(st) <= 60 or (a & geo.dilate(b, 2)).sum() < 0.7 * a.sum():
                 return False  # (too few markers, or not one path: the values moved, a line crossing a's markers)
-            if np.mean(st[:, 4] >= 0.9 * st[:, 2] * st[:, 3]) > 0.4:
-                return False  # square pieces, not discs: bars cut by grid lines (a disc fills 0.79 of its box)
+            short, long_ = np.minimum(st[:, 2], st[:, 3]), np.maximum(st[:, 2], st[:, 3])
+            blocks = (long_ > 1.25 * short) | ((short >= 12) & (st[:, 4] >= 0.97 * st[:, 2] * st[:, 3]))
+            if blocks.mean() > 0.4:
+                return False  # oblong or full square pieces, not round markers: bars cut by grid lines (a disc
+                # 12 px across or more fills 0.8 of its box; smaller ones are squares of pixels)
             hh, ww = a.shape
             apart = 0  # markers stand apart, their colour off the ring 2-3 px around them but for a line through
             for x, y, bw, bh, _ in st:  # (pieces of bars cut by grid lines touch more of their colour)
