@@ -3011,3 +3011,53 @@ def test_grid_removed_under_markers_read_as_letters_is_one_style_finding(judge):
             return figure_rgb(fig, own_face=True)
     v = only(verdict(judge, chart(True), chart(False)), ["style_error"])
     assert "grid" in v.errors[0].description
+
+
+def _codeset():
+    """benchmarks/chart_codeset.py, whose ``draw`` turns a chart spec into a real matplotlib figure."""
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "chart_codeset.py"
+    spec = importlib.util.spec_from_file_location("chart_codeset_for_tests", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_frameless_grid_of_plots_at_150_dpi_is_equivalent(judge):
+    """A fivethirtyeight 2x2 figure (frameless plots, one with a grid) saved at 150 dpi: the one plot frame found
+    fits the candidate a little wider in x than in y, which slid every label on the right half off its place
+    (14 for 0). A fit that stretches one axis against the content box's is kept only when it lays more in place."""
+    codeset = _codeset()
+    rng = np.random.default_rng(1)
+
+    def panel(kind, title, xlabel, ylabel, x, series, **kw):
+        return dict(dict(title=title, xlabel=xlabel, ylabel=ylabel, legend=False, legend_loc="upper left", grid=False,
+                         facecolor=None, vlim=None, vlog=False, invert=False, bar_width=0.8, annotations=[],
+                         value_labels=False, title_size=12, kind=kind, x=x, series=series, nonneg=True), **kw)
+
+    def line(name, values, color, **kw):
+        return dict(dict(name=name, values=values, err=None, color=color, ls="-", marker=None, lw=2.0, labels={}), **kw)
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    tmax = [56.2, 58.6, 61.3, 64.3, 66.4, 69.7, 70.4, 72.2, 72.2, 70.6, 65.0, 57.5]
+    spec = dict(style="fivethirtyeight", palette=["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"], font_size=10,
+                figsize=[8.0, 7.0], layout=[2, 2], suptitle="", edge="white", panels=[
+                    panel("barh", "Min temp and mean temp by month", "Min temp / Mean temp", "Month", months[4:10], [
+                        line("Min temp", [51.4, 53.7, 55.4, 56.6, 56.4, 53.4], "#1f77b4", marker="o"),
+                        line("Mean temp", [57.97, 60.44, 61.77, 62.41, 62.49, 60.25], "#ff7f0e", marker="o", lw=2.5,
+                             err=[4.58, 5.01, 4.99, 4.86, 4.93, 4.61])], legend=True, title_size=11),
+                    panel("bar", "Max temp by month", "Month", "Max temp", months[:10],
+                          [line("Max temp", tmax[:10], "#ff7f0e", ls="--")], bar_width=0.7, value_labels=True),
+                    panel("line", "Max temp by month", "Month", "Max temp", months,
+                          [line("Max temp", tmax, "#2ca02c")], grid=True, title_size=11),
+                    panel("box", "Temp by month", "Month", "Temp", months[2:8], [dict(
+                        name="Temp", color="#d62728", lw=1.0, ls="-", marker=None,
+                        data=[list(np.round(rng.normal(m, 4.5, 300), 1)) for m in (53, 54, 57, 60, 61, 62)])],
+                          nonneg=False)])
+    fig = codeset.draw(spec)
+    ref = codeset.pixels(fig)
+    with codeset.styled(spec):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=150, facecolor=fig.get_facecolor())
+    v = judge.judge(ref, load_image(buf.getvalue()), task="chart")
+    assert v.severity_sum <= 1, v.errors

@@ -447,6 +447,13 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
     return sorted(kept, key=lambda f: order.index(f[0]))
 
 
+def _pixels_apart(rn: Normalized, n: Normalized) -> int:
+    """Pixels of the work images that differ beyond the shift tolerance: how well a fit lays ``n`` on ``rn``."""
+    miss, extra = geo.tolerant_diff(rn.image, n.image, radius=int(T["shift_tolerance_px"]),
+                                    threshold=int(T["diff_threshold"]))
+    return int(miss.sum() + extra.sum())
+
+
 def _scaled_box(ref: Analysis, rn: Normalized, cand: Analysis) -> tuple[int, int, int, int] | None:
     """The reference's content box scaled to the candidate's size, in its pixels (the same layout at another
     resolution), or None when the two images have other shapes."""
@@ -1626,7 +1633,12 @@ class ChartComparer(Comparer):
         if all(0.97 <= r <= 1.03 for r in ratio) and (slide[0] >= 0.1 * w or slide[1] >= 0.1 * h):
             return cn
         img = warp(cand.image, fr, (w, h), cn.background)
-        return self._per_panel(cand, rf, Normalized(image=img, frame=fr, box=cn.box, background=cn.background))
+        fitted = Normalized(image=img, frame=fr, box=cn.box, background=cn.background)
+        if abs((fr.scale[0] / fr.scale[1]) / (cn.frame.scale[0] / cn.frame.scale[1]) - 1.0) > 0.02 and \
+                _pixels_apart(rn, fitted) >= _pixels_apart(rn, cn):
+            return cn  # a fit that stretches one axis against the content box's (a frameless plot's frame found
+            # a little wider at another resolution) is kept only when it lays more of the figure in place
+        return self._per_panel(cand, rf, fitted)
 
     @staticmethod
     def _subplots_in_place(ref: Analysis, rn: Normalized, cand: Analysis, cn: Normalized, rt: list,
@@ -1742,9 +1754,7 @@ class ChartComparer(Comparer):
             return cn
 
         def apart(n: Normalized) -> int:
-            miss, extra = geo.tolerant_diff(rn.image, n.image, radius=int(T["shift_tolerance_px"]),
-                                            threshold=int(T["diff_threshold"]))
-            return int(miss.sum() + extra.sum())
+            return _pixels_apart(rn, n)
 
         def aspect(n: Normalized) -> float:  # the fit's x scale over its y scale, against the reference's
             return (n.frame.scale[0] / n.frame.scale[1]) / (rn.frame.scale[0] / rn.frame.scale[1])
