@@ -3027,7 +3027,7 @@ def _codeset():
 def test_frameless_grid_of_plots_at_150_dpi_is_equivalent(judge):
     """A fivethirtyeight 2x2 figure (frameless plots, one with a grid) saved at 150 dpi: the one plot frame found
     fits the candidate a little wider in x than in y, which slid every label on the right half off its place
-    (14 for 0). A fit that stretches one axis against the content box's is kept only when it lays more in place."""
+    (14 for 0). A fit that stretches one axis against the reference's is kept only when it lays more in place."""
     codeset = _codeset()
     rng = np.random.default_rng(1)
 
@@ -3061,3 +3061,22 @@ def test_frameless_grid_of_plots_at_150_dpi_is_equivalent(judge):
         fig.savefig(buf, format="png", dpi=150, facecolor=fig.get_facecolor())
     v = judge.judge(ref, load_image(buf.getvalue()), task="chart")
     assert v.severity_sum <= 1, v.errors
+
+
+def test_range_narrowed_under_boxed_texts_is_a_y_range_finding(judge):
+    """Two texts in boxes placed in data units (the gallery's 'spam' and 'eggs'); the y range narrowed to 0.7
+    moves them up but keeps their size. The marks are those boxes: that they follow no stretch of the axis is no
+    sign of changed values, and the x axis, unchanged, is not said. (The plot frame fits the candidate as the
+    reference, though the box now sticking out above grows its content box.)"""
+    def chart(top):
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        ax.text(0.55, 0.6, "spam", size=50, rotation=-25, ha="right", va="top",
+                bbox=dict(boxstyle="square", ec=(1, 0.5, 0.5), fc=(1, 0.8, 0.8)))
+        ax.text(0.6, 0.7, "eggs", size=50, rotation=30, ha="center", va="center",
+                bbox=dict(boxstyle="round", ec=(1, 0.5, 0.5), fc=(1, 0.8, 0.8)))
+        ax.set_ylim(0, top)
+        return figure_rgb(fig)
+    v = verdict(judge, chart(1.0), chart(0.7))
+    assert any(e.location.endswith("y-axis tick labels") and e.category == "data_error" for e in v.errors), v.errors
+    assert not any("plotted values" in e.description or "x-axis" in e.location or "x- and y-axis" in e.description
+                   for e in v.errors), v.errors

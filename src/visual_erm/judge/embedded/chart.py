@@ -1634,9 +1634,9 @@ class ChartComparer(Comparer):
             return cn
         img = warp(cand.image, fr, (w, h), cn.background)
         fitted = Normalized(image=img, frame=fr, box=cn.box, background=cn.background)
-        if abs((fr.scale[0] / fr.scale[1]) / (cn.frame.scale[0] / cn.frame.scale[1]) - 1.0) > 0.02 and \
+        if abs((fr.scale[0] / fr.scale[1]) / (rn.frame.scale[0] / rn.frame.scale[1]) - 1.0) > 0.02 and \
                 _pixels_apart(rn, fitted) >= _pixels_apart(rn, cn):
-            return cn  # a fit that stretches one axis against the content box's (a frameless plot's frame found
+            return cn  # a fit that stretches one axis against the reference's own (a frameless plot's frame found
             # a little wider at another resolution) is kept only when it lays more of the figure in place
         return self._per_panel(cand, rf, fitted)
 
@@ -4127,6 +4127,17 @@ class ChartComparer(Comparer):
         r, c = pm.rdata, pm.cdata
         if r.sum() < 200 or c.sum() < 200:
             return False
+        texts = self._texts(ctx.ref)
+        roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))
+        boxed = np.zeros_like(r)  # the reference's plot-area lines with a line height around them
+        x0, y0 = pm.box[0], pm.box[1]
+        for t, (p, role) in zip(texts, roles):
+            if p == panel and "plot area" in role:
+                hh = t.box[3] - t.box[1]
+                boxed[max(0, int(t.box[1] - hh - y0)):max(0, int(t.box[3] + hh - y0)),
+                      max(0, int(t.box[0] - hh - x0)):max(0, int(t.box[2] + hh - x0))] = True
+        if (r & boxed).sum() >= 0.5 * r.sum():
+            return False  # the marks are mostly boxes behind texts placed in data units: they keep their size
         # Only the candidate's marks in the reference's colours: a series added in a new colour is not read as
         # values moved (its own finding speaks when it is found; the range moved for it).
         bins, counts = np.unique(np.round(pm.rlab[r] / 8.0).astype(np.int32), axis=0, return_counts=True)
