@@ -3080,3 +3080,28 @@ def test_range_narrowed_under_boxed_texts_is_a_y_range_finding(judge):
     assert any(e.location.endswith("y-axis tick labels") and e.category == "data_error" for e in v.errors), v.errors
     assert not any("plotted values" in e.description or "x-axis" in e.location or "x- and y-axis" in e.description
                    for e in v.errors), v.errors
+
+
+def _frameless_dark_histogram(color="#003f5c", invert=False):
+    """A fivethirtyeight histogram (no spines; the plot area is the figure's grey) of dark bars in two groups."""
+    rng = np.random.default_rng(4)
+    vals = np.concatenate([rng.uniform(1500, 6000, 25), rng.uniform(7000, 22000, 9), rng.uniform(28000, 42000, 17)])
+    with plt.style.context(["fivethirtyeight", {"font.size": 9, "xtick.labelsize": 8, "ytick.labelsize": 8,
+                                                "axes.titlesize": 10, "axes.labelsize": 9}]):
+        fig, ax = plt.subplots(figsize=(7.6, 5.2), dpi=100, layout="constrained")
+        ax.hist(vals, bins=8, color=color, edgecolor="white", alpha=0.85)
+        ax.set_title("Iowa electricity: distribution of net generation")
+        ax.set_xlabel("Net generation")
+        ax.set_ylabel("Count")
+        if invert:
+            ax.invert_yaxis()
+        return figure_rgb(fig, own_face=True)
+
+
+@pytest.mark.parametrize("change, category", [("recolour", "style_error"), ("invert", "data_error")])
+def test_dark_bars_of_a_frameless_plot_are_marks_not_a_plot_area(judge, change, category):
+    # The dark bars standing together were found as a filled plot area (no light frame holds them): recoloured,
+    # the 'plot area' went (3) and its 'background' changed; inverted, the same, and the tick labels, loose text
+    # with no plot area to belong to, were said missing.
+    cand = _frameless_dark_histogram("#ffe119") if change == "recolour" else _frameless_dark_histogram(invert=True)
+    only(verdict(judge, _frameless_dark_histogram(), cand), [category])

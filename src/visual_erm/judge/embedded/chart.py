@@ -973,6 +973,10 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     def axis_went(panel) -> bool:  # (one plot's findings name no subplot)
         return panel in ctx.axis_changed or (len(ctx.panels) <= 1 and bool(ctx.axis_changed))
     drop |= {id(e) for e, panel in ctx.follows_axis if axis_went(panel)}
+    # Numbers read as loose text (no plot area found to make them tick labels: a frameless plot) moved with the axis.
+    drop |= {id(e) for e in ctx.errors if e.category == "text_error" and e.location.endswith("text")
+             and "plot area" not in e.location and axis_went(_location_panel(e.location))
+             and (quoted := _reference_texts(e)) and all(_is_number(q.strip()) for q in quoted)}
     # A worded value ('peak 263', 'max 4,869') marks a point in data units, wherever its line was read (near the
     # title or an axis): it went or moved with the axis.
     drop |= {id(e) for e in ctx.errors if e.category == "text_error" and axis_went(_location_panel(e.location))

@@ -208,6 +208,9 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
             light = _light_frames(image, min_side=min_side, min_cover=min_cover)
             if light:
                 frames = light + [f for f in frames if not any(box_overlap(f, b) > 0.9 for b in light)]
+            elif not dark_figure:  # (a frameless plot: dark bars found as a filled area are marks, by the rule
+                # spined boxes meet; on a dark figure every plot area is dark inside)
+                frames = [f for f in frames if not _dark_marks(image, darkm, f)]
     return sort_reading_order(frames)
 
 
