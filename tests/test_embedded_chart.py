@@ -3105,3 +3105,32 @@ def test_dark_bars_of_a_frameless_plot_are_marks_not_a_plot_area(judge, change, 
     # with no plot area to belong to, were said missing.
     cand = _frameless_dark_histogram("#ffe119") if change == "recolour" else _frameless_dark_histogram(invert=True)
     only(verdict(judge, _frameless_dark_histogram(), cand), [category])
+
+
+def test_worded_value_read_in_pieces_goes_with_bars_stacked_anew(judge):
+    # 'max 4.40' over the bar it marks, read as 'max' and '4.40': grouped bars stacked, the annotation moved with
+    # its bar (its arrow pointing at the new top). One structure finding, no lost legend or annotations.
+    names = ["sun", "fog", "rain", "drizzle", "snow"]
+    wind, prec, temp = [3.0, 3.45, 3.67, 2.42, 4.40], [0.33, 6.45, 5.08, 0.02, 9.05], [9.28, 8.03, 6.59, 7.15, 0.4]
+
+    def chart(stacked):
+        with plt.style.context("ggplot"):
+            fig, ax = plt.subplots(figsize=(7.6, 5.7), dpi=100)
+            x = np.arange(5)
+            bottom = np.zeros(5)
+            for k, (v, c, n) in enumerate(((wind, "#e41a1c", "Wind"), (prec, "#377eb8", "Precipitation"),
+                                           (temp, "#4daf4a", "Temp min"))):
+                if stacked:
+                    ax.bar(x, v, 0.6, bottom=bottom, color=c, label=n)
+                    bottom = bottom + v
+                else:
+                    ax.bar(x + (k - 1) * 0.2, v, 0.2, color=c, label=n)
+            ax.annotate("max 4.40", xy=(4 if stacked else 3.8, 4.40), xytext=(-30, -30), textcoords="offset points",
+                        arrowprops=dict(arrowstyle="->", color="white"))
+            ax.set_xticks(x, names)
+            ax.set_title("Seattle weather: mean wind and 2 more by weather")
+            ax.set_xlabel("Weather")
+            ax.set_ylabel("Value")
+            ax.legend(loc="lower right")
+            return figure_rgb(fig)
+    only(verdict(judge, chart(False), chart(True)), ["structure_error"])

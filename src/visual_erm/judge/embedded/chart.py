@@ -893,6 +893,15 @@ def _mark_like(text: str) -> bool:
 _ANNOTATION = re.compile(r"^[A-Za-z]{2,8}\s*[:=]?\s*-?\d[\d.,]*$")  # a worded value: 'peak 263', 'max 4,869'
 
 
+def _values_quoted(quoted: list[str]) -> bool:
+    """True when lines a text finding quotes are all numbers, or a worded value ('max 4.40') read whole or in
+    pieces (a word of 2-8 letters beside a number)."""
+    if all(_is_number(q) or _ANNOTATION.match(q) for q in quoted):
+        return True
+    return any(_is_number(q) for q in quoted) and all(_is_number(q) or re.fullmatch(r"[A-Za-z]{2,8}:?", q)
+                                                      for q in quoted)
+
+
 def _legend_words(text: str) -> bool:
     """A line that reads as a legend entry's words: no marks read as letters, no value or worded value (a label
     placed in data units)."""
@@ -981,13 +990,14 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     # title or an axis): it went or moved with the axis.
     drop |= {id(e) for e in ctx.errors if e.category == "text_error" and axis_went(_location_panel(e.location))
              and (quoted := _reference_texts(e)) and all(_ANNOTATION.match(q.strip()) for q in quoted)}
-    # Numbers in a plot whose values changed are its value labels: moved, read otherwise or gone with their bars.
+    # Numbers in a plot whose values changed (or whose bars were stacked or grouped anew) are its value labels,
+    # or a worded value read in pieces ('max', '4.40'): moved, read otherwise or gone with their bars.
     valued = {_location_panel(e.location) for e in ctx.errors
-              if e.category == "data_error" and e.location.endswith("plot area")}
+              if e.category in ("data_error", "structure_error") and e.location.endswith("plot area")}
     drop |= {id(e) for e in ctx.errors if e.category == "text_error" and valued and
              (_location_panel(e.location) in valued or len(ctx.panels) <= 1) and
              ("plot area" in e.location or e.location.endswith("legend")) and
-             (quoted := _reference_texts(e)) and all(_is_number(q.strip()) for q in quoted)}
+             (quoted := _reference_texts(e)) and _values_quoted([q.strip() for q in quoted])}
     # A plot whose axis changed and that the figure laid out at another size (an equal aspect follows the new
     # range; alone in the figure, the content box changes shape with it and the work frame stretches it back):
     # its marks are no longer where they were, so what the series check says of them follows the axis.
