@@ -3134,3 +3134,22 @@ def test_worded_value_read_in_pieces_goes_with_bars_stacked_anew(judge):
             ax.legend(loc="lower right")
             return figure_rgb(fig)
     only(verdict(judge, chart(False), chart(True)), ["structure_error"])
+
+
+def test_worded_value_with_other_words_is_said_beside_changed_values(judge):
+    # Values changed (a data finding) and the annotation 'high 56.1' reads 'low 56.1' in its place: its number
+    # kept, its words changed, so it is no value label that moved with the data.
+    def chart(values, word):
+        fig, ax = plt.subplots(figsize=(7.6, 5.2), dpi=100)
+        months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"]
+        ax.plot(months, values, marker="o", color="#1f3b73", lw=2, label="Min temp")
+        ax.plot(months, [58, 59, 61, 62, 64, 65, 66], color="tab:orange", lw=2, label="Mean temp")
+        ax.set_ylim(40, 70)
+        ax.annotate(f"{word} 56.1", xy=(6, 56.1), xytext=(-20, 25), textcoords="offset points", ha="center",
+                    arrowprops=dict(arrowstyle="->"))
+        ax.set_title("Seattle temps by month")
+        return figure_rgb(fig)
+    v = verdict(judge, chart([42, 45.8, 46.9, 48.7, 51.4, 53.7, 56.1], "high"),
+                chart([42, 47.5, 44.0, 50.9, 49.2, 53.7, 56.1], "low"))
+    assert any(e.category == "data_error" for e in v.errors), v.errors
+    assert any(e.category == "text_error" and "low 56.1" in e.description for e in v.errors), v.errors

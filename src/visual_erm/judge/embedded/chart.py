@@ -902,6 +902,13 @@ def _values_quoted(quoted: list[str]) -> bool:
                                                       for q in quoted)
 
 
+def _word_changed(e: Discrepancy) -> bool:
+    """True when a finding says a line reads otherwise with the same number in it: the words of a worded value
+    changed ('low 56.1' for 'high 56.1'), not the value."""
+    read = _reading(e)
+    return read is not None and _digits(read[0]) == _digits(read[1]) != "" and _bare(read[0]) != _bare(read[1])
+
+
 def _legend_words(text: str) -> bool:
     """A line that reads as a legend entry's words: no marks read as letters, no value or worded value (a label
     placed in data units)."""
@@ -997,7 +1004,8 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     drop |= {id(e) for e in ctx.errors if e.category == "text_error" and valued and
              (_location_panel(e.location) in valued or len(ctx.panels) <= 1) and
              ("plot area" in e.location or e.location.endswith("legend")) and
-             (quoted := _reference_texts(e)) and _values_quoted([q.strip() for q in quoted])}
+             (quoted := _reference_texts(e)) and _values_quoted([q.strip() for q in quoted]) and
+             not _word_changed(e)}
     # A plot whose axis changed and that the figure laid out at another size (an equal aspect follows the new
     # range; alone in the figure, the content box changes shape with it and the work frame stretches it back):
     # its marks are no longer where they were, so what the series check says of them follows the axis.
