@@ -512,4 +512,3 @@ def test_round_markers_drawn_as_crosses_are_another_shape_but_square_pieces_thin
     # Square blocks (bars cut into pieces by grid lines) drawn as narrower strips (more bins) are no markers drawn
     # thin-armed: a disc fills 0.79 of its box, a block all of it.
     assert not ChartComparer._marker_shape_changed(squares, strips, squares, strips)
-    assert not ChartComparer._marker_shape_changed(discs, discs, discs, discs)

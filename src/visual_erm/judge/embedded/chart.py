@@ -256,6 +256,12 @@ def _swatch_left_of(img: np.ndarray, box, *, right: float | None = None):
     return np.median(ink[inv.reshape(-1) == int(np.argmax(counts))], axis=0), ink
 
 
+def _swatch_pixels(lab: np.ndarray, color) -> np.ndarray:
+    """Lab pixels of a legend swatch's colour: within ``swatch_color_delta`` of it and coloured (a grey margin lies
+    within that distance of a pale swatch)."""
+    return (np.linalg.norm(lab - color, axis=-1) < T["swatch_color_delta"]) & (chroma(lab) > 6)
+
+
 def _colour_beyond(lab: np.ndarray, box, color) -> bool:
     """True when ``color`` (Lab) fills more than a tenth of the columns ``box`` spans in the line heights just
     above or below it: the swatch-like ink reaches out of its text row (a picture beside a title, not a legend's
@@ -264,9 +270,7 @@ def _colour_beyond(lab: np.ndarray, box, color) -> bool:
     hh = max(y1 - y0, 6)
     for a, b in ((max(0, y0 - hh), y0), (y1, min(lab.shape[0], y1 + hh))):
         if b > a and x1 > x0:
-            part = lab[a:b, x0:x1]
-            near = (np.linalg.norm(part - color, axis=2) < T["swatch_color_delta"]) & \
-                (np.hypot(part[..., 1], part[..., 2]) > 6)
+            near = _swatch_pixels(lab[a:b, x0:x1], color)
             if near.any(axis=0).mean() > 0.1 and near.mean() > 0.05:
                 return True
     return False
@@ -894,12 +898,10 @@ _ANNOTATION = re.compile(r"^[A-Za-z]{2,8}\s*[:=]?\s*-?\d[\d.,]*$")  # a worded v
 
 
 def _values_quoted(quoted: list[str]) -> bool:
-    """True when lines a text finding quotes are all numbers, or a worded value ('max 4.40') read whole or in
-    pieces (a word of 2-8 letters beside a number)."""
-    if all(_is_number(q) or _ANNOTATION.match(q) for q in quoted):
-        return True
-    return any(_is_number(q) for q in quoted) and all(_is_number(q) or re.fullmatch(r"[A-Za-z]{2,8}:?", q)
-                                                      for q in quoted)
+    """True when lines a text finding quotes are all numbers or worded values ('max 4.40'), or such a value read in
+    pieces (words of 2-8 letters beside a number)."""
+    valued = [bool(_is_number(q) or _ANNOTATION.match(q)) for q in quoted]
+    return any(valued) and all(v or re.fullmatch(r"[A-Za-z]{2,8}:?", q) for v, q in zip(valued, quoted))
 
 
 def _word_changed(e: Discrepancy) -> bool:
@@ -989,14 +991,14 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     def axis_went(panel) -> bool:  # (one plot's findings name no subplot)
         return panel in ctx.axis_changed or (len(ctx.panels) <= 1 and bool(ctx.axis_changed))
     drop |= {id(e) for e, panel in ctx.follows_axis if axis_went(panel)}
-    # Numbers read as loose text (no plot area found to make them tick labels: a frameless plot) moved with the axis.
-    drop |= {id(e) for e in ctx.errors if e.category == "text_error" and e.location.endswith("text")
-             and "plot area" not in e.location and axis_went(_location_panel(e.location))
-             and (quoted := _reference_texts(e)) and all(_is_number(q.strip()) for q in quoted)}
     # A worded value ('peak 263', 'max 4,869') marks a point in data units, wherever its line was read (near the
-    # title or an axis): it went or moved with the axis.
+    # title or an axis), and numbers read as loose text (no plot area found to make them tick labels: a frameless
+    # plot) are its tick labels: they went or moved with the axis.
+    def loose(e: Discrepancy) -> bool:
+        return e.location.endswith("text") and "plot area" not in e.location
     drop |= {id(e) for e in ctx.errors if e.category == "text_error" and axis_went(_location_panel(e.location))
-             and (quoted := _reference_texts(e)) and all(_ANNOTATION.match(q.strip()) for q in quoted)}
+             and (quoted := _reference_texts(e))
+             and all(_ANNOTATION.match(q.strip()) or (loose(e) and _is_number(q.strip())) for q in quoted)}
     # Numbers in a plot whose values changed (or whose bars were stacked or grouped anew) are its value labels,
     # or a worded value read in pieces ('max', '4.40'): moved, read otherwise or gone with their bars.
     valued = {_location_panel(e.location) for e in ctx.errors
@@ -2512,8 +2514,13 @@ class ChartComparer(Comparer):
         text, _ = self._recognize(ctx, t.box, margin=max(6.0, 0.15 * (t.box[2] - t.box[0]) + h))
         return text, max(_word_aligned_similarity(t.text, text), _word_aligned_similarity(ref_text, text))
 
-    def _text(self, ctx: _Ctx) -> None:
+    def _ref_texts(self, ctx: _Ctx) -> tuple[list[TextBox], list[tuple[int | None, str]]]:
+        """The reference's text lines and each one's (panel, role) by its own frames, computed once per reference."""
         texts = self._texts(ctx.ref)
+        return texts, ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))
+
+    def _text(self, ctx: _Ctx) -> None:
+        texts, roles = self._ref_texts(ctx)  # (roles by the reference's own frames)
         diff = ctx.missing | ctx.extra
         rink = geo.dilate(ctx.ink("r"), 1)
         neutral_ink = None
@@ -2527,7 +2534,6 @@ class ChartComparer(Comparer):
         inside = np.zeros_like(diff)  # plot interiors: a tick label box reaching over the spine reads no fill there
         for b in ctx.panels:
             inside[b[1]:b[3] + 1, b[0]:b[2] + 1] = True
-        roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))  # the reference's own frames
         ctx.axis_labels = ctx.ref.lazy("axis_labels", lambda: _axis_labels(ctx.panels, texts, roles))
         for idx, (t, (panel, role)) in enumerate(zip(texts, roles)):
             x0, y0, x1, y1 = (int(max(0, t.box[0] - 2)), int(max(0, t.box[1] - 2)), int(min(w, t.box[2] + 2)),
@@ -2784,8 +2790,7 @@ class ChartComparer(Comparer):
         its lines are not read again."""
         import cv2
 
-        texts = self._texts(ctx.ref)
-        roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))
+        texts, roles = self._ref_texts(ctx)
         diff = ctx.missing | ctx.extra
         rink = ctx.ink("r")
         h, w = diff.shape
@@ -2831,9 +2836,7 @@ class ChartComparer(Comparer):
                 sx0 = max(0, int(tx0 - _SWATCH_REACH * th))
                 if rlab is None:
                     rlab = rgb_to_lab(ctx.rn.image)
-                zone = rlab[ty0:ty1, sx0:tx0]
-                band = (np.linalg.norm(zone - color, axis=2) < T["swatch_color_delta"]) & \
-                    (np.hypot(zone[..., 1], zone[..., 2]) > 6)  # (a grey margin near a pale swatch is no swatch)
+                band = _swatch_pixels(rlab[ty0:ty1, sx0:tx0], color)
                 cols = []
                 for a, b in geo.runs(band.any(axis=0)):  # a dashed swatch's dashes are one swatch
                     if cols and a - cols[-1][1] <= max(3, 0.8 * th):
@@ -2973,8 +2976,7 @@ class ChartComparer(Comparer):
             return {}
         scores: dict[int, float] = {}
         glyphs: dict[int, float] = {}  # the worst glyph-sized window of a line that correlates well as a whole
-        texts = self._texts(ctx.ref)
-        roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))  # (as _text reads them)
+        texts, roles = self._ref_texts(ctx)  # (as _text reads them)
         for i, t in enumerate(texts):
             if ctx.cn.frame_at(t.box) is not ctx.cn.frame:
                 continue  # a subplot laid out afresh: not on the same pixel grid
@@ -4149,8 +4151,7 @@ class ChartComparer(Comparer):
         r, c = pm.rdata, pm.cdata
         if r.sum() < 200 or c.sum() < 200:
             return False
-        texts = self._texts(ctx.ref)
-        roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))
+        texts, roles = self._ref_texts(ctx)
         boxed = np.zeros_like(r)  # the reference's plot-area lines with a line height around them
         x0, y0 = pm.box[0], pm.box[1]
         for t, (p, role) in zip(texts, roles):
@@ -4254,8 +4255,7 @@ class ChartComparer(Comparer):
                 "text", "figure", "legend", "x-axis label", "y-axis label"))
         if not any(placed(e) for e in ctx.errors[first:]):
             return
-        texts = self._texts(ctx.ref)
-        roles = ctx.ref.lazy("text_roles", lambda: _text_roles(ctx.panels, texts))
+        texts, roles = self._ref_texts(ctx)
         h, w = ctx.missing.shape
         # Plot-area text may follow either axis; a column of category names beside an axis follows that one.
         groups: dict[tuple[int | None, int | None], list[TextBox]] = {}
