@@ -3153,3 +3153,46 @@ def test_worded_value_with_other_words_is_said_beside_changed_values(judge):
                 chart([42, 47.5, 44.0, 50.9, 49.2, 53.7, 56.1], "low"))
     assert any(e.category == "data_error" for e in v.errors), v.errors
     assert any(e.category == "text_error" and "low 56.1" in e.description for e in v.errors), v.errors
+
+
+def draw_airports(rows=2, cols=2, *, dpi=100):
+    """Four frameless plots (fivethirtyeight: no spines, plot areas read from tick labels) of airport-like data,
+    one with a grid, as code set 193-0028 draws them."""
+    rng = np.random.default_rng(3)
+    lat = np.concatenate([rng.normal(39, 5, 900), rng.normal(61, 4, 120)])
+    lon = rng.uniform(-165, -70, 200)
+    with plt.style.context("fivethirtyeight"):
+        fig, axs = plt.subplots(rows, cols, figsize=(8, 6.4))
+        a, b, c, d = axs.flat
+        a.hist(lat, bins=15, edgecolor="black", color="#4c72b0")
+        a.set_title("Distribution of latitude", fontsize=12)
+        a.set_xlabel("Latitude", fontsize=10)
+        b.scatter(lon, rng.uniform(18, 70, 200), color="#dd8452", alpha=0.8)
+        b.set_title("Latitude vs longitude", fontsize=12)
+        b.set_xlabel("Longitude", fontsize=10)
+        c.step(STATES, RECORDS, color="#55a868", lw=2)
+        c.set_title("Records by state", fontsize=11)
+        d.plot(STATES, RECORDS, marker="o", color="#c44e52", lw=2)
+        d.set_title("Records by state", fontsize=11)
+        for ax in (a, b, d):  # (a grid whose lines meet on all four sides reads as a light frame)
+            ax.grid(False)
+        for ax in axs.flat:
+            ax.tick_params(labelsize=9)
+        fig.tight_layout()
+        return figure_rgb(fig, dpi=dpi, own_face=True)
+
+
+def test_frameless_plots_laid_out_in_one_row_are_one_layout_finding(judge):
+    # No spines to read: the reference's plot areas come from its tick labels. Before, the candidate was assumed
+    # to keep the reference's places, so the four plots re-drawn side by side read as a dozen changed series,
+    # ranges and labels (code set 193-0028: 26 for 2). The candidate's own tick labels now show the new layout.
+    v = verdict(judge, draw_airports(), draw_airports(1, 4))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 2)], v.errors
+    assert "laid out otherwise" in v.errors[0].description or "arranged 1x4" in v.errors[0].description, v.errors
+
+
+def test_frameless_plots_at_another_resolution_keep_their_layout(judge):
+    # Every plot area differs at another dpi only by resampling, below the share that reads the layout anew.
+    v = verdict(judge, draw_airports(), draw_airports(dpi=150))
+    assert v.severity_sum <= 1, v.errors
+

@@ -471,6 +471,34 @@ def test_a_column_of_captioned_annotations_bounds_no_frameless_plot():
     assert len(_tick_axes(ticks + xrow + [line("Month", 200, 272, 260), line("A title", 150, 10, 250)])) == 1
 
 
+def test_frameless_plot_areas_survive_a_title_lined_up_with_tick_labels_and_slanted_neighbours():
+    from visual_erm.judge.embedded.chart import _tick_frames
+
+    def line(text, x0, y0, x1, y1=None):
+        return TextBox(text, (x0, y0, x1, y0 + 17 if y1 is None else y1))
+    # Two frameless plots side by side, as code set 193-0031 reads them. The figure's title ends where the right
+    # plot's y labels end, so it joined their column at an uneven gap and the column was dropped; the left plot
+    # then ran on over the right one. The right plot's slanted x labels start left of its y labels, and were
+    # taken for the left plot's x labels.
+    left_y = [line(v, 22, 66 + 44 * k, 66) for k, v in enumerate(("20000", "15000", "10000", "5000"))]
+    left_x = [line(v, 100 + 60 * k, 246, 140 + 60 * k) for k, v in enumerate(("30000", "35000", "40000"))]
+    right_y = [line(v, 346, 61 + 35 * k, 390) for k, v in enumerate(("50000", "40000", "30000", "20000", "10000"))]
+    right_y.append(line("0", 379, 236, 388))
+    title = line("Iowa electricity", 263, 5, 389, 24)
+    years = [line(str(2002 + k), 373 + 30 * k, 241, 419 + 30 * k, 280) for k in range(8)]
+    frames = _tick_frames(left_y + left_x + right_y + [title] + years)
+    assert len(frames) == 2, frames
+    (a, b) = frames
+    assert a[2] < 346 <= b[0], frames  # the left plot stops before the right one's y labels
+    # A slanted label of the plot on the right, starting left of that plot's y labels, is not the left plot's.
+    lower_y = [line(v, 44, 320 + 37 * k, 66) for k, v in enumerate(("25", "20", "15", "10", "5", "0"))]
+    lower_x = [line(v, 75 + 70 * k, 515, 115 + 70 * k) for k, v in enumerate(("0", "20000", "40000"))]
+    lower_right_y = [line(v, 346, 320 + 47 * k, 391) for k, v in enumerate(("40000", "30000", "20000", "10000"))]
+    slanted = [line("Fossil Fuels", 333, 512, 407, 566), line("Renewables", 558, 513, 637, 568)]
+    lower = _tick_frames(lower_y + lower_x + lower_right_y + slanted)
+    assert any(f[0] < 100 and f[2] < 346 for f in lower), lower
+
+
 def test_normalize_on_a_given_box_unwraps_a_bordered_figure():
     img = canvas(120, 160, color=128)  # a grey margin (a figure's edge line) around a white figure
     img[4:116, 4:156] = 255

@@ -75,6 +75,8 @@ class _Ctx:
     skip: np.ndarray | None = None  # text whose centre lies here is covered by a layout finding
     cand_frames: list | None = None  # the candidate's plot areas (see ChartComparer._cand_frames)
     virtual_panels: bool = False  # the reference's plot areas were read from its tick labels (no frames drawn)
+    relaid: bool = False  # ... and the candidate's, read from its own tick labels, stand in another layout
+    cand_lines: list | None = None  # full-image OCR of the candidate's work image, once per comparison
     grid_done: set = field(default_factory=set)  # panels whose grid change is already reported
     resized: list = field(default_factory=list)  # work boxes of lines found drawn at another size
     readings: list = field(default_factory=list)  # (line, its reading, role, finding) of lines read otherwise
@@ -418,9 +420,10 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
                                   (last is not None and abs(gap - last) <= 0.15 * gap)):
                 run.append(t)
                 continue
-            gaps = np.diff([u.center[1] for u in run])
-            if len(run) >= 3 and gaps.min() > 1.2 * h and gaps.std() <= 0.15 * gaps.mean():
-                columns.append((run, h))
+            # (a title whose right end lines up with the labels joins the run at an uneven gap: trimmed off)
+            even = next((r for r in (run, run[1:], run[:-1], run[1:-1]) if _evenly_spaced(r, h)), None)
+            if even is not None:
+                columns.append((even, h))
             run = [t]
     frames = []
     for col, h in columns:
@@ -438,10 +441,11 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
         # The row runs to the next subplot's y labels on the right (slanted labels leave wide gaps between them).
         stop = min((min(t.box[0] for t in o) for o, _ in columns if o is not col and min(t.box[0] for t in o) > right
                     and o[0].center[1] < foot and o[-1].center[1] > top), default=float("inf"))
-        end = max((t.box[2] for t in row if t.box[0] < stop), default=row[0].box[2])
+        # (a slanted label of the plot beside it, starting left of its y labels, is not this plot's)
+        end = max((t.box[2] for t in row if t.box[2] < stop), default=row[0].box[2])
         box = (int(right + 0.3 * h), int(top - h), int(end + 0.5 * h), int(level - 0.3 * h))
         if box[2] - box[0] > 4 * h and box[3] - box[1] > 4 * h:
-            frames.append((box, col, [t for t in row if t.box[0] < stop]))
+            frames.append((box, col, [t for t in row if t.box[2] < stop]))
 
     def holds(box, col) -> bool:
         return sum(box[0] <= t.center[0] <= box[2] and box[1] <= t.center[1] <= box[3] for t in col) >= 3
@@ -449,6 +453,14 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
     kept = [(b, c, r) for b, c, r in frames if not any(o is not c and holds(b, o) for _, o, _ in frames)]
     order = geo.sort_reading_order([b for b, _, _ in kept])
     return sorted(kept, key=lambda f: order.index(f[0]))
+
+
+def _evenly_spaced(run: list[TextBox], h: float) -> bool:
+    """Three lines or more, a good line height apart, at even gaps: a column of tick labels."""
+    if len(run) < 3:
+        return False
+    gaps = np.diff([u.center[1] for u in run])
+    return bool(gaps.min() > 1.2 * h and gaps.std() <= 0.15 * gaps.mean())
 
 
 def _pixels_apart(rn: Normalized, n: Normalized) -> int:
@@ -1608,8 +1620,11 @@ class ChartComparer(Comparer):
         if ctx.cand_frames is not None:
             return ctx.cand_frames
         cf = geo.axes_frames(ctx.cn.image)
-        if ctx.virtual_panels:
-            cf = cf or list(ctx.panels)  # frameless in the reference: the same places unless it draws frames
+        if ctx.virtual_panels:  # frameless in the reference: the same places unless it draws frames, or its own
+            # tick labels bound plot areas laid out otherwise
+            relaid = [] if cf else self._relaid_frameless(ctx)
+            ctx.relaid = bool(relaid)
+            cf = cf or relaid or list(ctx.panels)
         elif len(ctx.panels) > len(cf):
             src = self._source_frames(ctx.cand, ctx.cn)
             if len(src) == len(ctx.panels):  # spines lost to resampling
@@ -1623,6 +1638,27 @@ class ChartComparer(Comparer):
                 cf = geo.sort_reading_order(list(cf) + lost)
         ctx.cand_frames = cf
         return cf
+
+    def _cand_lines(self, ctx: _Ctx) -> list[TextBox]:
+        """The candidate's text lines read over its whole work image (boxes in the work frame), once."""
+        if ctx.cand_lines is None:
+            ctx.cand_lines = get_ocr(self.config.ocr, threads=self.config.ocr_threads).read(ctx.cn.image)
+        return ctx.cand_lines
+
+    def _relaid_frameless(self, ctx: _Ctx) -> list:
+        """A frameless figure of several plots (plot areas read from tick labels) whose every plot area changed
+        much: the candidate's plot areas, read from its own tick labels the same way, when they stand in another
+        grid and mostly off the reference's (the plots laid out anew); else []. The full read of the candidate is
+        paid only then."""
+        rf, diff = ctx.panels, ctx.missing | ctx.extra
+        if len(rf) < 2 or not self.enabled("text") or \
+                min(float(diff[b[1]:b[3], b[0]:b[2]].mean()) for b in rf) < T["relaid_panel_diff"]:
+            return []
+        cf = _tick_frames(self._cand_lines(ctx))
+        if len(cf) < 2 or geo.grid_shape(cf) == geo.grid_shape(rf):
+            return []
+        on_ref = sum(any(box_iou(c, r) >= 0.5 for r in rf) for c in cf)
+        return cf if 2 * on_ref < len(cf) else []
 
     def _align(self, ref: Analysis, rn: Normalized, cand: Analysis, size: tuple[int, int]) -> Normalized:
         """The candidate in the reference's work frame: by its content box, then refined on the axes frames when
@@ -2063,8 +2099,7 @@ class ChartComparer(Comparer):
 
         def cand_lines() -> list[str]:  # (read once, and only when a glyph match failed)
             if "lines" not in read:
-                ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
-                read["lines"] = [t.text for t in ocr.read(ctx.cn.image)]
+                read["lines"] = [t.text for t in self._cand_lines(ctx)]
             return read["lines"]
 
         grey, cand_grey = self._grey(ctx)
@@ -2251,6 +2286,15 @@ class ChartComparer(Comparer):
         # (an empty subplot removed at the same resolution changes few pixels, but its spines are gone)
         lost = not ctx.other_resolution and any(_spines_gone(ctx, b) for b in rf
                                                  if not any(box_iou(b, c) >= 0.5 for c in cf))
+        if ctx.relaid:  # (the count read from tick labels is loose: crowded or slanted labels go unread)
+            rs, cs = geo.grid_shape(rf), geo.grid_shape(cf)
+            desc = (f"The subplots are arranged {cs[0]}x{cs[1]} instead of {rs[0]}x{rs[1]}." if len(cf) == len(rf) else
+                    f"The subplots are laid out otherwise: the chart's plot areas stand in {cs[0]} row(s) and "
+                    f"{cs[1]} column(s) where the reference's stand in {rs[0]} and {rs[1]}.")
+            drawn = geo.box_of(ctx.missing | ctx.extra)  # (plots whose labels went unread moved too)
+            ctx.errors.append(finding("chart.subplot_arrangement", desc, "figure layout",
+                                      ctx.cand_box(union_box(cf + ([drawn] if drawn else [])))))
+            return True
         if len(rf) != len(cf) and (ctx.missing | ctx.extra).mean() < 0.01 and not lost:
             return False  # a frame lost to resampling, not a missing subplot: the pixels barely differ
         if rf and (len(rf) != len(cf) or geo.grid_shape(rf) != geo.grid_shape(cf)) and not lost:
