@@ -455,6 +455,17 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
     return sorted(kept, key=lambda f: order.index(f[0]))
 
 
+def _grid_ground(img: np.ndarray, b) -> np.ndarray:
+    """The colour grid lines are drawn on in plot box ``b``: the most common colour inside, unless bars cover most
+    of the plot (then their colour is the most common) and its rim's colour shows over a fifth of it."""
+    inner = img[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]
+    mode = mode_color(inner)
+    rim = ChartComparer._ring_color(inner)
+    if float(delta_e(rgb_to_lab(mode), rgb_to_lab(rim))) > 6.0 and float((far_from(inner, rim) <= 12).mean()) >= 0.2:
+        return rim
+    return mode
+
+
 def _evenly_spaced(run: list[TextBox], h: float) -> bool:
     """Three lines or more, a good line height apart, at even gaps: a column of tick labels."""
     if len(run) < 3:
@@ -4963,9 +4974,11 @@ class ChartComparer(Comparer):
         for i, b in enumerate(ctx.panels):
             if i in ctx.grid_done or ctx.panel_name(i) + "plot area" in typed:
                 continue  # (marks of another kind hide or bare other stretches of the same grid)
-            rh, rv = geo.grid_lines(rn.image, b, background=mode_color(rn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
-            ch_, cv = geo.grid_lines(cn.image, b, background=mode_color(cn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
-            recount = cn.frame_at(b) is cn.frame  # (a subplot laid out afresh is resampled: bar edges count as lines)
+            rh, rv = geo.grid_lines(rn.image, b, background=_grid_ground(rn.image, b))
+            ch_, cv = geo.grid_lines(cn.image, b, background=_grid_ground(cn.image, b))
+            # Counts are compared only where the grid stayed put: a subplot laid out afresh is resampled (bar edges
+            # count as lines), grid lines move with a changed axis, and a series gone or new bares or hides them.
+            recount = cn.frame_at(b) is cn.frame and not ctx.axis_moved(i) and i not in ctx.series_counted
             if ((rh + rv == 0) != (ch_ + cv == 0) and max(rh + rv, ch_ + cv) >= 2) or \
                     (recount and abs((rh + rv) - (ch_ + cv)) >= 4):
                 if not self._long_line_differs(rn, cn, b):
