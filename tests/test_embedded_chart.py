@@ -3225,3 +3225,34 @@ def test_grid_bared_by_a_stacked_series_gone_is_no_grid_change(judge):
     v = verdict(judge, draw_stacked_sources(), draw_stacked_sources(fossil=False))
     assert any(e.category == "data_error" and "missing" in e.description for e in v.errors), v.errors
     assert not any("grid" in e.description for e in v.errors), v.errors
+
+
+def draw_seattle_pair(rows=1, cols=2):
+    """A frameless histogram and a line with error bars, side by side or stacked (code set 225-0003)."""
+    rng = np.random.default_rng(5)
+    months = ["Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    mean = np.array([46, 49.7, 55.2, 60, 64.9, 65.1, 60.2, 52.2, 45.2, 40.5])
+    with plt.style.context("fivethirtyeight"):
+        fig, (a, b) = plt.subplots(rows, cols, figsize=(7.6, 4.4))
+        a.hist(rng.gamma(4, 4, 1500) + 38, bins=25, color="#e41a1c", edgecolor="black", lw=0.5)
+        a.set_title("Distribution of temp", fontsize=12)
+        a.set_xlabel("Temp", fontsize=10)
+        a.set_ylabel("Count", fontsize=10)
+        b.errorbar(months, mean, yerr=4, marker="s", color="#377eb8", capsize=3)
+        b.set_title("Mean temp by month", fontsize=12)
+        b.set_xlabel("Month", fontsize=10)
+        b.set_ylabel("Mean temp", fontsize=10)
+        a.grid(False)
+        b.grid(axis="x")  # (outer grid lines closing a rectangle read as a light frame: no longer frameless)
+        for ax in (a, b):
+            ax.tick_params(labelsize=9)
+        fig.suptitle("Seattle temps", fontsize=12)
+        fig.tight_layout()
+        return figure_rgb(fig, own_face=True)
+
+
+def test_frameless_plots_stacked_instead_of_side_by_side_are_one_layout_finding(judge):
+    # Stacked, the two plots' y labels line up in one right-aligned run at two spacings; read as one uneven
+    # column they bounded no plot, so the candidate's layout went unread (code set 225-0003: 20 for 2).
+    v = verdict(judge, draw_seattle_pair(), draw_seattle_pair(2, 1))
+    assert_only(v, "structure_error", 2, "arranged 2x1 instead of 1x2")

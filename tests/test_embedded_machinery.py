@@ -499,6 +499,19 @@ def test_frameless_plot_areas_survive_a_title_lined_up_with_tick_labels_and_slan
     assert any(f[0] < 100 and f[2] < 346 for f in lower), lower
 
 
+def test_right_aligned_lines_split_where_their_spacing_changes():
+    from visual_erm.judge.embedded.chart import _even_stretches
+
+    def centres(ys):
+        return [[int(t.center[1]) for t in r] for r in _even_stretches([TextBox(str(y), (0, y - 8, 20, y + 8))
+                                                                         for y in ys])]
+    # Two plots stacked, their y labels at other spacings in one right-aligned run (code set 225-0003).
+    assert centres([76, 121, 165, 234, 267, 299, 332]) == [[76, 121, 165], [165, 234], [234, 267, 299, 332]]
+    assert centres([14, 69, 105, 140, 175, 210, 245])[-1] == [69, 105, 140, 175, 210, 245]  # a title over them
+    assert centres([0, 10, 20, 40, 50, 60]) == [[0, 10, 20, 40, 50, 60]]  # one label missed: still one axis
+    assert centres([0, 30, 60, 90]) == [[0, 30, 60, 90]]
+
+
 def test_normalize_on_a_given_box_unwraps_a_bordered_figure():
     img = canvas(120, 160, color=128)  # a grey margin (a figure's edge line) around a white figure
     img[4:116, 4:156] = 255

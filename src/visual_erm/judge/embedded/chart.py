@@ -420,10 +420,7 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
                                   (last is not None and abs(gap - last) <= 0.15 * gap)):
                 run.append(t)
                 continue
-            # (a title whose right end lines up with the labels joins the run at an uneven gap: trimmed off)
-            even = next((r for r in (run, run[1:], run[:-1], run[1:-1]) if _evenly_spaced(r, h)), None)
-            if even is not None:
-                columns.append((even, h))
+            columns += [(r, h) for r in _even_stretches(run) if _evenly_spaced(r, h)]
             run = [t]
     frames = []
     for col, h in columns:
@@ -464,6 +461,32 @@ def _grid_ground(img: np.ndarray, b) -> np.ndarray:
     if float(delta_e(rgb_to_lab(mode), rgb_to_lab(rim))) > 6.0 and float((far_from(inner, rim) <= 12).mean()) >= 0.2:
         return rim
     return mode
+
+
+def _even_stretches(run: list[TextBox]) -> list[list[TextBox]]:
+    """A run of right-aligned lines split where the spacing changes: the y labels of two plots stacked at other
+    spacings, or a title whose right end lines up with them. Two stretches at one spacing joined by a gap a whole
+    multiple of it stay one (a label OCR missed)."""
+    if len(run) < 3:
+        return [run]
+    gaps = np.diff([u.center[1] for u in run])
+    parts: list[list[int]] = [[0]]  # indices of the gaps of each stretch (gap k joins lines k and k + 1)
+    for k in range(1, len(gaps)):
+        step = float(np.mean(gaps[parts[-1]]))
+        if abs(gaps[k] - step) <= 0.15 * max(gaps[k], step):
+            parts[-1].append(k)
+        else:
+            parts.append([k])
+    k = 0
+    while k + 2 < len(parts):
+        a, b, c = parts[k:k + 3]
+        ga, gc, gb = float(np.mean(gaps[a])), float(np.mean(gaps[c])), float(gaps[b[0]])
+        n = round(gb / ga)
+        if len(b) == 1 and n >= 2 and abs(ga - gc) <= 0.15 * ga and abs(gb - n * ga) <= 0.15 * ga:
+            parts[k:k + 3] = [a + b + c]
+        else:
+            k += 1
+    return [run[g[0]:g[-1] + 2] for g in parts]
 
 
 def _evenly_spaced(run: list[TextBox], h: float) -> bool:
@@ -1633,6 +1656,9 @@ class ChartComparer(Comparer):
         cf = geo.axes_frames(ctx.cn.image)
         if ctx.virtual_panels:  # frameless in the reference: the same places unless it draws frames, or its own
             # tick labels bound plot areas laid out otherwise
+            least = 0.25 * min((b[2] - b[0]) * (b[3] - b[1]) for b in ctx.panels)
+            cf = [c for c in cf if (c[2] - c[0]) * (c[3] - c[1]) >= least]  # (dark-edged bars side by side are
+            # no frame of a plot the reference draws without one)
             relaid = [] if cf else self._relaid_frameless(ctx)
             ctx.relaid = bool(relaid)
             cf = cf or relaid or list(ctx.panels)
