@@ -3256,3 +3256,29 @@ def test_frameless_plots_stacked_instead_of_side_by_side_are_one_layout_finding(
     # column they bounded no plot, so the candidate's layout went unread (code set 225-0003: 20 for 2).
     v = verdict(judge, draw_seattle_pair(), draw_seattle_pair(2, 1))
     assert_only(v, "structure_error", 2, "arranged 2x1 instead of 1x2")
+
+
+def draw_monthly_stack(loc="lower right", *, frameon=True):
+    """Stacked monthly bars, the legend drawn over the bars (see-through frame, or none)."""
+    months = ["Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct"]
+    low = np.array([48.9, 49.5, 51.7, 53.8, 55.4, 56.8, 56.6, 53.4])
+    mean = np.array([53.9, 55.4, 57.7, 60.3, 61.9, 62.1, 62.5, 60.3])
+    top = np.array([61.3, 64.3, 66.4, 69.7, 70.4, 72.2, 72.2, 70.6])
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    ax.bar(months, low, color="#984ea3", label="Manufacturing")
+    ax.bar(months, mean, bottom=low, color="#ff7f00", label="Government")
+    ax.bar(months, top, bottom=low + mean, color="#a65628", label="Trade transportation utilities")
+    ax.legend(loc=loc, frameon=frameon, fontsize=9)
+    ax.set_title("Mean manufacturing and 2 more by month")
+    ax.set_ylabel("Value")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+@pytest.mark.parametrize("frameon", [True, False], ids=["see-through", "frameless"])
+def test_legend_moved_over_bars_of_other_colours_is_one_style_finding(judge, frameon):
+    # The legend lies over bars in both places: its words read in pieces, its swatches vanish on bars of their
+    # colour and grey levels match nowhere, so the old place read as changed series and lost words (code sets
+    # 193-0027: 8 for 1; 225-0035: 10 for 1). Glyph strokes against what lies around them still match.
+    v = verdict(judge, draw_monthly_stack(frameon=frameon), draw_monthly_stack("upper left", frameon=frameon))
+    assert_only(v, "style_error", 1, "legend")

@@ -196,12 +196,28 @@ def _darkness(img: np.ndarray) -> np.ndarray:
     return np.clip(160.0 - g, 0.0, None)
 
 
+def _strokes(img: np.ndarray) -> np.ndarray:
+    """Thin dark strokes against whatever lies around them (a black-hat over 5 px, float32): glyphs over a dark
+    bar stand out as over a light one, a flat fill does not."""
+    g = cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
+    return cv2.morphologyEx(g, cv2.MORPH_BLACKHAT, np.ones((5, 5), np.uint8)).astype(np.float32)
+
+
 def _legend_glyphs_moved(ctx: _Ctx, blocks: list, diff: np.ndarray) -> tuple[int, int] | None:
     """The one shift that lays every block of a legend's entries (reference work box, glyph mask) on dark glyphs
     alike in the candidate (``legend_glyph_match``), where the candidate changed and clear of the blocks' old
-    place: a see-through legend moved over other marks, whose grey levels no longer match. None when no shift
-    does (the words recur elsewhere, in an axis label, at another spacing)."""
-    dc, dr = _darkness(ctx.cn.image), _darkness(ctx.rn.image)
+    place: a see-through or frameless legend moved over other marks, whose grey levels no longer match. Glyphs
+    are compared by darkness, then (over bars dark themselves) by their strokes. None when no shift does (the
+    words recur elsewhere, in an axis label, at another spacing)."""
+    for look in (_darkness, _strokes):
+        shift = _glyph_shift(look(ctx.cn.image), look(ctx.rn.image), blocks, diff)
+        if shift is not None:
+            return shift
+    return None
+
+
+def _glyph_shift(dc: np.ndarray, dr: np.ndarray, blocks: list, diff: np.ndarray) -> tuple[int, int] | None:
+    """:func:`_legend_glyphs_moved` on one look of both images."""
     maps = []
     for (x0, y0, x1, y1), mask in blocks:
         tpl = dr[y0:y1, x0:x1]
@@ -209,6 +225,22 @@ def _legend_glyphs_moved(ctx: _Ctx, blocks: list, diff: np.ndarray) -> tuple[int
             return None
         maps.append(np.nan_to_num(cv2.matchTemplate(dc, tpl, cv2.TM_CCOEFF_NORMED, mask=mask), nan=-1.0,
                                   posinf=-1.0, neginf=-1.0))
+    def lands(dx: int, dy: int, least: float, changed: float = 0.2) -> bool:  # every block matches there, clear
+        # of its old place, where the picture changed
+        for ((x0, y0, x1, y1), mask), res in zip(blocks, maps):
+            nx, ny = x0 + dx, y0 + dy
+            if not (0 <= ny < res.shape[0] and 0 <= nx < res.shape[1]) or res[ny, nx] < least or \
+                    geo.box_overlap((nx, ny, nx + x1 - x0, ny + y1 - y0), (x0, y0, x1, y1)) >= 0.3 or \
+                    diff[ny:ny + y1 - y0, nx:nx + x1 - x0][mask > 0].mean() < changed:
+                return False
+        return True
+    # Each block's own best place one shift away (two blocks or more): they agree without being told to, so a
+    # looser match suffices (words over bars of several colours; dark glyphs over a dark bar differ little).
+    bests = [cv2.minMaxLoc(res)[3] for res in maps]
+    shifts = [(bx - b[0][0], by - b[0][1]) for (bx, by), b in zip(bests, blocks)]
+    if len(blocks) >= 2 and all(abs(dx - shifts[0][0]) <= 2 and abs(dy - shifts[0][1]) <= 2 for dx, dy in shifts) \
+            and lands(*shifts[0], T["legend_near_match"], 0.1):
+        return shifts[0]
     (ax0, ay0, ax1, ay1), _ = blocks[0]
     first = maps[0].copy()
     for _ in range(5):  # the first block's best places, each tried for all
@@ -216,17 +248,8 @@ def _legend_glyphs_moved(ctx: _Ctx, blocks: list, diff: np.ndarray) -> tuple[int
         if best < T["legend_glyph_match"]:
             return None
         first[max(0, by - 3):by + 4, max(0, bx - 3):bx + 4] = -1.0
-        dx, dy = bx - ax0, by - ay0
-        ok = True
-        for ((x0, y0, x1, y1), mask), res in zip(blocks, maps):
-            nx, ny = x0 + dx, y0 + dy
-            if not (0 <= ny < res.shape[0] and 0 <= nx < res.shape[1]) or res[ny, nx] < T["legend_glyph_match"] or \
-                    geo.box_overlap((nx, ny, nx + x1 - x0, ny + y1 - y0), (x0, y0, x1, y1)) >= 0.3 or \
-                    diff[ny:ny + y1 - y0, nx:nx + x1 - x0][mask > 0].mean() < 0.2:
-                ok = False
-                break
-        if ok:
-            return dx, dy
+        if lands(bx - ax0, by - ay0, T["legend_glyph_match"]):
+            return bx - ax0, by - ay0
     return None
 
 
@@ -452,15 +475,13 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
     return sorted(kept, key=lambda f: order.index(f[0]))
 
 
-def _grid_ground(img: np.ndarray, b) -> np.ndarray:
-    """The colour grid lines are drawn on in plot box ``b``: the most common colour inside, unless bars cover most
-    of the plot (then their colour is the most common) and its rim's colour shows over a fifth of it."""
+def _bars_cover(img: np.ndarray, b) -> bool:
+    """True when marks cover most of plot box ``b``: its most common colour is not its rim's (the plot's own
+    ground), which still shows over a fifth of it. Grid lines cannot be counted against such a ground."""
     inner = img[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]
-    mode = mode_color(inner)
     rim = ChartComparer._ring_color(inner)
-    if float(delta_e(rgb_to_lab(mode), rgb_to_lab(rim))) > 6.0 and float((far_from(inner, rim) <= 12).mean()) >= 0.2:
-        return rim
-    return mode
+    return float(delta_e(rgb_to_lab(mode_color(inner)), rgb_to_lab(rim))) > 6.0 and \
+        float((far_from(inner, rim) <= 12).mean()) >= 0.2
 
 
 def _even_stretches(run: list[TextBox]) -> list[list[TextBox]]:
@@ -2902,6 +2923,7 @@ class ChartComparer(Comparer):
         shifts: list = []  # (panel, dx, dy) of blocks found well elsewhere
         near_misses: list = []  # (panel, dx, dy) of blocks found elsewhere a little less well, or with no swatch
         marker_shifts: list = []  # (panel, dx, dy) of blocks found with a scatter legend's markers
+        by_glyphs: dict = {}  # panel -> (shift, work box) of entries found by their glyphs alone
         moved: dict = {}
         for g in groups:
             if any(stayed(t) for t, _, _ in g):
@@ -2979,16 +3001,20 @@ class ChartComparer(Comparer):
             if sum(q == p and abs(dx - ex) <= 2 and abs(dy - ey) <= 2 for q, ex, ey in near_misses) >= 2:
                 shifts.append((p, dx, dy))
         for p in {g[0][1] for g, *_ in tried} - {q for q, _, _ in shifts}:
-            mine = [tr for tr in tried if tr[0][0][1] == p]
-            if sum(len(tr[0]) for tr in mine) >= 2 and all(_legend_words(t.text) for tr in mine for t, _, _ in tr[0]):
+            # (entries read in words; pieces of words over bars, 'sa' of 'utilities', go with the shift found)
+            mine = [tr for tr in tried if tr[0][0][1] == p and all(_legend_words(t.text) for t, _, _ in tr[0])]
+            if sum(len(tr[0]) for tr in mine) >= 2:
                 shift = _legend_glyphs_moved(ctx, [(box, mask) for _, box, _, _, mask in mine], diff)
                 if shift is not None:
                     shifts.append((p, *shift))
+                    by_glyphs[p] = shift, union_box([box for _, box, _, _, _ in mine])
         for g, (x0, y0, x1, y1), hh, res, _ in tried:  # entries moved by one shift are one legend (one seen over
             # bars that show through it matches less well)
             shift = next(((dx, dy) for p, dx, dy in shifts if p == g[0][1] and
                           0 <= y0 + dy < res.shape[0] and 0 <= x0 + dx < res.shape[1] and
                           res[y0 + dy, x0 + dx] >= min(T["legend_match"], res.max()) - 0.35), None)
+            if shift is None and g[0][1] in by_glyphs and geo.box_overlap((x0, y0, x1, y1), by_glyphs[g[0][1]][1]) >= 0.5:
+                shift = by_glyphs[g[0][1]][0]  # (its glyphs moved with the legend's; the grey levels around differ)
             if shift is None:
                 continue
             pad = int(0.6 * hh)  # the legend's frame
@@ -5000,14 +5026,17 @@ class ChartComparer(Comparer):
         for i, b in enumerate(ctx.panels):
             if i in ctx.grid_done or ctx.panel_name(i) + "plot area" in typed:
                 continue  # (marks of another kind hide or bare other stretches of the same grid)
-            rh, rv = geo.grid_lines(rn.image, b, background=_grid_ground(rn.image, b))
-            ch_, cv = geo.grid_lines(cn.image, b, background=_grid_ground(cn.image, b))
+            if _bars_cover(rn.image, b) or _bars_cover(cn.image, b):
+                continue  # (lines are counted on the most common colour: here a bar's; a grid drawn over the bars
+                # is _grid_over_marks')
+            rh, rv = geo.grid_lines(rn.image, b, background=mode_color(rn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
+            ch_, cv = geo.grid_lines(cn.image, b, background=mode_color(cn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
             # Counts are compared only where the grid stayed put: a subplot laid out afresh is resampled (bar edges
             # count as lines), grid lines move with a changed axis, and a series gone or new bares or hides them.
             recount = cn.frame_at(b) is cn.frame and not ctx.axis_moved(i) and i not in ctx.series_counted
             if ((rh + rv == 0) != (ch_ + cv == 0) and max(rh + rv, ch_ + cv) >= 2) or \
                     (recount and abs((rh + rv) - (ch_ + cv)) >= 4):
-                if not self._long_line_differs(rn, cn, b):
+                if not self._long_line_differs(rn, cn, b, ctx.explained):
                     continue  # counts moved by marks drawn over the grid (a thicker line), not grid lines
                 has = "has" if ch_ + cv > rh + rv else "lacks"
                 ctx.errors.append(finding("chart.grid", f"The plot {has} grid lines compared with the reference.",
@@ -5054,10 +5083,11 @@ class ChartComparer(Comparer):
                 break
 
     @staticmethod
-    def _long_line_differs(rn: Normalized, cn: Normalized, b) -> bool:
+    def _long_line_differs(rn: Normalized, cn: Normalized, b, explained: np.ndarray | None = None) -> bool:
         """True when, in plot box ``b`` of the sharp work images, one image draws grey strokes where the other is bare
         background (2 px around) along over 40% of a row or column: a grid line drawn in one image only, cut where
-        marks cover it. Marks drawn over the grid (a thicker line) leave no such row."""
+        marks cover it. Marks drawn over the grid (a thicker line) leave no such row, nor do the ``explained``
+        pixels (a moved legend's frame edges)."""
         x0, y0, x1, y1 = b[0] + 6, b[1] + 6, b[2] - 6, b[3] - 6  # clear of spines a pixel or two off
         if x1 - x0 < 8 or y1 - y0 < 8:
             return False
@@ -5071,6 +5101,8 @@ class ChartComparer(Comparer):
             bg = far_from(img, ChartComparer._ring_color(img)) <= 6
             return ~geo.dilate(~bg, 2)
         diff = (grey_ink(R) & bare(C)) | (grey_ink(C) & bare(R))
+        if explained is not None:
+            diff &= ~explained[y0:y1, x0:x1]
         return bool(diff.mean(axis=1).max() >= 0.4 or diff.mean(axis=0).max() >= 0.4)
 
     def _residual(self, ctx: _Ctx) -> None:
