@@ -3282,3 +3282,27 @@ def test_legend_moved_over_bars_of_other_colours_is_one_style_finding(judge, fra
     # 193-0027: 8 for 1; 225-0035: 10 for 1). Glyph strokes against what lies around them still match.
     v = verdict(judge, draw_monthly_stack(frameon=frameon), draw_monthly_stack("upper left", frameon=frameon))
     assert_only(v, "style_error", 1, "legend")
+
+
+def draw_records_labelled(*, upright=False):
+    """Records by state as bars with their values at their ends (``bar_label``), lying or upright."""
+    states, records = ["TX", "CA", "OK", "FL", "OH", "NY", "GA", "MI"], [209, 205, 102, 100, 100, 97, 97, 94]
+    with plt.style.context("Solarize_Light2"):
+        fig, ax = plt.subplots(figsize=(7, 4.3))
+        bars = (ax.bar if upright else ax.barh)(states, records, color="#003f5c")
+        ax.bar_label(bars, labels=[f"{v:.0f}" if v >= 100 else f"{v:.1f}" for v in records], padding=2, fontsize=9)
+        ax.set_title("Airports: records by state")
+        (ax.set_ylabel if upright else ax.set_xlabel)("Count")
+        (ax.set_xlabel if upright else ax.set_ylabel)("State")
+        fig.tight_layout()
+        return figure_rgb(fig, own_face=True)
+
+
+def test_labelled_bars_turned_upright_are_one_chart_type_finding(judge):
+    # The value labels at the bars' ends, read as changed text, leave their boxes out of the data masks and cut
+    # the upright bars into shapes of no kind; the axes' texts traded places were listed instead (code set
+    # 225-0023: 10 for 3). Whole, the bars tell their kind.
+    v = verdict(judge, draw_records_labelled(), draw_records_labelled(upright=True))
+    assert any(e.category == "structure_error" and "vertical bars instead of horizontal bars" in e.description
+               for e in v.errors), v.errors
+    assert v.severity_sum <= 4, v.errors

@@ -4550,6 +4550,10 @@ class ChartComparer(Comparer):
         if min(rd.sum(), cd.sum()) < 200 or diff.sum() < 0.3 * n:
             return False  # little ink, or the marks mostly stay where they were
         kr, kc = _mark_kind(rd), _mark_kind(cd)
+        if kr is not None and kc is None:  # (bars cut by the boxes of texts read as changed: whole, they tell)
+            kc = _mark_kind(pm.cdata_all)
+        elif kc is not None and kr is None:
+            kr = _mark_kind(pm.rdata_all)
         if kr is None or kc is None or kr == kc or {kr, kc} in ({"vbars", "filled"}, {"hbars", "filled"}):
             return False  # (bars with something drawn over them read as other filled shapes: not trusted)
         if {kr, kc} in ({"lines", "vbars"}, {"lines", "hbars"}):
