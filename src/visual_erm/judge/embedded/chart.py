@@ -1545,10 +1545,12 @@ def _hollow_line(image: np.ndarray, t: TextBox) -> bool:
 
 
 def _line_match(ctx: _Ctx, t: TextBox, reach: tuple[int, int] = (0, 0),
-                least: float | None = None) -> tuple[float, float] | None:
+                least: float | None = None, *, subpixel: bool = False) -> tuple[float, float] | None:
     """(whole-line, worst glyph-wide window) grey correlation of reference line ``t`` with the candidate near its
     place, at full size: up to 3 px and a third of the line's height off, and ``reach`` (x, y) px more. The
     windows are read only where the whole line correlates at ``least`` (else 1.0, as when ``least`` is None).
+    With ``subpixel``, the reference's line is also laid a quarter or half pixel off its best place: a line moved
+    by a fraction of a pixel is anti-aliased otherwise along all its length (a changed glyph still stands out).
     None when the line is too small or blank to say."""
     W, H = ctx.cand.size
     rx0, ry0, rx1, ry1 = (int(round(v)) for v in ctx.rn.to_source(t.box, clip_to=ctx.ref.size))
@@ -1564,10 +1566,26 @@ def _line_match(ctx: _Ctx, t: TextBox, reach: tuple[int, int] = (0, 0),
     grey = cv2.cvtColor(np.ascontiguousarray(area), cv2.COLOR_RGB2GRAY)
     res = cv2.matchTemplate(grey, tpl, cv2.TM_CCOEFF_NORMED)
     whole = float(res.max())
+    iy, ix = np.unravel_index(int(np.argmax(res)), res.shape)
+    crop = grey[iy:iy + tpl.shape[0], ix:ix + tpl.shape[1]]
+    if subpixel and (least is None or whole < least):
+        whole, tpl = max((whole, tpl), _subpixel_match(tpl, crop), key=lambda m: m[0])
     if least is None or whole < least:
         return whole, 1.0
-    iy, ix = np.unravel_index(int(np.argmax(res)), res.shape)
-    return whole, _worst_glyph_ncc(tpl, grey[iy:iy + tpl.shape[0], ix:ix + tpl.shape[1]], t.vertical)
+    return whole, _worst_glyph_ncc(tpl, crop, t.vertical)
+
+
+def _subpixel_match(tpl: np.ndarray, crop: np.ndarray) -> tuple[float, np.ndarray]:
+    """(best grey correlation, the template laid there) of grey line ``tpl`` moved by a quarter or half pixel
+    each way over the same-sized ``crop``: a line drawn a fraction of a pixel off is anti-aliased otherwise."""
+    best = (-1.0, tpl)
+    for fx, fy in ((fx, fy) for fx in (-0.5, -0.25, 0.0, 0.25, 0.5) for fy in (-0.5, -0.25, 0.0, 0.25, 0.5)):
+        moved = cv2.warpAffine(tpl, np.float32([[1, 0, fx], [0, 1, fy]]), tpl.shape[::-1], flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+        score = float(np.nan_to_num(cv2.matchTemplate(crop, moved, cv2.TM_CCOEFF_NORMED)[0, 0], nan=-1.0))
+        if score > best[0]:
+            best = score, moved
+    return best
 
 
 def _worst_glyph_ncc(tpl: np.ndarray, crop: np.ndarray, vertical: bool = False) -> float:
@@ -3422,7 +3440,7 @@ class ChartComparer(Comparer):
         if self._occluded(ctx, t.box):
             return True  # the line is unchanged, only partly covered
         bh, bw = t.box[3] - t.box[1], t.box[2] - t.box[0]
-        kept = _line_match(ctx, t, (int(max(bh, 0.15 * bw)), int(0.5 * bh)), least=T["text_moved_ncc"])
+        kept = _line_match(ctx, t, (int(max(bh, 0.15 * bw)), int(0.5 * bh)), least=T["text_moved_ncc"], subpixel=True)
         if kept and kept[0] >= T["text_moved_ncc"] and kept[1] >= T["text_native_glyph"]:
             return True  # every glyph drawn as in the reference, only moved (a title re-centred over a plot laid out
             # anew): the crop at the reference's place cut a letter off
