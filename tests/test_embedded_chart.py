@@ -3336,3 +3336,33 @@ def test_a_line_moved_by_a_fraction_of_a_pixel_matches_laid_off_by_as_much():
     typo = _title_strip("Seattle weather: precipitatiom by year and weather", dx=0.45)[box]
     score, laid = _subpixel_match(tpl, typo)
     assert _worst_glyph_ncc(laid, typo) < 0.85
+
+
+def draw_generation_stack(*, fossil=True):
+    """Stacked yearly bars, the tallest running up under the legend at the upper right."""
+    years = [str(y) for y in range(2003, 2011)]
+    parts = [("Fossil Fuels", "#d95f02", [36.2, 36.4, 37.0, 37.1, 41.5, 42.6, 38.6, 41.0]),
+             ("Nuclear Energy", "#7570b3", [4.0, 4.9, 4.6, 5.1, 4.6, 5.3, 4.7, 4.5]),
+             ("Renewables", "#e7298a", [1.9, 2.1, 2.7, 3.4, 3.9, 5.1, 8.6, 10.3])]
+    fig, ax = plt.subplots(figsize=(4.4, 3.4))
+    bottom = np.zeros(len(years))
+    for name, color, vals in parts:
+        if name == "Fossil Fuels" and not fossil:
+            continue
+        ax.bar(years, np.array(vals) * 1000, bottom=bottom, color=color, label=name)
+        bottom += np.array(vals) * 1000
+    ax.legend(loc="upper right")
+    ax.set_title("Net generation by year and source", fontsize=11)
+    ax.set_ylabel("Net generation")
+    plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_stacked_series_gone_under_a_legend_is_one_finding_named_by_its_swatch(judge):
+    # The bottom series gone, the axis rescales and the legend loses its first entry, the others moving up a
+    # line. The bars reaching up under the legend (explained by the entries read otherwise) were cut off where
+    # the marks' span was measured, so the axis was not taken to follow the data: 4 findings for 1 (code set
+    # 193-0017). The series is named by its own swatch's entry, not by the line gone from the legend's end.
+    v = verdict(judge, draw_generation_stack(), draw_generation_stack(fossil=False))
+    assert_only(v, "data_error", 3, "('Fossil Fuels' in its legend) is missing")

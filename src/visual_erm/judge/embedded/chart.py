@@ -89,6 +89,7 @@ class _Ctx:
     series_counted: set = field(default_factory=set)  # panels (as findings name them) that lost a series colour
     # wholly or gained one: their value axis may follow
     plot_backgrounds: dict = field(default_factory=dict)  # panel -> both plot areas' backgrounds (_plot_backgrounds)
+    gone_colours: dict = field(default_factory=dict)  # id(series-gone finding) -> the series' Lab colour
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -1152,9 +1153,12 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
         gone = [e for e in here if e.description.endswith(_SERIES_GONE)]
         names = [_quoted(e.description)[0] for e in entries if e.description.endswith("is missing.")
                  and len(_quoted(e.description)) == 1]
-        if len(gone) == 1 and len(names) == 1:  # the legend entry that went with it names the series
+        # The legend entry that went with it names the series: the reference's entry with its swatch colour (the
+        # entries below moved up a line, so the line gone from its place is the last one), else the one gone.
+        name = _entry_of_colour(ctx, p, ctx.gone_colours.get(id(gone[0]))) if len(gone) == 1 else None
+        if len(gone) == 1 and (name or len(names) == 1):
             gone[0].description = gone[0].description.replace(
-                " is missing.", f" ('{names[0]}' in its legend) is missing.")
+                " is missing.", f" ('{name or names[0]}' in its legend) is missing.")
     # A series gone with an axis label of its own: a twinned plot (its own y-axis over the same area) removed, its
     # label and tick values with it. One subplot gone, said once.
     twins: dict[int, Discrepancy] = {}
@@ -1305,6 +1309,19 @@ def _legend_blocks(ctx: _Ctx, panel: int | None) -> list[tuple[float, float, flo
             out.append((min(t.box[0] for t in b) - hh, b[0].box[1] - 1.5 * hh, max(t.box[2] for t in b) + hh,
                         b[-1].box[3] + 1.5 * hh))
     return out
+
+
+def _entry_of_colour(ctx: _Ctx, panel: int | None, lab) -> str | None:
+    """The reference's one plot-area line in ``panel`` with a legend swatch of Lab colour ``lab`` left of it (None
+    without a colour, or with none or several such lines)."""
+    if lab is None:
+        return None
+    texts, roles = ctx.ref.get("texts") or [], ctx.ref.get("text_roles") or []
+    found = [t.text for t, (p, role) in zip(texts, roles) if role.startswith("plot area") and
+             (p == panel or (panel is None and len(ctx.panels) <= 1)) and
+             (sw := _swatch_left_of(ctx.rn.image, t.box)) is not None and
+             float(np.linalg.norm(np.asarray(sw[0]) - np.asarray(lab))) < T["swatch_color_delta"]]
+    return found[0] if len(found) == 1 else None
 
 
 def _drop_findings(ctx: _Ctx, i: int, roles, categories) -> None:
@@ -3802,8 +3819,12 @@ class ChartComparer(Comparer):
         around = np.s_[max(0, y0 - 20):y1 + 20, max(0, x0 - 20):x1 + 20]  # the plot with a legend beside it
 
         def autoscaled() -> bool:  # the candidate's marks span most of the plot's height, as an axis fitted to
-            # the data draws them (a range set by hand squashes them into part of it)
-            rows = np.flatnonzero(cdata.sum(axis=1) >= 2)
+            # the data draws them (a range set by hand squashes them into part of it); marks running on under an
+            # explained box (bars under a legend) are followed there
+            _, labels = cv2.connectedComponents(pm.cdata_all.astype(np.uint8), connectivity=8)
+            seen = np.unique(labels[cdata])
+            whole = np.isin(labels, seen[seen > 0])
+            rows = np.flatnonzero(whole.sum(axis=1) >= 2)
             return len(rows) > 0 and rows[-1] - rows[0] >= 0.7 * cdata.shape[0]
         rp = self._series_palette(R, rdata, line_px, steep_px)
         cp = self._series_palette(C, cdata, line_px, steep_px)
@@ -3988,7 +4009,9 @@ class ChartComparer(Comparer):
                     else:
                         ctx.errors.append(said)
                 else:  # reported after the loop: unless the type changed, or under a new palette still drawn
-                    gone_series.append((finding("chart.series_missing", f"The {name} {_SERIES_GONE}", loc, cbox(box)),
+                    said = finding("chart.series_missing", f"The {name} {_SERIES_GONE}", loc, cbox(box))
+                    ctx.gone_colours[id(said)] = lab_k
+                    gone_series.append((said,
                                         float((rk & geo.dilate(cdata, 1)).sum()) / max(n_rk, 1), outline(k, rk)))
                 if recol is None and n_ck <= 0.02 * n_rk and autoscaled() and \
                         color_mask(rgb_to_lab(ctx.cn.image[around]), lab_k).sum() <= max(5, 0.02 * n_rk):
