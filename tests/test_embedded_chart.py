@@ -3366,3 +3366,31 @@ def test_stacked_series_gone_under_a_legend_is_one_finding_named_by_its_swatch(j
     # 193-0017). The series is named by its own swatch's entry, not by the line gone from the legend's end.
     v = verdict(judge, draw_generation_stack(), draw_generation_stack(fossil=False))
     assert_only(v, "data_error", 3, "('Fossil Fuels' in its legend) is missing")
+
+
+def draw_riots(*, joined=False):
+    """Points on a dark figure with a white grid (dark_background), or the same points joined into a line."""
+    rng = np.random.default_rng(11)
+    lat = np.sort(np.round(rng.uniform(33.79, 34.29, 45), 2))
+    lon = np.round(rng.choice([-118.2, -118.3, -118.3, -118.4, -118.1, -118.5, -117.7, -118.0], 45), 1)
+    with plt.style.context("dark_background"):
+        fig, ax = plt.subplots(figsize=(7, 4.8))
+        if joined:
+            ax.plot(lat, lon, color="#e8a000", lw=1.5)
+        else:
+            ax.scatter(lat, lon, color="#e8a000", alpha=0.8, s=30)
+        ax.grid(True)
+        ax.set_title("LA riots: longitude vs latitude")
+        ax.set_xlabel("Latitude")
+        ax.set_ylabel("Longitude")
+        fig.tight_layout()
+        return figure_rgb(fig, own_face=True)
+
+
+def test_points_joined_into_a_line_on_a_dark_figure_with_a_grid_is_one_type_finding(judge):
+    # The white grid lines' anti-aliased edges are greys darker than the light greys left out of the data, so on
+    # a dark figure they were data: neither image's marks were mostly points or lines, and the points joined
+    # read as a changed series and two new ones (code set 201-0003: 11 for 3). Every grey lighter than a dark
+    # background is left out now.
+    v = verdict(judge, draw_riots(), draw_riots(joined=True))
+    assert_only(v, "structure_error", 3, "lines instead of separate points")

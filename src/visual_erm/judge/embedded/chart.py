@@ -3761,9 +3761,12 @@ class ChartComparer(Comparer):
                                           ctx.cand_box((x0, y0, x1, y1))))
 
     def _data_mask(self, img: np.ndarray, lab: np.ndarray, bg: np.ndarray) -> np.ndarray:
+        """Data ink: far from the plot's background and not a light grey (grid lines, text); on a dark
+        background every grey lighter than it, as the light grid lines' anti-aliased edges are."""
         far = far_from(img, bg) > 40
-        light_neutral = (chroma(lab) < NEUTRAL_CHROMA) & (lab[..., 0] > 60)
-        return far & ~light_neutral
+        bg_l = float(rgb_to_lab(np.asarray(bg, np.uint8).reshape(1, 1, 3))[0, 0, 0])
+        light = lab[..., 0] > (min(60.0, bg_l + 15.0) if bg_l < 40.0 else 60.0)
+        return far & ~((chroma(lab) < NEUTRAL_CHROMA) & light)
 
     def _panel_masks(self, ctx: _Ctx, i: int) -> "_PanelMasks":
         """Plot area ``i`` of both images with its Lab values, background colours and data masks (text and other
