@@ -3394,3 +3394,35 @@ def test_points_joined_into_a_line_on_a_dark_figure_with_a_grid_is_one_type_find
     # background is left out now.
     v = verdict(judge, draw_riots(), draw_riots(joined=True))
     assert_only(v, "structure_error", 3, "lines instead of separate points")
+
+
+def draw_filled_sources(*, fossil=True):
+    """Three lines each over its own see-through fill down to zero, overlapping at the bottom (code set 209-0025)."""
+    years = np.arange(2001, 2013)
+    fossil_v = np.array([35.4, 36.0, 36.2, 36.2, 36.9, 37.0, 41.4, 42.6, 38.6, 42.6, 39.3, 37.4]) * 1000
+    nuclear = np.array([3.9, 4.6, 4.0, 4.9, 4.5, 5.0, 4.5, 5.3, 4.7, 4.5, 5.2, 4.4]) * 1000
+    renew = np.array([1.4, 2.0, 1.9, 2.1, 2.7, 3.3, 3.8, 5.0, 8.6, 10.3, 11.8, 14.9]) * 1000
+    fig, ax = plt.subplots(figsize=(5.6, 3.5))
+    for name, vals, color, style in (("Fossil Fuels", fossil_v, "#1b9e77", dict(marker="o")),
+                                     ("Nuclear Energy", nuclear, "#d95f02", dict(ls="--", lw=2.5)),
+                                     ("Renewables", renew, "#7570b3", {})):
+        if name == "Fossil Fuels" and not fossil:
+            continue
+        ax.plot(years, vals, color=color, label=name, **style)
+        ax.fill_between(years, vals, color=color, alpha=0.3)
+    ax.legend(loc="lower left", frameon=False)
+    ax.set_title("Iowa electricity: net generation by year and source")
+    ax.set_ylabel("Net generation")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_see_through_fill_gone_with_its_line_is_one_series(judge):
+    # The line and its fill gone: the fill's tint was a second series gone, and where it lay over the other
+    # fills their blend was 'recoloured' (code set 209-0025: 8 for 3). The tint is the line's colour seen
+    # through the background; the blends lay right under the rest of the fill. (A legend line over the changed
+    # fills may still be misread: text findings are not asserted here.)
+    v = verdict(judge, draw_filled_sources(), draw_filled_sources(fossil=False))
+    series = [e for e in v.errors if e.category != "text_error"]
+    assert [(e.category, e.severity) for e in series] == [("data_error", 3)], v.errors
+    assert "green series" in series[0].description, v.errors

@@ -1515,6 +1515,18 @@ def _blend_of(color, base, background, *, tol: float = 12.0) -> bool:
     return 0.15 <= a <= 0.95 and float(np.abs(c - (b + a * d)).max()) <= tol
 
 
+def _lay_under(below: np.ndarray, above: np.ndarray) -> bool:
+    """True when, in most columns holding mask ``below``, it starts right under (within 3 px of) where mask
+    ``above`` ends: a fill's part that another see-through fill overlapped, the rest of which shows above it."""
+    cols = np.flatnonzero(below.any(axis=0) & above.any(axis=0))
+    if cols.size < 0.6 * max(int(below.any(axis=0).sum()), 1):
+        return False
+    rows = np.arange(below.shape[0])[:, None]
+    top = np.where(below[:, cols], rows, below.shape[0]).min(axis=0)
+    bottom = np.where(above[:, cols], rows, -1).max(axis=0)
+    return float(np.mean(np.abs(top - bottom) <= 3)) >= 0.6
+
+
 def _coloured_glyph(image: np.ndarray, t: TextBox) -> bool:
     """True when a short OCR line is a coloured mark, not text: one or two marker-like characters drawn in a strong
     colour (a marker or a bar's end read as '1' or 'o'; labels are mostly grey or black, and a coloured 'G' stays
@@ -3858,6 +3870,7 @@ class ChartComparer(Comparer):
         masks: dict[int, np.ndarray] = {}
         # (finding, share of its marks still drawn over, whether its marks are outlines of coloured ones)
         gone_series: list[tuple[Discrepancy, float, bool]] = []
+        drawn_as: dict = {}  # id(series finding) -> the reference colour it is about (RGB) and its mask
         outlines: list[Discrepancy] = []  # outlines drawn in another colour
         outline_values: list[Discrepancy] = []  # outlines said to have moved (values changed)
         near_hued = None
@@ -4007,6 +4020,7 @@ class ChartComparer(Comparer):
                                        loc, cbox(box))
                     else:
                         said = finding(recolour, f"The {name} series is drawn in {other}.", loc, cbox(box))
+                    drawn_as[id(said)] = rp.rgb[k], rk
                     if outline(k, rk):  # (said after the loop, unless the bars it outlines went)
                         outlines.append(said)
                     else:
@@ -4014,6 +4028,7 @@ class ChartComparer(Comparer):
                 else:  # reported after the loop: unless the type changed, or under a new palette still drawn
                     said = finding("chart.series_missing", f"The {name} {_SERIES_GONE}", loc, cbox(box))
                     ctx.gone_colours[id(said)] = lab_k
+                    drawn_as[id(said)] = rp.rgb[k], rk
                     gone_series.append((said,
                                         float((rk & geo.dilate(cdata, 1)).sum()) / max(n_rk, 1), outline(k, rk)))
                 if recol is None and n_ck <= 0.02 * n_rk and autoscaled() and \
@@ -4172,6 +4187,15 @@ class ChartComparer(Comparer):
             if any(not g[2] for g in gone_series):
                 gone_series = [g for g in gone_series if not g[2]]
                 outlines = []
+            # A see-through fill gone with its line: the fill's tint (the line's colour seen through the
+            # background) is the same series, and where the fill lay over another fill (right under it in each
+            # column), the blend of the two lost its top layer: no recolouring.
+            gone = [drawn_as[id(g[0])] for g in gone_series]
+            gone_series = [g for g in gone_series if not any(
+                c is not drawn_as[id(g[0])][0] and _blend_of(drawn_as[id(g[0])][0], c, rbg) for c, _ in gone)]
+            ctx.errors[first:] = [e for e in ctx.errors[first:] if not (
+                id(e) in drawn_as and _RECOLOURED.match(e.description) and e.location == loc and
+                any(_lay_under(drawn_as[id(e)][1], m) for _, m in gone))]
             ctx.errors.extend(g[0] for g in gone_series)
             ctx.errors.extend(outlines)
         else:  # the marks drawn as another kind explain their lost or moved colours in this panel
