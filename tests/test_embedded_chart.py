@@ -3426,3 +3426,32 @@ def test_see_through_fill_gone_with_its_line_is_one_series(judge):
     series = [e for e in v.errors if e.category != "text_error"]
     assert [(e.category, e.severity) for e in series] == [("data_error", 3)], v.errors
     assert "green series" in series[0].description, v.errors
+
+
+def draw_temps_marked(*, lines=False):
+    """Two series as grouped horizontal bars, or as lines with large round markers (one dashed)."""
+    months = ["Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
+    mean = [60.4, 61.7, 62.4, 62.5, 60.2, 55.2]
+    top = [69.7, 70.4, 72.2, 72.2, 70.6, 65.0]
+    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    if lines:
+        ax.plot(months, mean, marker="o", ms=10, ls="--", color="#1f77b4")
+        ax.plot(months, top, marker="o", ms=10, color="#ff7f0e")
+    else:
+        y = np.arange(len(months))
+        ax.barh(y - 0.18, mean, height=0.36, color="#1f77b4")
+        ax.barh(y + 0.18, top, height=0.36, color="#ff7f0e")
+        ax.set_yticks(y, months)
+    ax.set_title("SF temps: mean temp and max temp by month")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_bars_drawn_as_lines_with_markers_one_dashed_are_one_type_finding(judge):
+    # Lines with large round markers, one dashed: the markers are thick and the dashes small pieces, so neither
+    # thin strokes nor filled shapes held 70% of the ink (code set 193-0008, where the dark figure's grid edges,
+    # data before, had made up the thin share). Round markers on a line belong to it, and a dash is no dot.
+    v = verdict(judge, draw_temps_marked(), draw_temps_marked(lines=True))
+    assert [(e.category, e.severity) for e in v.errors if e.category != "text_error"] == [("structure_error", 3)], \
+        v.errors
+    assert "lines instead of horizontal bars" in v.errors[0].description, v.errors

@@ -799,8 +799,11 @@ def _mark_kind(data: np.ndarray) -> str | None:
     thick = geo.dilate(dist >= 5.0, 5) & data  # strokes at least 10 px wide (not a thick line), grown back
     n, labels, stats, _ = cv2.connectedComponentsWithStats(m & ~thick.astype(np.uint8), connectivity=8)
     st = stats[1:]
-    small = (st[:, cv2.CC_STAT_AREA] <= 150) & (np.maximum(st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT]) <= 16)
-    dots = int(st[small, cv2.CC_STAT_AREA].sum())
+    sw, sh, sa = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
+    # (small, round and solid: a dash of a dashed line is long, or thin across its box when slanted)
+    small = (sa <= 150) & (np.maximum(sw, sh) <= 16) & (np.maximum(sw, sh) <= 1.5 * np.minimum(sw, sh)) & \
+        (sa >= 0.35 * sw * sh)
+    dots = int(sa[small].sum())
     thin = total - int(thick.sum())
     if thick.sum() >= 0.7 * total:
         tn, _, tst, _ = cv2.connectedComponentsWithStats(thick.astype(np.uint8), connectivity=8)
@@ -831,6 +834,10 @@ def _mark_kind(data: np.ndarray) -> str | None:
         compact = st2[:, cv2.CC_STAT_AREA] >= 0.3 * st2[:, cv2.CC_STAT_WIDTH] * st2[:, cv2.CC_STAT_HEIGHT]  # no thick line
         big = st2[(st2[:, cv2.CC_STAT_AREA] >= 0.05 * data.size) & compact]
         return "filled" if len(big) and big[:, cv2.CC_STAT_AREA].sum() >= 0.7 * thick.sum() else None
+    if thick.any():  # markers on a line (round, up to 24 px) are part of it; a line with markers is drawn thin
+        mst = cv2.connectedComponentsWithStats(thick.astype(np.uint8), connectivity=8)[2][1:]
+        mw, mh, ma = mst[:, cv2.CC_STAT_WIDTH], mst[:, cv2.CC_STAT_HEIGHT], mst[:, cv2.CC_STAT_AREA]
+        thin += int(ma[(np.maximum(mw, mh) <= 24) & (np.maximum(mw, mh) <= 1.5 * np.minimum(mw, mh))].sum())
     if thin >= 0.7 * total:
         # Dense points overlap into clusters: a larger part that fills a good share of its box (a stroke leaves
         # most of it bare) and is small against the panel counts with the points when they hold most ink alone.
