@@ -226,6 +226,7 @@ def _glyph_shift(dc: np.ndarray, dr: np.ndarray, blocks: list, diff: np.ndarray)
             return None
         maps.append(np.nan_to_num(cv2.matchTemplate(dc, tpl, cv2.TM_CCOEFF_NORMED, mask=mask), nan=-1.0,
                                   posinf=-1.0, neginf=-1.0))
+
     def lands(dx: int, dy: int, least: float, changed: float = 0.2) -> bool:  # every block matches there, clear
         # of its old place, where the picture changed
         for ((x0, y0, x1, y1), mask), res in zip(blocks, maps):
@@ -3067,8 +3068,9 @@ class ChartComparer(Comparer):
             shift = next(((dx, dy) for p, dx, dy in shifts if p == g[0][1] and
                           0 <= y0 + dy < res.shape[0] and 0 <= x0 + dx < res.shape[1] and
                           res[y0 + dy, x0 + dx] >= min(T["legend_match"], res.max()) - 0.35), None)
-            if shift is None and g[0][1] in by_glyphs and geo.box_overlap((x0, y0, x1, y1), by_glyphs[g[0][1]][1]) >= 0.5:
-                shift = by_glyphs[g[0][1]][0]  # (its glyphs moved with the legend's; the grey levels around differ)
+            glyphs = by_glyphs.get(g[0][1])
+            if shift is None and glyphs is not None and geo.box_overlap((x0, y0, x1, y1), glyphs[1]) >= 0.5:
+                shift = glyphs[0]  # (its glyphs moved with the legend's; the grey levels around differ)
             if shift is None:
                 continue
             pad = int(0.6 * hh)  # the legend's frame
