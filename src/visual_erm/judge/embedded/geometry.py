@@ -191,11 +191,15 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
     if dark_figure:  # a dark figure background reads as one canvas-wide frame
         frames = [f for f in frames if not canvas(f)]
     if dark_figure and border_level < 100:  # (then the inverted image has a light border: no recursion)
-        # Plot areas on a dark figure have light spines.
-        for b in axes_frames(255 - image, dark=dark, min_side=min_side, min_cover=min_cover, fallbacks=False):
-            # (a legend's light edge is a small frame there: plot areas take 3% of the figure or more)
-            if (b[2] - b[0]) * (b[3] - b[1]) >= 0.03 * h * w and not canvas(b) and all(box_overlap(b, f) < 0.5 for f in frames):
-                frames.append(b)
+        # Plot areas on a dark figure have light spines. (A legend's light edge is a small frame there: plot areas
+        # take 3% of the figure or more.)
+        light = [b for b in axes_frames(255 - image, dark=dark, min_side=min_side, min_cover=min_cover,
+                                        fallbacks=False)
+                 if (b[2] - b[0]) * (b[3] - b[1]) >= 0.03 * h * w and not canvas(b)]
+        # Dark strokes inside a plot with light spines are the gaps between its white grid lines, not a frame.
+        frames = [f for f in frames if not any(holds(b, f) and max(abs(u - v) for u, v in zip(b, f)) > 4
+                                               for b in light)]
+        frames += [b for b in light if all(box_overlap(b, f) < 0.5 for f in frames)]
     if image.ndim == 3 and fallbacks:
         filled = _filled_plot_areas(image, darkm, min_side=min_side) if dark_figure or darkm.mean() > 0.05 else []
         for b in filled:
