@@ -553,3 +553,25 @@ def test_round_markers_drawn_as_crosses_are_another_shape_but_square_pieces_thin
     # Square blocks (bars cut into pieces by grid lines) drawn as narrower strips (more bins) are no markers drawn
     # thin-armed: a disc fills 0.79 of its box, a block all of it.
     assert not ChartComparer._marker_shape_changed(squares, strips, squares, strips)
+
+
+def test_mark_kind_takes_round_markers_on_a_dashed_line_with_it():
+    import cv2
+
+    from visual_erm.judge.embedded.chart import _mark_kind
+    # A dashed line and a solid one through large round markers (code set 193-0008): the markers are thick, the
+    # dashes small pieces; neither thin strokes nor filled shapes held 70% of the ink.
+    m = np.zeros((240, 520), np.uint8)
+    xs = np.linspace(30, 490, 6).astype(int)
+    for ys, dashed in (((60, 50, 40, 40, 55, 90), False), ((150, 140, 135, 135, 150, 190), True)):
+        pts = list(zip(xs, ys))
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            if dashed:
+                for t in np.arange(0.0, 1.0, 0.1):
+                    a, b = (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t), (x0 + (x1 - x0) * (t + 0.06), y0 + (y1 - y0) * (t + 0.06))
+                    cv2.line(m, tuple(map(int, a)), tuple(map(int, b)), 1, 2)
+            else:
+                cv2.line(m, (x0, y0), (x1, y1), 1, 2)
+        for x, y in pts:
+            cv2.circle(m, (int(x), int(y)), 7, 1, -1)
+    assert _mark_kind(m.astype(bool)) == "lines"

@@ -801,9 +801,10 @@ def _mark_kind(data: np.ndarray) -> str | None:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(m & ~thick.astype(np.uint8), connectivity=8)
     st = stats[1:]
     sw, sh, sa = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
-    # (small, round and solid: a dash of a dashed line is long, or thin across its box when slanted)
-    small = (sa <= 150) & (np.maximum(sw, sh) <= 16) & (np.maximum(sw, sh) <= 1.5 * np.minimum(sw, sh)) & \
-        (sa >= 0.35 * sw * sh)
+    # (small and no dash: a dash of a dashed line is twice as long as wide, or fills little of its box when
+    # slanted; markers overlapping in pairs are neither)
+    dash = (np.maximum(sw, sh) >= 2 * np.minimum(sw, sh)) | ((np.maximum(sw, sh) >= 6) & (sa < 0.55 * sw * sh))
+    small = (sa <= 150) & (np.maximum(sw, sh) <= 16) & ~dash
     dots = int(sa[small].sum())
     thin = total - int(thick.sum())
     if thick.sum() >= 0.7 * total:
@@ -835,10 +836,15 @@ def _mark_kind(data: np.ndarray) -> str | None:
         compact = st2[:, cv2.CC_STAT_AREA] >= 0.3 * st2[:, cv2.CC_STAT_WIDTH] * st2[:, cv2.CC_STAT_HEIGHT]  # no thick line
         big = st2[(st2[:, cv2.CC_STAT_AREA] >= 0.05 * data.size) & compact]
         return "filled" if len(big) and big[:, cv2.CC_STAT_AREA].sum() >= 0.7 * thick.sum() else None
-    if thick.any():  # markers on a line (round, up to 24 px) are part of it; a line with markers is drawn thin
+    rest = data & ~thick
+    if thick.any() and geo.stroke_thickness(rest) <= 4.5:  # markers on a line (round, up to 24 px, thin strokes
+        # running out of them) are part of it: a line with markers is drawn thin (lone scatter markers have no
+        # strokes about them, and the heaps they make are lumps 5-6 px across)
         mst = cv2.connectedComponentsWithStats(thick.astype(np.uint8), connectivity=8)[2][1:]
-        mw, mh, ma = mst[:, cv2.CC_STAT_WIDTH], mst[:, cv2.CC_STAT_HEIGHT], mst[:, cv2.CC_STAT_AREA]
-        thin += int(ma[(np.maximum(mw, mh) <= 24) & (np.maximum(mw, mh) <= 1.5 * np.minimum(mw, mh))].sum())
+        for x, y, w, h, a in mst:
+            if max(w, h) <= 24 and max(w, h) <= 1.5 * min(w, h) and \
+                    rest[max(0, y - 3):y + h + 3, max(0, x - 3):x + w + 3].any():
+                thin += int(a)
     if thin >= 0.7 * total:
         # Dense points overlap into clusters: a larger part that fills a good share of its box (a stroke leaves
         # most of it bare) and is small against the panel counts with the points when they hold most ink alone.
