@@ -3428,54 +3428,37 @@ def test_see_through_fill_gone_with_its_line_is_one_series(judge):
     assert "green series" in series[0].description, v.errors
 
 
-def draw_temps_marked(*, lines=False):
-    """Two series as grouped horizontal bars, or as lines with large round markers (one dashed)."""
+def draw_temps(*, lines=False, dark=False):
+    """Two series as grouped horizontal bars, or as lines with round markers (one dashed): large markers on a
+    light figure, or the default ones on a dark figure with a white grid (dark_background)."""
     months = ["Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
     mean = [60.4, 61.7, 62.4, 62.5, 60.2, 55.2]
     top = [69.7, 70.4, 72.2, 72.2, 70.6, 65.0]
-    fig, ax = plt.subplots(figsize=(5.6, 4.2))
-    if lines:
-        ax.plot(months, mean, marker="o", ms=10, ls="--", color="#1f77b4")
-        ax.plot(months, top, marker="o", ms=10, color="#ff7f0e")
-    else:
-        y = np.arange(len(months))
-        ax.barh(y - 0.18, mean, height=0.36, color="#1f77b4")
-        ax.barh(y + 0.18, top, height=0.36, color="#ff7f0e")
-        ax.set_yticks(y, months)
-    ax.set_title("SF temps: mean temp and max temp by month")
-    fig.tight_layout()
-    return figure_rgb(fig)
+    with plt.style.context("dark_background" if dark else "default"):
+        fig, ax = plt.subplots(figsize=(5.6, 4.2))
+        if lines:
+            ms = 6 if dark else 10
+            ax.plot(months, mean, marker="o", ms=ms, ls="--", color="#1f77b4")
+            ax.plot(months, top, marker="o", ms=ms, color="#ff7f0e")
+        else:
+            y = np.arange(len(months))
+            ax.barh(y - 0.18, mean, height=0.36, color="#1f77b4")
+            ax.barh(y + 0.18, top, height=0.36, color="#ff7f0e")
+            ax.set_yticks(y, months)
+        ax.grid(dark)
+        ax.set_title("SF temps: mean temp and max temp by month")
+        fig.tight_layout()
+        return figure_rgb(fig, own_face=dark)
 
 
 def test_bars_drawn_as_lines_with_markers_one_dashed_are_one_type_finding(judge):
     # Lines with large round markers, one dashed: the markers are thick and the dashes small pieces, so neither
     # thin strokes nor filled shapes held 70% of the ink (code set 193-0008, where the dark figure's grid edges,
     # data before, had made up the thin share). Round markers on a line belong to it, and a dash is no dot.
-    v = verdict(judge, draw_temps_marked(), draw_temps_marked(lines=True))
+    v = verdict(judge, draw_temps(), draw_temps(lines=True))
     assert [(e.category, e.severity) for e in v.errors if e.category != "text_error"] == [("structure_error", 3)], \
         v.errors
     assert "lines instead of horizontal bars" in v.errors[0].description, v.errors
-
-
-def draw_temps_dark(*, lines=False):
-    """The same two series on a dark figure with a white grid (dark_background)."""
-    months = ["Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
-    mean = [60.4, 61.7, 62.4, 62.5, 60.2, 55.2]
-    top = [69.7, 70.4, 72.2, 72.2, 70.6, 65.0]
-    with plt.style.context("dark_background"):
-        fig, ax = plt.subplots(figsize=(5.6, 4.2))
-        if lines:
-            ax.plot(months, mean, marker="o", ls="--", color="#1f77b4")
-            ax.plot(months, top, marker="o", color="#ff7f0e")
-        else:
-            y = np.arange(len(months))
-            ax.barh(y - 0.18, mean, height=0.36, color="#1f77b4")
-            ax.barh(y + 0.18, top, height=0.36, color="#ff7f0e")
-            ax.set_yticks(y, months)
-        ax.grid(True)
-        ax.set_title("SF temps: mean temp and max temp by month")
-        fig.tight_layout()
-        return figure_rgb(fig, own_face=True)
 
 
 def test_white_grid_cells_on_a_dark_figure_are_no_plot_areas(judge):
@@ -3483,12 +3466,12 @@ def test_white_grid_cells_on_a_dark_figure_are_no_plot_areas(judge):
     # inside the plot, which the plot's own light spines then could not replace (they overlapped), so lines
     # drawn instead of bars read as a second subplot (code set 193-0008: 'the chart has 4 subplots', 3 for 6).
     for side in (560, 640, 700, 800):
-        img = draw_temps_dark(lines=True)
+        img = draw_temps(lines=True, dark=True)
         scale = side / img.shape[1]
         frames = geo.axes_frames(np.ascontiguousarray(
             Image.fromarray(img).resize((side, round(img.shape[0] * scale)), Image.LANCZOS)))
         assert len(frames) == 1, (side, frames)
-    v = verdict(judge, draw_temps_dark(), draw_temps_dark(lines=True))
+    v = verdict(judge, draw_temps(dark=True), draw_temps(lines=True, dark=True))
     assert [(e.category, e.severity) for e in v.errors if e.category != "text_error"] == [("structure_error", 3)], \
         v.errors
     assert "lines instead of horizontal bars" in v.errors[0].description, v.errors
