@@ -3475,3 +3475,26 @@ def test_white_grid_cells_on_a_dark_figure_are_no_plot_areas(judge):
     assert [(e.category, e.severity) for e in v.errors if e.category != "text_error"] == [("structure_error", 3)], \
         v.errors
     assert "lines instead of horizontal bars" in v.errors[0].description, v.errors
+
+
+def draw_prices_dark(*, legend=True):
+    """Two lines on a dark figure, their legend in a light-edged box at the lower left (dark_background)."""
+    x = np.arange(2000, 2011)
+    with plt.style.context("dark_background"):
+        fig, ax = plt.subplots(figsize=(5.6, 3.5))
+        ax.plot(x, 20 + 3 * np.sin(x / 2.0) + (x - 2000), label="Mean price", color="#8dd3c7")
+        ax.plot(x, 32 + 4 * np.cos(x / 3.0) + 1.5 * (x - 2000), label="Max price", color="#feffb3")
+        if legend:
+            ax.legend(loc="lower left")
+        ax.set_title("Stock prices by year")
+        fig.tight_layout()
+        return figure_rgb(fig, own_face=True)
+
+
+def test_a_legend_box_on_a_dark_figure_is_no_subplot(judge):
+    # The legend's light edge is a box inside the plot's light spines; once the dark strokes inside light spines
+    # stopped counting as frames, it stood alone and was taken for a second plot, so the legend removed read as
+    # a subplot missing (code set 201-0037: 3 for 2). Only the outermost light boxes are plot areas.
+    v = verdict(judge, draw_prices_dark(), draw_prices_dark(legend=False))
+    assert not any(e.category == "structure_error" for e in v.errors), v.errors
+    assert any("legend" in e.description or "Mean price" in e.description for e in v.errors), v.errors

@@ -196,7 +196,9 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
         light = [b for b in axes_frames(255 - image, dark=dark, min_side=min_side, min_cover=min_cover,
                                         fallbacks=False)
                  if (b[2] - b[0]) * (b[3] - b[1]) >= 0.03 * h * w and not canvas(b)]
-        # Dark strokes inside a plot with light spines are the gaps between its white grid lines, not a frame.
+        # Dark strokes inside a plot with light spines are the gaps between its white grid lines, not a frame; a
+        # light box inside such a plot is its legend's frame.
+        light = outermost(light)
         frames = [f for f in frames if not any(holds(b, f) and max(abs(u - v) for u, v in zip(b, f)) > 4
                                                for b in light)]
         frames += [b for b in light if all(box_overlap(b, f) < 0.5 for f in frames)]
