@@ -477,13 +477,15 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
     return sorted(kept, key=lambda f: order.index(f[0]))
 
 
-def _bars_cover(img: np.ndarray, b) -> bool:
-    """True when marks cover most of plot box ``b``: its most common colour is not its rim's (the plot's own
-    ground), which still shows over a fifth of it. Grid lines cannot be counted against such a ground."""
+def _grid_ground(img: np.ndarray, b) -> np.ndarray | None:
+    """The colour grid lines are counted against in plot box ``b``: its most common colour; None when that is not
+    its rim's (the plot's own ground, still showing over a fifth of it): marks cover most of the plot, and its
+    lines cannot be counted."""
     inner = img[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]
-    rim = ChartComparer._ring_color(inner)
-    return float(delta_e(rgb_to_lab(mode_color(inner)), rgb_to_lab(rim))) > 6.0 and \
-        float((far_from(inner, rim) <= 12).mean()) >= 0.2
+    mode, rim = mode_color(inner), ChartComparer._ring_color(inner)
+    if float(delta_e(rgb_to_lab(mode), rgb_to_lab(rim))) > 6.0 and float((far_from(inner, rim) <= 12).mean()) >= 0.2:
+        return None
+    return mode
 
 
 def _even_stretches(run: list[TextBox]) -> list[list[TextBox]]:
@@ -798,15 +800,15 @@ def _mark_kind(data: np.ndarray) -> str | None:
         return "points"
     dist = cv2.distanceTransform(np.pad(m, 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
     thick = geo.dilate(dist >= 5.0, 5) & data  # strokes at least 10 px wide (not a thick line), grown back
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(m & ~thick.astype(np.uint8), connectivity=8)
-    st = stats[1:]
+    rest = data & ~thick
+    st = cv2.connectedComponentsWithStats(rest.astype(np.uint8), connectivity=8)[2][1:]
     sw, sh, sa = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
     # (small and no dash: a dash of a dashed line is twice as long as wide, or fills little of its box when
     # slanted; markers overlapping in pairs are neither)
     dash = (np.maximum(sw, sh) >= 2 * np.minimum(sw, sh)) | ((np.maximum(sw, sh) >= 6) & (sa < 0.55 * sw * sh))
     small = (sa <= 150) & (np.maximum(sw, sh) <= 16) & ~dash
     dots = int(sa[small].sum())
-    thin = total - int(thick.sum())
+    thin = int(rest.sum())
     if thick.sum() >= 0.7 * total:
         tn, _, tst, _ = cv2.connectedComponentsWithStats(thick.astype(np.uint8), connectivity=8)
         blobs = tst[1:][tst[1:, cv2.CC_STAT_AREA] >= 50]
@@ -836,7 +838,6 @@ def _mark_kind(data: np.ndarray) -> str | None:
         compact = st2[:, cv2.CC_STAT_AREA] >= 0.3 * st2[:, cv2.CC_STAT_WIDTH] * st2[:, cv2.CC_STAT_HEIGHT]  # no thick line
         big = st2[(st2[:, cv2.CC_STAT_AREA] >= 0.05 * data.size) & compact]
         return "filled" if len(big) and big[:, cv2.CC_STAT_AREA].sum() >= 0.7 * thick.sum() else None
-    rest = data & ~thick
     if thick.any() and geo.stroke_thickness(rest) <= 4.5:  # markers on a line (round, up to 24 px, thin strokes
         # running out of them) are part of it: a line with markers is drawn thin (lone scatter markers have no
         # strokes about them, and the heaps they make are lumps 5-6 px across)
@@ -848,9 +849,8 @@ def _mark_kind(data: np.ndarray) -> str | None:
     if thin >= 0.7 * total:
         # Dense points overlap into clusters: a larger part that fills a good share of its box (a stroke leaves
         # most of it bare) and is small against the panel counts with the points when they hold most ink alone.
-        w, h, a = st[:, cv2.CC_STAT_WIDTH], st[:, cv2.CC_STAT_HEIGHT], st[:, cv2.CC_STAT_AREA]
-        clusters = ~small & (a >= 0.3 * w * h) & (w * h <= 0.1 * data.size)
-        heaped = int(a[clusters].sum()) if dots >= 0.5 * thin and int(small.sum()) >= 20 else 0
+        clusters = ~small & (sa >= 0.3 * sw * sh) & (sw * sh <= 0.1 * data.size)
+        heaped = int(sa[clusters].sum()) if dots >= 0.5 * thin and int(small.sum()) >= 20 else 0
         if dots + heaped >= 0.7 * thin and int(small.sum()) >= 8:
             return "points"
         if dots <= 0.2 * thin:
@@ -1620,9 +1620,11 @@ def _line_match(ctx: _Ctx, t: TextBox, reach: tuple[int, int] = (0, 0),
 
 def _subpixel_match(tpl: np.ndarray, crop: np.ndarray) -> tuple[float, np.ndarray]:
     """(best grey correlation, the template laid there) of grey line ``tpl`` moved by a quarter or half pixel
-    each way over the same-sized ``crop``: a line drawn a fraction of a pixel off is anti-aliased otherwise."""
+    each way (not both none) over the same-sized ``crop``: a line drawn a fraction of a pixel off is anti-aliased
+    otherwise."""
     best = (-1.0, tpl)
-    for fx, fy in ((fx, fy) for fx in (-0.5, -0.25, 0.0, 0.25, 0.5) for fy in (-0.5, -0.25, 0.0, 0.25, 0.5)):
+    steps = (-0.5, -0.25, 0.0, 0.25, 0.5)
+    for fx, fy in ((fx, fy) for fx in steps for fy in steps if fx or fy):
         moved = cv2.warpAffine(tpl, np.float32([[1, 0, fx], [0, 1, fy]]), tpl.shape[::-1], flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)
         score = float(np.nan_to_num(cv2.matchTemplate(crop, moved, cv2.TM_CCOEFF_NORMED)[0, 0], nan=-1.0))
@@ -2214,12 +2216,6 @@ class ChartComparer(Comparer):
             zones.append(ctx.cand_box((max(0, x0 - mx), max(0, y0 - my), min(w, x1 + mx), min(h, y1 + my))))
         ref_texts = self._texts(ctx.ref)
         ref_lines = [normalize_text(t.text) for t in ref_texts]
-        read: dict[str, list[str]] = {}
-
-        def cand_lines() -> list[str]:  # (read once, and only when a glyph match failed)
-            if "lines" not in read:
-                read["lines"] = [t.text for t in self._cand_lines(ctx)]
-            return read["lines"]
 
         grey, cand_grey = self._grey(ctx)
 
@@ -2241,7 +2237,7 @@ class ChartComparer(Comparer):
             # in the reference, such as two value labels side by side, each on its own)
             if glyphs_elsewhere(q):
                 return True
-            lines = cand_lines()
+            lines = [t.text for t in self._cand_lines(ctx)]  # (read once, and only when a glyph match failed)
             return any(text_similarity(q, c) >= T["text_same"] or _holds_words(c, q) for c in lines) or \
                 (len(q.split()) >= 2 and all(any(_holds_words(c, word) for c in lines) for word in q.split()))
 
@@ -3848,14 +3844,17 @@ class ChartComparer(Comparer):
                 n >= min_px or geo.stroke_thickness(mask) < 4)
         around = np.s_[max(0, y0 - 20):y1 + 20, max(0, x0 - 20):x1 + 20]  # the plot with a legend beside it
 
+        span: list[bool] = []
+
         def autoscaled() -> bool:  # the candidate's marks span most of the plot's height, as an axis fitted to
             # the data draws them (a range set by hand squashes them into part of it); marks running on under an
-            # explained box (bars under a legend) are followed there
-            _, labels = cv2.connectedComponents(pm.cdata_all.astype(np.uint8), connectivity=8)
-            seen = np.unique(labels[cdata])
-            whole = np.isin(labels, seen[seen > 0])
-            rows = np.flatnonzero(whole.sum(axis=1) >= 2)
-            return len(rows) > 0 and rows[-1] - rows[0] >= 0.7 * cdata.shape[0]
+            # explained box (bars under a legend) are followed there. Measured once.
+            if not span:
+                _, labels = cv2.connectedComponents(pm.cdata_all.astype(np.uint8), connectivity=8)
+                seen = np.unique(labels[cdata])
+                rows = np.flatnonzero(np.isin(labels, seen[seen > 0]).sum(axis=1) >= 2)
+                span.append(len(rows) > 0 and rows[-1] - rows[0] >= 0.7 * cdata.shape[0])
+            return span[0]
         rp = self._series_palette(R, rdata, line_px, steep_px)
         cp = self._series_palette(C, cdata, line_px, steep_px)
         # Colour tells series apart: the only series of its plot recoloured is an aesthetic change (1). (Its other
@@ -4206,8 +4205,8 @@ class ChartComparer(Comparer):
             # background) is the same series, and where the fill lay over another fill (right under it in each
             # column), the blend of the two lost its top layer: no recolouring.
             gone = [drawn_as[id(g[0])] for g in gone_series]
-            gone_series = [g for g in gone_series if not any(
-                c is not drawn_as[id(g[0])][0] and _blend_of(drawn_as[id(g[0])][0], c, rbg) for c, _ in gone)]
+            gone_series = [g for n, g in enumerate(gone_series) if not any(
+                k != n and _blend_of(gone[n][0], c, rbg) for k, (c, _) in enumerate(gone))]
             ctx.errors[first:] = [e for e in ctx.errors[first:] if not (
                 id(e) in drawn_as and _RECOLOURED.match(e.description) and e.location == loc and
                 any(_lay_under(drawn_as[id(e)][1], m) for _, m in gone))]
@@ -5113,11 +5112,11 @@ class ChartComparer(Comparer):
         for i, b in enumerate(ctx.panels):
             if i in ctx.grid_done or ctx.panel_name(i) + "plot area" in typed:
                 continue  # (marks of another kind hide or bare other stretches of the same grid)
-            if _bars_cover(rn.image, b) or _bars_cover(cn.image, b):
-                continue  # (lines are counted on the most common colour: here a bar's; a grid drawn over the bars
-                # is _grid_over_marks')
-            rh, rv = geo.grid_lines(rn.image, b, background=mode_color(rn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
-            ch_, cv = geo.grid_lines(cn.image, b, background=mode_color(cn.image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]))
+            rg, cg = _grid_ground(rn.image, b), _grid_ground(cn.image, b)
+            if rg is None or cg is None:
+                continue  # (a grid drawn over the bars is _grid_over_marks')
+            rh, rv = geo.grid_lines(rn.image, b, background=rg)
+            ch_, cv = geo.grid_lines(cn.image, b, background=cg)
             # Counts are compared only where the grid stayed put: a subplot laid out afresh is resampled (bar edges
             # count as lines), grid lines move with a changed axis, and a series gone or new bares or hides them.
             recount = cn.frame_at(b) is cn.frame and not ctx.axis_moved(i) and i not in ctx.series_counted
