@@ -3498,3 +3498,143 @@ def test_a_legend_box_on_a_dark_figure_is_no_subplot(judge):
     v = verdict(judge, draw_prices_dark(), draw_prices_dark(legend=False))
     assert not any(e.category == "structure_error" for e in v.errors), v.errors
     assert any("legend" in e.description or "Mean price" in e.description for e in v.errors), v.errors
+
+
+def _styled_blocks(*, drop=None, dpi=100, skip_line=None):
+    """Two frameless blocks of sample lines under their own titles, each line named at its left (a style sheet
+    of dashes, drawn on axes turned off)."""
+    styles = [("solid", "-"), ("dotted", ":"), ("dashed", "--"), ("dashdot", "-.")]
+    params = [("sparse dots", (0, (1, 8))), ("long dashes", (0, (8, 3))), ("tight dashes", (0, (4, 1))),
+              ("dash dot dot", (0, (4, 2, 1, 2, 1, 2))), ("wide dashdot", (0, (6, 4, 1, 4)))]
+    fig, axes = plt.subplots(2, 1, figsize=(8, 6), dpi=dpi, height_ratios=(len(styles), len(params)))
+    for ax, title, rows in zip(axes, ("Plain strokes", "Patterned strokes"), (styles, params)):
+        for k, (name, ls) in enumerate(rows):
+            if (title, k) == skip_line:
+                continue
+            ax.plot([0, 10], [k, k], ls=ls, color="black", lw=1.5)
+            ax.text(-0.5, k, name, ha="right", va="center")
+        ax.set(xlim=(-4, 10), ylim=(len(rows) - 0.5, -0.5), title=title)
+        ax.set_axis_off()
+    if drop is not None:
+        axes[drop].remove()
+    return figure_rgb(fig, dpi=dpi)
+
+
+def test_a_frameless_part_gone_whole_is_one_structure_finding(judge):
+    # The block of lines under its own title is gone, the other kept where it was: one missing part, not a
+    # list of missing lines and names.
+    v = verdict(judge, _styled_blocks(), _styled_blocks(drop=1))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+    assert "Patterned strokes" in v.errors[0].description and "bottom" in v.errors[0].description, v.errors
+    top = verdict(judge, _styled_blocks(), _styled_blocks(drop=0))
+    assert [e.category for e in top.errors] == ["structure_error"] and "Plain strokes" in top.errors[0].description
+    # One line gone with its name is no part of the figure; the same blocks at another dpi are clean.
+    one = verdict(judge, _styled_blocks(), _styled_blocks(skip_line=("Patterned strokes", 2)))
+    assert one.errors and all(e.category != "structure_error" for e in one.errors), one.errors
+    assert verdict(judge, _styled_blocks(), _styled_blocks(dpi=150)).severity_sum <= 1
+
+
+def _two_scales(style="-", *, growth=True):
+    """A growth curve on the left axis and a fast wave on a twin right axis, each axis coloured as its line."""
+    t = np.linspace(0, 8, 400)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    if growth:
+        ax.plot(t, np.exp(t / 1.2), color="tab:red", ls=style)
+    ax.set_ylabel("growth", color="tab:red")
+    ax.set_xlabel("days")
+    twin = ax.twinx()
+    twin.plot(t, np.cos(2.5 * np.pi * t), color="tab:blue")
+    twin.set_ylabel("wave", color="tab:blue")
+    return figure_rgb(fig)
+
+
+def test_a_thin_line_drawn_dotted_is_a_line_style_not_a_missing_series(judge):
+    # Dots a pixel and a half across, crossed by another line, show only tints of the line's colour: the series
+    # is still drawn.
+    v = verdict(judge, _two_scales(), _two_scales(":"))
+    assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
+    gone = verdict(judge, _two_scales(), _two_scales(growth=False))
+    assert any(e.category == "data_error" and "missing" in e.description for e in gone.errors), gone.errors
+
+
+def _formula_titled(title=True):
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    ax.plot(X, SALES, color="tab:blue")
+    if title:
+        ax.set_title(r"$\mathrm{versus} \hspace{0.4} \Delta_{i+1}^j$", fontsize=20)
+    return figure_rgb(fig)
+
+
+def test_a_formula_title_gone_is_one_missing_line(judge):
+    # OCR reads the word and the index apart, leaving the symbol between them unread (its pieces' centres too
+    # far apart to be grouped as neighbours); the symbol went too: one line.
+    v = verdict(judge, _formula_titled(), _formula_titled(title=False))
+    assert [(e.category, e.severity) for e in v.errors] == [("text_error", 2)], v.errors
+    assert "is missing" in v.errors[0].description, v.errors
+
+
+def _stacked_prices(legend_loc="upper left", *, grid=True):
+    """Three stacked bar series in the fivethirtyeight style: no spines, so the plot is read from its tick
+    labels and the top of the plot, above the highest tick, reads as the title's band."""
+    with plt.style.context("fivethirtyeight"):
+        fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=100)
+        years = np.arange(2010, 2018)
+        low = np.array([21, 20, 22, 24, 25, 29, 26, 23])
+        mid = np.array([76, 78, 85, 77, 79, 102, 107, 110])
+        top = np.array([10, 10, 18, 49, 72, 133, 139, 151])
+        for vals, base, c, name in ((low, 0, "#e41a1c", "North"), (mid, low, "#377eb8", "Centre"),
+                                    (top, low + mid, "#4daf4a", "South")):
+            ax.bar(years, vals, 0.6, bottom=base, color=c, label=name)
+        ax.set_title("Sales by year and region", fontsize=13)
+        ax.grid(grid)
+        ax.legend(loc=legend_loc, fontsize=10)
+        return figure_rgb(fig)
+
+
+def test_a_legend_above_the_top_tick_moved_is_one_style_finding(judge):
+    # Its upper entries, above the highest tick label of a plot without frames, read as titles: they move with
+    # the legend all the same, and the bars under its new place are no changed values.
+    v = verdict(judge, _stacked_prices(), _stacked_prices("lower right"))
+    assert [e.category for e in v.errors] == ["style_error"] and "legend" in v.errors[0].description, v.errors
+
+
+def _classic_histogram(face="white"):
+    """A histogram in the classic style (dotted black grid, grey figure), its plot face set by the caller."""
+    values = np.random.default_rng(7).normal(15, 7, 900)
+    with plt.style.context("classic"):
+        fig, ax = plt.subplots(figsize=(6.4, 4), dpi=100)
+        ax.hist(values, bins=28, color="#e5ae38", edgecolor="black")
+        ax.set_facecolor(face)
+        ax.grid(True)
+        ax.set_title("Daily highs: distribution")
+        ax.set_xlabel("Temperature")
+        ax.set_ylabel("Days")
+        return figure_rgb(fig)
+
+
+def test_a_tinted_plot_background_is_one_style_finding_with_its_dotted_grid(judge):
+    # The dotted grid's dots blend with the new face: neither a new series nor another line style.
+    v = verdict(judge, _classic_histogram(), _classic_histogram("#fff0c8"))
+    assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
+    assert "background" in v.errors[0].description, v.errors
+
+
+def _overlapping_fills(*, lower=True):
+    """Two see-through areas from zero, the lower one under the higher, each edged by a dashed line."""
+    years = np.arange(2006, 2016)
+    fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=100)
+    series = [("Freight", np.array([45, 46, 45, 42, 42, 43, 44, 45, 46, 48]) * 100, "tab:red", 2.5)] if lower else []
+    series.append(("Building", np.array([77, 76, 72, 60, 55, 55, 57, 59, 62, 65]) * 100, "tab:purple", 1.5))
+    for name, vals, c, lw in series:
+        ax.fill_between(years, 0, vals, color=c, alpha=0.3)
+        ax.plot(years, vals, ls="--", color=c, lw=lw, label=name)
+    ax.set_title("Mean freight and building by year")
+    ax.legend(loc="lower left")
+    return figure_rgb(fig)
+
+
+def test_a_see_through_fill_gone_under_another_is_one_missing_series(judge):
+    # The higher fill now shows alone where the two blended (it did not grow), and the blend was the gone fill's.
+    v = verdict(judge, _overlapping_fills(), _overlapping_fills(lower=False))
+    data = [e for e in v.errors if e.category == "data_error"]
+    assert len(data) == 1 and "missing" in data[0].description and data[0].severity == 3, v.errors

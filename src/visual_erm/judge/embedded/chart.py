@@ -179,6 +179,57 @@ def _content_parts(ink: np.ndarray) -> tuple[list[tuple[int, int, int, int]], bo
     return ([(c, a, d, b) for c, d in wide], False) if len(wide) >= 2 else ([], True)
 
 
+def _gathered_box(gone: np.ndarray, kept: np.ndarray, cand: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The box of the largest piece of ``gone`` ink (glyphs joined over 9 px) grown by every other piece whose
+    union with it takes in kept ink of at most a quarter of the gone ink in it, and candidate ink of at most the
+    kept ink plus a fifth (the candidate drew nothing new there). None without pieces."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(
+        cv2.morphologyEx(gone.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8)), connectivity=8)
+    if n < 2:
+        return None
+    sums = [cv2.integral(m.astype(np.uint8)) for m in (gone, kept, cand)]
+
+    def inked(k: int, b) -> int:
+        return int(sums[k][b[3], b[2]] - sums[k][b[1], b[2]] - sums[k][b[3], b[0]] + sums[k][b[1], b[0]])
+    pieces = [(int(x), int(y), int(x + bw), int(y + bh)) for x, y, bw, bh, _ in stats[1:]]
+    pieces.sort(key=lambda b: -inked(0, b))
+    box, rest, grown = pieces[0], pieces[1:], True
+    while grown:
+        grown = False
+        for p in list(rest):
+            u = union_box([box, p])
+            g, k = inked(0, u), inked(1, u)
+            if k <= T["part_gone_kept"] * g and inked(2, u) <= k + T["part_gone_ink"] * (g + k):
+                box, grown = u, True
+                rest.remove(p)
+    return box
+
+
+def _side_of(fx: float, fy: float) -> str:
+    """Words for where a point at fractions (fx, fy) of the figure lies: 'top left', 'right', 'centre'..."""
+    v = "top" if fy < 0.38 else "bottom" if fy > 0.62 else ""
+    u = "left" if fx < 0.38 else "right" if fx > 0.62 else ""
+    return " ".join(p for p in (v, u) if p) or "centre"
+
+
+def _joined_by_gone_ink(ctx: "_Ctx", a, b) -> bool:
+    """Two pieces of one line of text read apart, with glyphs OCR left unread between them (a formula's symbols),
+    all gone from the candidate: level across (half their height shared), and the gap, up to four heights, inked
+    in the reference with no blank run wider than a height, its ink nearly all missing."""
+    if a[0] > b[0]:
+        a, b = b, a
+    ha, hb = a[3] - a[1], b[3] - b[1]
+    y0, y1 = int(max(a[1], b[1])), int(min(a[3], b[3]))
+    x0, x1 = int(a[2]), int(b[0])
+    if y1 - y0 < 0.5 * min(ha, hb) or x1 - x0 < 2 or x1 - x0 > 4 * max(ha, hb):
+        return False
+    ink = ctx.ink("r")[y0:y1, x0:x1]
+    cols = ink.any(axis=0)
+    blank = max((e - s for s, e in geo.runs(~cols)), default=0)
+    return bool(cols.mean() >= 0.3 and blank <= max(ha, hb) and
+                (ink & ctx.missing[y0:y1, x0:x1]).sum() >= 0.8 * ink.sum())
+
+
 def _grid_place(boxes: list, i: int) -> tuple[int, int]:
     """(row, column), from 1, of plot area ``i`` among ``boxes``: the bands of centres above and left of its own
     (centres within a tenth of a plot of each other share a band, as in ``geo.grid_shape``)."""
@@ -1529,6 +1580,25 @@ def _blend_of(color, base, background, *, tol: float = 12.0) -> bool:
     return 0.15 <= a <= 0.95 and float(np.abs(c - (b + a * d)).max()) <= tol
 
 
+def _drawn_faint(C: np.ndarray, mask: np.ndarray, rgb, background) -> bool:
+    """True when the candidate still draws the thin line under ``mask`` in tints of its colour ``rgb`` (dots or
+    fine dashes a pixel or two across, blended with the background): such pixels, or the colour itself, lie
+    within 2 px of most of the reference's line."""
+    box = geo.box_of(mask)
+    if box is None or cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).sum() > 0.1 * mask.sum():
+        return False  # (a fill, not a line a few px wide)
+    x0, y0, x1, y1 = max(0, box[0] - 3), max(0, box[1] - 3), box[2] + 3, box[3] + 3
+    P = C[y0:y1, x0:x1].astype(np.float32)
+    b, d = np.asarray(rgb, np.float32), np.asarray(background, np.float32) - np.asarray(rgb, np.float32)
+    n = float(d @ d)
+    if n < 900:
+        return False
+    a = np.clip(((P - b) @ d) / n, 0.0, 1.0)
+    off = np.abs(P - (b + a[..., None] * d)).max(axis=-1)
+    tint = (a <= 0.85) & (off <= 24)
+    return float((mask[y0:y1, x0:x1] & geo.dilate(tint, 2)).sum()) >= 0.6 * max(int(mask.sum()), 1)
+
+
 def _lay_under(below: np.ndarray, above: np.ndarray) -> bool:
     """True when, in most columns holding mask ``below``, it starts right under (within 3 px of) where mask
     ``above`` ends: a fill's part that another see-through fill overlapped, the rest of which shows above it."""
@@ -2156,6 +2226,8 @@ class ChartComparer(Comparer):
             ctx.errors[:] = [e for e in ctx.errors if not e.location.startswith(gone) and
                              not (e.location.startswith(relaid) and e.location.endswith("tick labels"))]
             return _consolidated(ctx)
+        if self.enabled("layout"):
+            self._part_gone(ctx)
         if self.enabled("text"):
             if self.enabled("legend"):
                 self._legend_moved(ctx)
@@ -2550,6 +2622,42 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.subplot_count", f"The part of the figure labelled '{t.text}' is missing.",
                                       "figure layout", ctx.cand_box((x0, y0, x1, y1))))
 
+    def _part_gone(self, ctx: _Ctx) -> None:
+        """A part of a figure without frames gone whole, labels and all, while the rest stays as drawn (a pie's
+        companion bar, a second block of lines under its own title): the pieces of the reference's ink the
+        candidate lost, gathered into one box as long as it takes in little ink the candidate kept, hold a text
+        line and a fifth of the reference's ink; the candidate leaves the box nearly blank and keeps nearly all
+        the ink outside it. One structure finding; the box is explained and its texts are not read."""
+        if ctx.panels and not ctx.virtual_panels:
+            return  # (with frames, the subplot count says it)
+        r, c = ctx.ink("r"), ctx.ink("c")
+        h, w = r.shape
+        gone = r & ~geo.dilate(c, 3)
+        if gone.sum() < T["part_gone_share"] * r.sum():
+            return
+        box = _gathered_box(gone, r & ~gone, c)
+        if box is None:
+            return
+        x0, y0, x1, y1 = box
+        sl = np.s_[y0:y1, x0:x1]
+        lost, held = int(gone[sl].sum()), int(r[sl].sum())
+        outside = int(r.sum()) - held
+        if (lost < T["part_gone_share"] * r.sum() or outside < T["part_gone_share"] * r.sum() or
+                int(gone.sum()) - lost > 0.1 * outside):
+            return
+        texts = [t for t in self._texts(ctx.ref) if x0 <= t.center[0] <= x1 and y0 <= t.center[1] <= y1
+                 and gone[int(t.box[1]):int(t.box[3]) + 1, int(t.box[0]):int(t.box[2]) + 1].any()]
+        if not texts:
+            return  # (marks alone gone: series, said per series)
+        ctx.explained[sl] = True
+        if ctx.skip is None:
+            ctx.skip = np.zeros_like(ctx.explained)
+        ctx.skip[sl] = True  # (its texts, tick labels of a plot read from them too, went with it)
+        top = min(texts, key=lambda t: (t.box[1], t.box[0]))
+        side = _side_of((x0 + x1) / 2 / w, (y0 + y1) / 2 / h)
+        ctx.errors.append(finding("chart.subplot_count", f"The part of the figure at the {side} ('{top.text}' and "
+                                  "what it labels) is missing.", "figure layout", ctx.cand_box(box)))
+
     def _part_under(self, ctx: _Ctx, t: TextBox, *, inside: bool = False) -> tuple[int, int, int, int] | None:
         """The part of the figure a label names, as a work box: its subplot when frames exist, else (or for a
         label ``inside`` a subplot, within it) the columns halfway to the nearest label beside it and the rows
@@ -2880,7 +2988,8 @@ class ChartComparer(Comparer):
                 continue
             for g in groups:
                 if any(abs(item[0].center[0] - o[0].center[0]) < 60 and abs(item[0].center[1] - o[0].center[1]) < 60
-                       or _one_line(item[0].box, o[0].box) for o in g):
+                       or _one_line(item[0].box, o[0].box) or _joined_by_gone_ink(ctx, item[0].box, o[0].box)
+                       for o in g):
                     g.append(item)
                     break
             else:
@@ -2917,6 +3026,12 @@ class ChartComparer(Comparer):
                 g.sort(key=lambda it: -it[0].box[3] if up else it[0].box[0])
             words = ", ".join(f"'{t.text}'" for t, _, _ in g[:4])
             role = g[0][2]
+            across = sorted(g, key=lambda it: it[0].box[0])
+            one = len(g) == 1 or all(_one_line(p[0].box, q[0].box) or _joined_by_gone_ink(ctx, p[0].box, q[0].box)
+                                     for p, q in zip(across, across[1:]))
+            single = len(g) == 1 or (one and "plot area" not in role and not any(t.vertical for t, _, _ in g))
+            if len(g) >= 2 and single:
+                words = "'" + " ... ".join(t.text for t, _, _ in across) + "'"  # (pieces of one line, unread between)
             if len(g) >= 2 and "plot area" in role:
                 hh = max(t.box[3] - t.box[1] for t, _, _ in g)  # the legend's frame and swatches went with it:
                 ctx.explained[max(0, int(box[1] - hh)):int(box[3] + hh),  # marks it covered show now
@@ -2926,8 +3041,8 @@ class ChartComparer(Comparer):
                 if all(_mark_like(t.text) for t, _, _ in g):
                     ctx.follows_axis.append((ctx.errors[-1], g[0][1]))
             else:
-                ctx.errors.append(finding("chart.text_missing", f"The {_singular(role) if len(g) == 1 else role} {words} "
-                                          f"{'is' if len(g) == 1 else 'are'} missing.",
+                ctx.errors.append(finding("chart.text_missing", f"The {_singular(role) if single else role} {words} "
+                                          f"{'is' if single else 'are'} missing.",
                                           ctx.panel_name(g[0][1]) + role, ctx.cand_box(box)))
                 if len(g) == 1 and role in ("title", "text"):
                     ctx.gone_labels.append((g[0][0], ctx.errors[-1]))
@@ -2957,8 +3072,10 @@ class ChartComparer(Comparer):
         def stayed(t) -> bool:
             x0, y0, x1, y1 = (int(v) for v in t.box)
             return diff[y0:y1, x0:x1].sum() < 0.12 * max(int(rink[y0:y1, x0:x1].sum()), 1)
-        lines = [(t, p) for t, (p, r) in zip(texts, roles) if "plot area" in r and len(t.text) >= 2 and
-                 not _is_number(t.text)]  # (a number beside its bar's end labels the bar)
+        # (a number beside its bar's end labels the bar; a plot read from its tick labels reaches above the top
+        # one, so a legend's upper entries there read as titles)
+        lines = [(t, p) for t, (p, r) in zip(texts, roles) if ("plot area" in r or (r == "title" and ctx.virtual_panels))
+                 and len(t.text) >= 2 and not _is_number(t.text)]
         if all(stayed(t) for t, _ in lines):
             return  # (the usual case: no swatch is looked for)
         entries = []  # (line, panel, swatch colour), top to bottom
@@ -3880,11 +3997,13 @@ class ChartComparer(Comparer):
         found = 0
         type_reported = False
         bar_width = width_found = None
+        new_ground = float(np.abs(np.asarray(rbg, float) - np.asarray(cbg, float)).max()) > 24  # plot background
         first = len(ctx.errors)
         masks: dict[int, np.ndarray] = {}
         # (finding, share of its marks still drawn over, whether its marks are outlines of coloured ones)
         gone_series: list[tuple[Discrepancy, float, bool]] = []
         drawn_as: dict = {}  # id(series finding) -> the reference colour it is about (RGB) and its mask
+        grown: dict = {}  # id(values finding) -> where a series drawn whole as before now reaches further
         outlines: list[Discrepancy] = []  # outlines drawn in another colour
         outline_values: list[Discrepancy] = []  # outlines said to have moved (values changed)
         near_hued = None
@@ -3999,6 +4118,12 @@ class ChartComparer(Comparer):
                         self.enabled("chart_type") and self._drawn_thin(rk, ck, cdata & extra_near)):
                     continue  # still drawn, shrunk: its bars scaled down to a range widened for larger values (bars
                     # drawn as a line are a chart type, below)
+                if _drawn_faint(C, rk, rp.rgb[k], cbg):
+                    # (dots or fine dashes a pixel across show only tints of the colour: the line is still there)
+                    ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with another line "
+                                              "style (dashes, dots or width).", loc, cbox(geo.box_of(rk))))
+                    found += 1
+                    continue
                 gone.append(rp.rgb[k])
                 recol = None
                 for j in range(len(cp)):
@@ -4147,6 +4272,8 @@ class ChartComparer(Comparer):
                         found += 1
                 continue
             if changed < 0.05:
+                if new_ground and chroma(rp.lab[k]) < NEUTRAL_CHROMA and _seen_through(R, C, rk, rbg, cbg):
+                    continue  # a thin grey (a dotted grid's dots, blended) over the new plot background
                 if precision >= 0.85:
                     ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with another line style "
                                               "(dashes or width).", loc, cbox(box)))
@@ -4183,6 +4310,8 @@ class ChartComparer(Comparer):
                 # every value moved, the course kept (rises and falls where it did): values scaled or shifted
                 rule, what = "chart.values", "its values differ, its course is kept (scaled or shifted)"
             ctx.errors.append(finding(rule, f"The {name} series does not match the reference: {what}.", loc, cbox(box)))
+            if (rk & geo.dilate(ck, 2)).sum() >= 0.9 * n_rk:  # kept whole, grown: where it grew is checked below
+                grown[id(ctx.errors[-1])] = ck & ~geo.dilate(rk, 2)
             if outline(k, rk):
                 outline_values.append(ctx.errors[-1])
             found += 1
@@ -4205,11 +4334,18 @@ class ChartComparer(Comparer):
             # background) is the same series, and where the fill lay over another fill (right under it in each
             # column), the blend of the two lost its top layer: no recolouring.
             gone = [drawn_as[id(g[0])] for g in gone_series]
+            # (over another fill that stays, the tint is the gone fill's colour blended with that fill's)
+            grounds = [rbg] + [q for q in rp.rgb if not any(np.array_equal(q, c) for c, _ in gone)]
             gone_series = [g for n, g in enumerate(gone_series) if not any(
-                k != n and _blend_of(gone[n][0], c, rbg) for k, (c, _) in enumerate(gone))]
+                k != n and _blend_of(gone[n][0], c, ground) for k, (c, _) in enumerate(gone) for ground in grounds)]
             ctx.errors[first:] = [e for e in ctx.errors[first:] if not (
                 id(e) in drawn_as and _RECOLOURED.match(e.description) and e.location == loc and
                 any(_lay_under(drawn_as[id(e)][1], m) for _, m in gone))]
+            # A see-through fill that lay over a gone one shows alone where their blend was: it did not grow.
+            if gone_series and grown:
+                under = geo.dilate(np.logical_or.reduce([m for _, m in gone]), 3)
+                ctx.errors[first:] = [e for e in ctx.errors[first:] if not (
+                    id(e) in grown and (grown[id(e)] & under).sum() >= 0.85 * max(int(grown[id(e)].sum()), 1))]
             ctx.errors.extend(g[0] for g in gone_series)
             ctx.errors.extend(outlines)
         else:  # the marks drawn as another kind explain their lost or moved colours in this panel
@@ -4228,6 +4364,8 @@ class ChartComparer(Comparer):
                 continue
             if any(_blend_of(cp.rgb[j], q, cbg) for q in added):
                 continue  # the anti-aliased fringe of a new series already reported
+            if new_ground and any(_blend_of(cp.rgb[j], q, cbg) for q in rp.rgb):
+                continue  # thin reference marks (a dotted grid, edges) blended with the new plot background
             cj = color_mask(clab, cp.lab[j]) & cdata
             n_cj = int(cj.sum())
             if n_cj < 0.02 * max(n_r, 1) or not enough(cj, cp.lab[j], n_cj):

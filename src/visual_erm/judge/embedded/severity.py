@@ -122,6 +122,8 @@ THRESHOLDS: dict[str, float] = {
     "swatch_color_delta": 20.0,     # Lab distance within which pixels are a legend swatch's (or a bar's) colour
     "parts_traded": 0.7,            # two labelled parts traded places: described crosswise, this share of in place
     "relaid_panel_diff": 0.04,      # every frameless plot area differing on this share or more: read the layout anew
+    "part_gone_kept": 0.25,         # a gone part's box takes in kept ink of at most this share of its gone ink
+    "part_gone_share": 0.2,         # a gone part holds this share of the reference's ink at least, the rest too
     "part_gone_ink": 0.2,           # a labelled part of a frameless figure keeping less of its ink than this is gone
     "line_ink_max": 0.4,            # a line's box (wider than two heights) inked more is no text on a background
     "occlusion_same": 40,           # max channel difference of a glyph pixel still drawn in its colour
