@@ -3638,3 +3638,41 @@ def test_a_see_through_fill_gone_under_another_is_one_missing_series(judge):
     v = verdict(judge, _overlapping_fills(), _overlapping_fills(lower=False))
     data = [e for e in v.errors if e.category == "data_error"]
     assert len(data) == 1 and "missing" in data[0].description and data[0].severity == 3, v.errors
+
+
+def _counts_histogram(ylabel="Count"):
+    values = np.random.default_rng(11).gamma(3.0, 2.0, 700)
+    fig, ax = plt.subplots(figsize=(6.4, 4), dpi=100)
+    ax.hist(values, bins=20, color="tab:green", orientation="horizontal")
+    ax.invert_yaxis()
+    ax.set_title("Staff on the payroll: distribution by month")
+    ax.set_xlabel("Months")
+    ax.set_ylabel(ylabel)
+    return figure_rgb(fig)
+
+
+def test_a_long_upright_label_read_in_pieces_is_one_reading(judge):
+    # OCR reads a long rotated label in pieces; the pieces beyond the old label's place are no new texts.
+    v = verdict(judge, _counts_histogram(), _counts_histogram("Trade transportation utilities"))
+    labels = [e for e in v.errors if e.category == "text_error"]
+    assert len(labels) == 1 and "instead of 'Count'" in labels[0].description, v.errors
+
+
+def _ages_boxplot(color="#1f77b4", face="white"):
+    rng = np.random.default_rng(5)
+    groups = [rng.normal(m, s, n).clip(12, 90) for m, s, n in ((31, 10, 60), (25, 6, 20), (30, 9, 40), (38, 12, 30))]
+    with plt.style.context("seaborn-v0_8-whitegrid"):
+        fig, ax = plt.subplots(figsize=(7, 4.5), dpi=100)
+        parts = ax.boxplot(groups, patch_artist=True, widths=0.5)
+        for box in parts["boxes"]:
+            box.set(facecolor=color, edgecolor="black")
+        ax.set_xticks([1, 2, 3, 4], ["North", "Harbour side", "Old town", "East"])
+        ax.set_facecolor(face)
+        ax.set_title("Ages by district")
+        return figure_rgb(fig)
+
+
+def test_boxes_recoloured_on_a_tinted_plot_leave_their_black_edges_alone(judge):
+    # The black edges blend with the new fill and face at their anti-aliased pixels: no values moved.
+    v = verdict(judge, _ages_boxplot(), _ages_boxplot("#ffe119", "#fff0c8"))
+    assert sorted(e.category for e in v.errors) == ["style_error", "style_error"], v.errors

@@ -230,6 +230,36 @@ def _joined_by_gone_ink(ctx: "_Ctx", a, b) -> bool:
                 (ink & ctx.missing[y0:y1, x0:x1]).sum() >= 0.8 * ink.sum())
 
 
+def _upright_pieces_joined(ctx: "_Ctx") -> None:
+    """A long upright label that now reads otherwise, read by OCR in pieces: the pieces said to be new text that
+    stand in its column, one after another along it (gaps under two columns' widths), are the label's. One
+    finding reads them all, bottom to top."""
+    def upright(b) -> bool:
+        return b[3] - b[1] > 1.6 * (b[2] - b[0])
+    for e in [e for e in ctx.errors if e.category == "text_error" and e.bbox and upright(e.bbox) and _reading(e)]:
+        run, width = [e], e.bbox[2] - e.bbox[0]
+        grown = True
+        while grown:
+            grown = False
+            for x in ctx.errors:
+                if x in run or not x.description.startswith(_EXTRA_TEXT) or not x.bbox or not upright(x.bbox):
+                    continue
+                b = x.bbox
+                if min(b[2], e.bbox[2]) - max(b[0], e.bbox[0]) < 0.5 * min(b[2] - b[0], width):
+                    continue  # (another column)
+                if any(max(b[1], r.bbox[1]) - min(b[3], r.bbox[3]) <= 2 * width for r in run):
+                    run.append(x)
+                    grown = True
+        if len(run) < 2:
+            continue
+        run.sort(key=lambda r: -r.bbox[3])
+        words = [_reading(r)[0] if r is e else _quoted(r.description)[0] for r in run]
+        e.description = f"{e.description.split(' reads ')[0]} reads '{' ... '.join(words)}' instead of '{_reading(e)[1]}'."
+        e.bbox = [min(r.bbox[0] for r in run), min(r.bbox[1] for r in run), max(r.bbox[2] for r in run),
+                  max(r.bbox[3] for r in run)]
+        ctx.errors[:] = [x for x in ctx.errors if x is e or not any(x is r for r in run)]
+
+
 def _grid_place(boxes: list, i: int) -> tuple[int, int]:
     """(row, column), from 1, of plot area ``i`` among ``boxes``: the bands of centres above and left of its own
     (centres within a tenth of a plot of each other share a band, as in ``geo.grid_shape``)."""
@@ -3056,6 +3086,7 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.text_extra", f"{_EXTRA_TEXT}{text}' that the reference does not have.",
                                       ctx.panel_name(panel) + where, ctx.cand_box(box)))
             ctx.follow_values(ctx.errors[-1], panel, where, text)
+        _upright_pieces_joined(ctx)
 
     def _legend_moved(self, ctx: _Ctx) -> None:
         """A legend drawn in another place: its entries (plot-area lines with a coloured swatch to their left) left
@@ -4302,6 +4333,10 @@ class ChartComparer(Comparer):
                     continue
             if ctx.axis_moved(i):
                 continue  # the axis range changed: moved marks follow from it and are already reported
+            if chroma(lab_k) < NEUTRAL_CHROMA and ((far_r & ~geo.dilate(cink, 1)) | (far_c & ~geo.dilate(rink, 1))).sum() \
+                    < T["min_region_px"]:
+                continue  # a black or grey stroke inked where it was, its edge blended otherwise (another colour
+                # or background beside it moves its anti-aliased pixels from one grey to another)
             rule = ("chart.values_major" if changed >= 0.5 else "chart.values" if changed >= T["changed_fraction_minor"]
                     else "chart.values_minor")
             what = {"chart.values_major": "most of its values or its trend differ",
@@ -4320,6 +4355,7 @@ class ChartComparer(Comparer):
         outlined = {id(o) for o in outline_values}
         if any(e.category == "data_error" and e.location == loc and id(e) not in outlined for e in ctx.errors[first:]):
             ctx.errors[first:] = [e for e in ctx.errors[first:] if id(e) not in outlined]
+
         if not type_reported:
             # Under another palette (two or more colours traded here) a see-through fill, or a line over one, takes
             # a blend of the new colours no one of them explains: marks still drawn in place went with the palette.
