@@ -3676,3 +3676,27 @@ def test_boxes_recoloured_on_a_tinted_plot_leave_their_black_edges_alone(judge):
     # The black edges blend with the new fill and face at their anti-aliased pixels: no values moved.
     v = verdict(judge, _ages_boxplot(), _ages_boxplot("#ffe119", "#fff0c8"))
     assert sorted(e.category for e in v.errors) == ["style_error", "style_error"], v.errors
+
+
+def _output_boxes(width=0.7):
+    """Box plots of three sources, one spread wide: its tall filled box, edged in black, reads like a frame."""
+    rng = np.random.default_rng(3)
+    wide = np.r_[1500, np.full(9, 3000), np.linspace(3000, 16500, 20), np.full(9, 16500), 22000]
+    groups = [rng.normal(37000, 2500, 40), rng.normal(4800, 400, 40), wide]
+    fig, axes = plt.subplots(2, 2, figsize=(7.6, 6.4), dpi=100)
+    ax = axes[0, 0]
+    for k, other in enumerate(axes.flat[1:]):
+        other.plot([2004, 2006, 2008, 2010], [3 + k, 5 - k, 4, 6 + k], color="tab:green")
+    parts = ax.boxplot(groups, patch_artist=True, widths=width)
+    for box in parts["boxes"]:
+        box.set(facecolor="#e69f00", edgecolor="black")
+    ax.set_xticks([1, 2, 3], ["Coal", "Nuclear", "Wind"])
+    ax.set_title("Output by source")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_narrower_filled_boxes_are_one_width_finding_not_a_lost_inset(judge):
+    # The wide box's black edges enclose one strong colour: a mark, not an inset plot with a background.
+    v = verdict(judge, _output_boxes(), _output_boxes(0.3))
+    assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors

@@ -148,6 +148,24 @@ def _one_line(a, b) -> bool:
     return False
 
 
+def _plot_frames(img: np.ndarray, **kw) -> list:
+    """The plot areas of an image (geo.axes_frames), less the edged boxes of marks read as frames: a box inside
+    another frame filled with one strong colour (a box plot's box, a framed bar), which an inset plot is not."""
+    frames = geo.axes_frames(img, **kw)
+    if len(frames) < 2:
+        return frames
+
+    def filled(b) -> bool:
+        x0, y0, x1, y1 = b
+        inner = img[y0 + 2:y1 - 1, x0 + 2:x1 - 1]
+        if inner.shape[0] < 3 or inner.shape[1] < 3:
+            return False
+        mode = mode_color(inner)
+        share = float((np.abs(inner.astype(np.int16) - mode.astype(np.int16)).max(axis=-1) <= 12).mean())
+        return share >= 0.5 and float(chroma(rgb_to_lab(np.asarray(mode, np.uint8).reshape(1, 1, 3)))[0, 0]) >= 30
+    return [f for f in frames if not (any(g != f and geo.holds(g, f) for g in frames) and filled(f))]
+
+
 def _frames_within(cf: list, rf: list) -> bool:
     """True when the candidate shows fewer plot areas than the reference, each lying on one of the reference's."""
     return bool(cf) and len(cf) < len(rf) and all(any(box_iou(c, b) >= 0.9 for b in rf) for c in cf)
@@ -1822,7 +1840,7 @@ class ChartComparer(Comparer):
         """The reference's plot areas in the work frame. Found in the work image, or in the source image when that
         shows more: resampling by a few percent greys a 1-px spine past the darkness a frame needs."""
         def compute() -> list:
-            work = geo.axes_frames(norm.image)
+            work = _plot_frames(norm.image)
             src = self._source_frames(a, norm)
             return src if len(src) > len(work) else work
         return a.lazy("frames", compute)
@@ -1830,14 +1848,14 @@ class ChartComparer(Comparer):
     @staticmethod
     def _source_frames(a: Analysis, norm: Normalized) -> list:
         return geo.sort_reading_order([tuple(int(round(v)) for v in norm.frame.to_work(tuple(map(float, b))))
-                                       for b in geo.axes_frames(a.image, fallbacks=False)])
+                                       for b in _plot_frames(a.image, fallbacks=False)])
 
     def _cand_frames(self, ctx: _Ctx) -> list:
         """The candidate's plot areas in the work frame, once per comparison; from its source image when the work
         image shows another count than the reference's and the source agrees with the reference."""
         if ctx.cand_frames is not None:
             return ctx.cand_frames
-        cf = geo.axes_frames(ctx.cn.image)
+        cf = _plot_frames(ctx.cn.image)
         if ctx.virtual_panels:  # frameless in the reference: the same places unless it draws frames, or its own
             # tick labels bound plot areas laid out otherwise
             least = 0.25 * min((b[2] - b[0]) * (b[3] - b[1]) for b in ctx.panels)
