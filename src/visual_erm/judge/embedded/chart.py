@@ -4167,13 +4167,6 @@ class ChartComparer(Comparer):
                         self.enabled("chart_type") and self._drawn_thin(rk, ck, cdata & extra_near)):
                     continue  # still drawn, shrunk: its bars scaled down to a range widened for larger values (bars
                     # drawn as a line are a chart type, below)
-                if _drawn_faint(C, rk, rp.rgb[k], cbg):
-                    # (dots or fine dashes a pixel across show only tints of the colour: the line is still there)
-                    ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with another line "
-                                              "style (dashes, dots or width).", loc, cbox(geo.box_of(rk))))
-                    found += 1
-                    continue
-                gone.append(rp.rgb[k])
                 recol = None
                 for j in range(len(cp)):
                     if j in used_c and nearest_of.get(j) != k:
@@ -4193,6 +4186,13 @@ class ChartComparer(Comparer):
                         if (rq & geo.dilate(cq, 2)).sum() >= 0.6 * max(int(rq.sum()), 1):
                             recol = None
                 box = geo.box_of(rk)
+                if recol is None and _drawn_faint(C, rk, rp.rgb[k], cbg):
+                    # (dots or fine dashes a pixel across show only tints of the colour: the line is still there)
+                    ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with another line "
+                                              "style (dashes, dots or width).", loc, cbox(box)))
+                    found += 1
+                    continue
+                gone.append(rp.rgb[k])
                 if recol is None and self.enabled("chart_type") and self._drawn_thin(rk, ck, cdata & extra_near):
                     if not type_reported:  # one chart-type change per subplot; the other bar colours follow from it
                         ctx.errors.append(finding("chart.chart_type", f"The {name} filled marks (bars or areas) are "
