@@ -3700,3 +3700,41 @@ def test_narrower_filled_boxes_are_one_width_finding_not_a_lost_inset(judge):
     # The wide box's black edges enclose one strong colour: a mark, not an inset plot with a background.
     v = verdict(judge, _output_boxes(), _output_boxes(0.3))
     assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
+
+
+def _records_grid(*, area_ls="-", legend_name="Count"):
+    """benchmarks/chart_codeset.py's 2x2 seaborn-darkgrid figure of airport counts: bars with value labels and a
+    legend at the lower right (its words over the last bar), a line, and an area under a line along its edge."""
+    codeset = _codeset()
+    states = ["AK", "TX", "CA", "OK", "FL", "OH", "NY", "GA", "MI", "MN"]
+    counts = [263.0, 209.0, 205.0, 102.0, 100.0, 100.0, 97.0, 97.0, 94.0, 89.0]
+
+    def panel(kind, title, series, **kw):
+        return dict(dict(title=title, xlabel="State", ylabel="Count", legend=False, legend_loc="upper right",
+                         grid=True, facecolor=None, vlim=None, vlog=False, invert=False, bar_width=0.8, annotations=[],
+                         value_labels=False, title_size=12, kind=kind, x=states, series=series, nonneg=True), **kw)
+
+    def line(name, color, **kw):
+        return dict(dict(name=name, values=counts, err=None, color=color, ls="-", marker=None, lw=1.5, labels={}), **kw)
+    spec = dict(style="seaborn-v0_8-darkgrid", palette=["#e41a1c", "#377eb8", "#4daf4a", "#984ea3"], font_size=11,
+                figsize=[8.0, 6.4], layout=[2, 2], suptitle="", panels=[
+                    panel("bar", "Records by state", [line(legend_name, "#e41a1c", marker="o")], legend=True,
+                          legend_loc="lower right", value_labels=True),
+                    panel("line", "Records by state", [line("Count", "#377eb8", lw=2.5)], legend=True, title_size=14),
+                    panel("bar", "Records by state", [line("Count", "#4daf4a")], bar_width=0.6),
+                    panel("area", "Records by state", [line("Count", "#984ea3", ls=area_ls)], grid=False)])
+    return codeset.pixels(codeset.draw(spec))
+
+
+def test_a_line_along_its_fill_drawn_dotted_is_a_line_style(judge):
+    # The line lies along the fill's edge, darker than the fill and the ground: no fringe of the fill; its dots
+    # blend with the fill, so few keep its colour, but its path lies bare between them.
+    v = verdict(judge, _records_grid(), _records_grid(area_ls=":"))
+    assert [(e.category, e.severity) for e in v.errors] == [("style_error", 1)], v.errors
+
+
+def test_a_legend_entry_renamed_over_a_bar_is_a_text_error(judge):
+    # The words lie over the last bar, so the crop's commonest colour is the bar's: not a line occluded by ink.
+    # The new, longer word's first letters, read apart, continue that reading: one finding.
+    v = verdict(judge, _records_grid(), _records_grid(legend_name="Latitude"))
+    assert [e.category for e in v.errors] == ["text_error"] and "instead of" in v.errors[0].description, v.errors

@@ -248,29 +248,32 @@ def _joined_by_gone_ink(ctx: "_Ctx", a, b) -> bool:
                 (ink & ctx.missing[y0:y1, x0:x1]).sum() >= 0.8 * ink.sum())
 
 
-def _upright_pieces_joined(ctx: "_Ctx") -> None:
-    """A long upright label that now reads otherwise, read by OCR in pieces: the pieces said to be new text that
-    stand in its column, one after another along it (gaps under two columns' widths), are the label's. One
-    finding reads them all, bottom to top."""
+def _pieces_joined(ctx: "_Ctx") -> None:
+    """A line that now reads otherwise, read by OCR in pieces (a long upright label, a renamed legend entry
+    longer than the old one): the pieces said to be new text that continue it along its own direction, level
+    with it and one after another (gaps under two line thicknesses), are the line's. One finding reads them all,
+    in reading order (an upright label from the bottom)."""
     def upright(b) -> bool:
         return b[3] - b[1] > 1.6 * (b[2] - b[0])
-    for e in [e for e in ctx.errors if e.category == "text_error" and e.bbox and upright(e.bbox) and _reading(e)]:
-        run, width = [e], e.bbox[2] - e.bbox[0]
-        grown = True
+    for e in [e for e in ctx.errors if e.category == "text_error" and e.bbox and _reading(e)]:
+        up = upright(e.bbox)
+        k = 0 if up else 1  # the axis across the line
+        thick = e.bbox[k + 2] - e.bbox[k]
+        run, grown = [e], True
         while grown:
             grown = False
             for x in ctx.errors:
-                if x in run or not x.description.startswith(_EXTRA_TEXT) or not x.bbox or not upright(x.bbox):
+                if x in run or not x.description.startswith(_EXTRA_TEXT) or not x.bbox or upright(x.bbox) != up:
                     continue
                 b = x.bbox
-                if min(b[2], e.bbox[2]) - max(b[0], e.bbox[0]) < 0.5 * min(b[2] - b[0], width):
-                    continue  # (another column)
-                if any(max(b[1], r.bbox[1]) - min(b[3], r.bbox[3]) <= 2 * width for r in run):
+                if min(b[k + 2], e.bbox[k + 2]) - max(b[k], e.bbox[k]) < 0.5 * min(b[k + 2] - b[k], thick):
+                    continue  # (not level with it)
+                if any(max(b[1 - k], r.bbox[1 - k]) - min(b[3 - k], r.bbox[3 - k]) <= 2 * thick for r in run):
                     run.append(x)
                     grown = True
         if len(run) < 2:
             continue
-        run.sort(key=lambda r: -r.bbox[3])
+        run.sort(key=(lambda r: -r.bbox[3]) if up else (lambda r: r.bbox[0]))
         words = [_reading(r)[0] if r is e else _quoted(r.description)[0] for r in run]
         e.description = f"{e.description.split(' reads ')[0]} reads '{' ... '.join(words)}' instead of '{_reading(e)[1]}'."
         e.bbox = [min(r.bbox[0] for r in run), min(r.bbox[1] for r in run), max(r.bbox[2] for r in run),
@@ -1645,6 +1648,13 @@ def _drawn_faint(C: np.ndarray, mask: np.ndarray, rgb, background) -> bool:
     off = np.abs(P - (b + a[..., None] * d)).max(axis=-1)
     tint = (a <= 0.85) & (off <= 24)
     return float((mask[y0:y1, x0:x1] & geo.dilate(tint, 2)).sum()) >= 0.6 * max(int(mask.sum()), 1)
+
+
+def _darker_than_both(lab, fill_lab, background) -> bool:
+    """True when Lab colour ``lab`` is darker (by 15 L or more) than both a fill's colour and the background: no
+    blend of the two at the fill's edge, but a line drawn along it."""
+    bg_l = float(rgb_to_lab(np.asarray(background, np.uint8).reshape(1, 1, 3))[0, 0, 0])
+    return float(lab[0]) < min(float(fill_lab[0]), bg_l) - 15
 
 
 def _lay_under(below: np.ndarray, above: np.ndarray) -> bool:
@@ -3104,7 +3114,7 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.text_extra", f"{_EXTRA_TEXT}{text}' that the reference does not have.",
                                       ctx.panel_name(panel) + where, ctx.cand_box(box)))
             ctx.follow_values(ctx.errors[-1], panel, where, text)
-        _upright_pieces_joined(ctx)
+        _pieces_joined(ctx)
 
     def _legend_moved(self, ctx: _Ctx) -> None:
         """A legend drawn in another place: its entries (plot-area lines with a coloured swatch to their left) left
@@ -3529,6 +3539,9 @@ class ChartComparer(Comparer):
             return False  # (glyphs mostly under other ink: a legend taken away shows the lines it hid)
         # The text's colour and its anti-aliased blends with the background: a segment in RGB.
         bg = mode_color(r.astype(np.uint8)).astype(float)
+        if float(bg.max() - bg.min()) > T["hued_chroma"] * 2:
+            return False  # (a line over a strongly coloured mark, a see-through legend over a bar: the 'background'
+            # is the mark and the plot's ground reads as the text's colour)
         grey = kept & ((r.max(axis=2) - r.min(axis=2)) < 30)  # text is mostly grey or black; a bar beside it is not
         sample = r[grey] if grey.sum() >= 0.3 * kept.sum() else r[kept]
         far = np.abs(sample - bg).max(axis=1)  # its full colour: the glyph pixels farthest from the background
@@ -4076,7 +4089,7 @@ class ChartComparer(Comparer):
             if not enough(rk, lab_k, n_rk):
                 continue
             if any((rk & geo.dilate(masks[q], 2 if _blend_of(rp.rgb[k], rp.rgb[q], rbg, tol=20.0) else 1)).sum()
-                   >= 0.8 * n_rk for q in masks):
+                   >= 0.8 * n_rk and not _darker_than_both(lab_k, rp.lab[q], rbg) for q in masks):
                 continue  # the anti-aliased fringe of a stronger colour already looked at, not a series (its paler
                 # blends with the background reach 2 px out; a line over a fill of its own hue is no fringe of it)
             if any(q != k and q not in masks and _blend_of(rp.rgb[k], rp.rgb[q], rbg, tol=20.0) and
@@ -5012,8 +5025,11 @@ class ChartComparer(Comparer):
             return len(st) > 0 and geo.round_blobs(st, fill=0.5, least=max(3.0, 1.5 * line)).mean() >= 0.5
         pr, pc = pieces(rk), pieces(ck)
         rfar, cfar = contrast if contrast is not None else (None, None)
+        # (dots over a fill blend with it: few keep the line's colour, but the line's path lies bare between them)
+        faint = contrast is None and pc > pr and \
+            (gaps := rk & ~(cink & color_mask(clab, lab_k, tolerance=28.0))).sum() >= 0.4 * rk.sum() and pieces(gaps) >= 20
         for path, other_ink, other_lab, own, other, broken, dotted, says in (
-                (rk, cink, clab, rfar, cfar, pc >= max(10, 3 * pr) and tc < 1.5 * tr, lambda: points(ck, rk, tr),
+                (rk, cink, clab, rfar, cfar, (pc >= max(10, 3 * pr) or faint) and tc < 1.5 * tr, lambda: points(ck, rk, tr),
                  ("dashed or dotted where it is solid", _AS_POINTS)),
                 (ck, rink, rlab, cfar, rfar, pr >= max(10, 3 * pc) and tr < 1.5 * tc, lambda: points(rk, ck, tc),
                  ("solid where it is dashed or dotted", _AS_LINE))):
