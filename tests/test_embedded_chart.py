@@ -3738,3 +3738,17 @@ def test_a_legend_entry_renamed_over_a_bar_is_a_text_error(judge):
     # The new, longer word's first letters, read apart, continue that reading: one finding.
     v = verdict(judge, _records_grid(), _records_grid(legend_name="Latitude"))
     assert [e.category for e in v.errors] == ["text_error"] and "instead of" in v.errors[0].description, v.errors
+
+
+def _energy_barh(names=("Fossil fuels", "Nuclear Energy", "Renewables")):
+    fig, ax = plt.subplots(figsize=(6.4, 4), dpi=100)
+    ax.barh(names, [36500, 4800, 9800], color="#66c2a5")
+    ax.set_title("Net generation by source")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_two_category_labels_traded_are_one_finding(judge):
+    # Two names of three: category names tell no range; each reads as the other's, one trade.
+    v = verdict(judge, _energy_barh(), _energy_barh(("Fossil fuels", "Renewables", "Nuclear Energy")))
+    assert [e.category for e in v.errors] == ["text_error"] and "other's places" in v.errors[0].description, v.errors

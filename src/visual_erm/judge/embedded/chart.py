@@ -274,10 +274,14 @@ def _pieces_joined(ctx: "_Ctx") -> None:
         if len(run) < 2:
             continue
         run.sort(key=(lambda r: -r.bbox[3]) if up else (lambda r: r.bbox[0]))
-        words = [_reading(r)[0] if r is e else _quoted(r.description)[0] for r in run]
-        e.description = f"{e.description.split(' reads ')[0]} reads '{' ... '.join(words)}' instead of '{_reading(e)[1]}'."
+        now, was = _reading(e)
+        # (a reading of the wider line already holds the pieces' glyphs, left over around the old line's box)
+        words = [now if r is e else _quoted(r.description)[0] for r in run
+                 if r is e or _bare(_quoted(r.description)[0]) not in _bare(now)]
+        e.description = f"{e.description.split(' reads ')[0]} reads '{' ... '.join(words)}' instead of '{was}'."
         e.bbox = [min(r.bbox[0] for r in run), min(r.bbox[1] for r in run), max(r.bbox[2] for r in run),
                   max(r.bbox[3] for r in run)]
+        e.severity = max(e.severity, 2)  # (the new text runs past the old line's box: words, not a glyph, changed)
         ctx.errors[:] = [x for x in ctx.errors if x is e or not any(x is r for r in run)]
 
 
@@ -1300,9 +1304,9 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     traded: dict[int, Discrepancy] = {}
     for n, (ea, (a_now, a_was)) in enumerate(read):
         for eb, (b_now, b_was) in read[n + 1:]:
-            if id(ea) in traded or {id(ea), id(eb)} & drop or text_similarity(a_now, b_was) < T["text_same"] or \
-                    text_similarity(b_now, a_was) < T["text_same"]:
-                continue
+            sims = sorted((text_similarity(_bare(a_now), _bare(b_was)), text_similarity(_bare(b_now), _bare(a_was))))
+            if id(ea) in traded or {id(ea), id(eb)} & drop or sims[1] < T["text_same"] or sims[0] < T["text_minor"]:
+                continue  # (each reads as the other's; one may carry OCR noise, a stray glyph read beside it)
             pa, pb = _location_panel(ea.location), _location_panel(eb.location)
             box = [float(v) for v in union_box([tuple(ea.bbox), tuple(eb.bbox)])] if ea.bbox and eb.bbox else None
             naming = all(e.location.endswith(("title", "(legend or annotation)")) for e in (ea, eb))
@@ -1316,6 +1320,7 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             else:
                 same = ea.location == eb.location
                 what = ea.location.split(", ")[-1] if same and not ea.location.endswith(("text", "figure")) else "texts"
+                what += "" if what.endswith("s") else "s"
                 traded[id(ea)] = finding("chart.text_changed", f"The {what} '{a_was}' and '{b_was}' are in each "
                                          "other's places.", ea.location if same else "figure", box)
             drop.add(id(eb))
