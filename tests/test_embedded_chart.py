@@ -3752,3 +3752,22 @@ def test_two_category_labels_traded_are_one_finding(judge):
     # Two names of three: category names tell no range; each reads as the other's, one trade.
     v = verdict(judge, _energy_barh(), _energy_barh(("Fossil fuels", "Renewables", "Nuclear Energy")))
     assert [e.category for e in v.errors] == ["text_error"] and "other's places" in v.errors[0].description, v.errors
+
+
+def _black_lengths(*, data_line=True):
+    """Three black curves told apart only by their dash patterns."""
+    x = np.linspace(0, 3, 120)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    ax.plot(x, 1 + x ** 2.7, "k--")
+    if data_line:
+        ax.plot(x, 1 + 19 * np.exp(-1.3 * x), "k:")
+    ax.plot(x, 9 + 1.3 * (x - 1.5) ** 2 * 2.5, "k")
+    ax.set_title("Lengths of the message parts")
+    return figure_rgb(fig)
+
+
+def test_a_line_gone_among_lines_of_its_colour_is_a_missing_series(judge):
+    # No colour tells it apart, so no series check sees it gone; the residual difference is a thin path across the
+    # plot with nothing drawn along it: a missing line, not a few marks.
+    v = verdict(judge, _black_lengths(), _black_lengths(data_line=False))
+    assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)], v.errors

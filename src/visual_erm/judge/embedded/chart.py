@@ -5431,6 +5431,8 @@ class ChartComparer(Comparer):
                 continue
             rule, desc = self._along_path(ctx, here)
             ctx.errors.append(finding(rule, desc, where, ctx.cand_box(r.box)))
+            if rule == "chart.series_missing":
+                break  # (the line's other pieces, cut where it crossed the others, went with it)
 
     def _unread_text(self, ctx: _Ctx, *, max_reads: int = 3) -> None:
         """Text the reference's OCR did not isolate (drawn over bars, or beside an arrow) that changed in place,
@@ -5505,4 +5507,9 @@ class ChartComparer(Comparer):
         if miss >= 2 * extra and (m & geo.dilate(cink & ~m, 6)).sum() >= 0.85 * miss and \
                 (rink & geo.dilate(cink, 8)).sum() >= 0.8 * rink.sum():
             return "chart.line_style", "A line is drawn with another dash pattern (or without its markers)."
+        w = ctx.missing.shape[1] if not ctx.panels else max(p[2] - p[0] for p in ctx.panels)
+        if miss >= 4 * extra and box[2] - box[0] >= 0.5 * w and geo.stroke_thickness(m) <= 4 and \
+                (m & geo.dilate(cink, 3)).sum() <= 0.3 * miss:
+            # (a thin path across the plot gone with nothing drawn along it: a line of a colour others share)
+            return "chart.series_missing", "A line of the reference (drawn in a colour other lines share) is missing."
         return "chart.values_minor", "Some marks differ from the reference here."
