@@ -3771,3 +3771,9 @@ def test_a_line_gone_among_lines_of_its_colour_is_a_missing_series(judge):
     # plot with nothing drawn along it: a missing line, not a few marks.
     v = verdict(judge, _black_lengths(), _black_lengths(data_line=False))
     assert [(e.category, e.severity) for e in v.errors] == [("data_error", 3)], v.errors
+
+
+def test_a_title_that_lost_a_word_is_no_minor_change(judge):
+    # Every other word reads the same at one scale: a word left out, not an OCR slip.
+    v = verdict(judge, draw(title="Gaussian noise with a vertical colour bar"), draw(title="noise with a vertical colour bar"))
+    assert [(e.category, e.severity) for e in v.errors] == [("text_error", 2)], v.errors

@@ -7,6 +7,7 @@ Detectors (switch off with ``disabled=``): ``legibility``, ``layout``, ``text``,
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -283,6 +284,16 @@ def _pieces_joined(ctx: "_Ctx") -> None:
                   max(r.bbox[3] for r in run)]
         e.severity = max(e.severity, 2)  # (the new text runs past the old line's box: words, not a glyph, changed)
         ctx.errors[:] = [x for x in ctx.errors if x is e or not any(x is r for r in run)]
+
+
+def _word_dropped(was: str, now: str) -> bool:
+    """True when one reading is the other with whole words (three letters or more) left out or added, every other
+    word the same."""
+    a, b = re.findall(r"\w+", was.lower()), re.findall(r"\w+", now.lower())
+    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    changed = [op for op in ops if op[0] != "equal"]
+    return bool(changed) and all(op[0] in ("delete", "insert") for op in changed) and \
+        all(len(w) >= 3 for op in changed for w in (a[op[1]:op[2]] + b[op[3]:op[4]]))
 
 
 def _grid_place(boxes: list, i: int) -> tuple[int, int]:
@@ -3427,6 +3438,8 @@ class ChartComparer(Comparer):
             missing_texts.append((t, panel, role))
             return
         minor = sim >= T["text_minor"] and _digits(text) == _digits(t.text)  # a changed number is no typo
+        if minor and not ctx.rescaled and _word_dropped(t.text, text):
+            minor = False  # (a whole word gone or added at one scale, every other word read the same: no OCR slip)
         rule = "chart.text_changed_minor" if minor else "chart.text_changed"
         ctx.errors.append(finding(rule, f"The {_singular(role)} reads '{text}' instead of '{t.text}'.",
                                   ctx.panel_name(panel) + role, ctx.cand_box(t.box)))
