@@ -1652,7 +1652,7 @@ def _drawn_faint(C: np.ndarray, mask: np.ndarray, rgb, background) -> bool:
     fine dashes a pixel or two across, blended with the background): such pixels, or the colour itself, lie
     within 2 px of most of the reference's line."""
     box = geo.box_of(mask)
-    if box is None or cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).sum() > 0.1 * mask.sum():
+    if box is None or _core_share(mask) > 0.1:
         return False  # (a fill, not a line a few px wide)
     x0, y0, x1, y1 = max(0, box[0] - 3), max(0, box[1] - 3), box[2] + 3, box[3] + 3
     P = C[y0:y1, x0:x1].astype(np.float32)
@@ -1664,6 +1664,13 @@ def _drawn_faint(C: np.ndarray, mask: np.ndarray, rgb, background) -> bool:
     off = np.abs(P - (b + a[..., None] * d)).max(axis=-1)
     tint = (a <= 0.85) & (off <= 24)
     return float((mask[y0:y1, x0:x1] & geo.dilate(tint, 2)).sum()) >= 0.6 * max(int(mask.sum()), 1)
+
+
+def _core_share(mask: np.ndarray) -> float:
+    """The share of a mask's pixels 3 px or more inside it (what a 5x5 erosion keeps): near 0 for lines, most of a
+    fill's (a ridge-based stroke width reads a large fill with ragged edges as thin)."""
+    n = int(mask.sum())
+    return float(cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8)).sum()) / n if n else 0.0
 
 
 def _darker_than_both(lab, fill_lab, background) -> bool:
@@ -4106,10 +4113,21 @@ class ChartComparer(Comparer):
             n_rk, n_ck = int(rk.sum()), int(ck.sum())
             if not enough(rk, lab_k, n_rk):
                 continue
-            if any((rk & geo.dilate(masks[q], 2 if _blend_of(rp.rgb[k], rp.rgb[q], rbg, tol=20.0) else 1)).sum()
-                   >= 0.8 * n_rk and not _darker_than_both(lab_k, rp.lab[q], rbg) for q in masks):
-                continue  # the anti-aliased fringe of a stronger colour already looked at, not a series (its paler
-                # blends with the background reach 2 px out; a line over a fill of its own hue is no fringe of it)
+            fringe_of = next((q for q in masks if (rk & geo.dilate(
+                masks[q], 2 if _blend_of(rp.rgb[k], rp.rgb[q], rbg, tol=20.0) else 1)).sum() >= 0.8 * n_rk), None)
+            if fringe_of is not None:
+                # The anti-aliased fringe of a stronger colour already looked at, not a series (its paler blends
+                # with the background reach 2 px out; a line over a fill of its own hue is no fringe of it). A
+                # colour darker than both a fill and the ground runs along the fill's edge: an outline, which
+                # moves with the fill, or a line drawn along it, whose dashes are its own.
+                if n_ck and _darker_than_both(lab_k, rp.lab[fringe_of], rbg) and _core_share(masks[fringe_of]) >= 0.3:
+                    dash = self._dash_change(rk, ck, rink, cink, rlab, clab, lab_k,
+                                             contrast=(rfar, cfar) if ctx.other_resolution else None)
+                    if dash is not None and dash not in (_AS_POINTS, _AS_LINE):
+                        ctx.errors.append(finding("chart.line_style", f"The {color_name(rp.rgb[k])} line is drawn "
+                                                  f"{dash} in the reference.", loc, cbox(geo.box_of(rk | ck))))
+                        found += 1
+                continue
             if any(q != k and q not in masks and _blend_of(rp.rgb[k], rp.rgb[q], rbg, tol=20.0) and
                    enough(colour_masks(q)[0], rp.lab[q], int(colour_masks(q)[0].sum())) and
                    (rk & geo.dilate(colour_masks(q)[0], 2)).sum() >= 0.8 * n_rk for q in range(len(rp))):
