@@ -3777,3 +3777,37 @@ def test_a_title_that_lost_a_word_is_no_minor_change(judge):
     # Every other word reads the same at one scale: a word left out, not an OCR slip.
     v = verdict(judge, draw(title="Gaussian noise with a vertical colour bar"), draw(title="noise with a vertical colour bar"))
     assert [(e.category, e.severity) for e in v.errors] == [("text_error", 2)], v.errors
+
+
+def _stacked_jobs(base=True):
+    """benchmarks/chart_codeset.py's 1x2 figure: lines beside three series stacked per year, the legend at the lower
+    right over the bars; the base series' name is long."""
+    codeset = _codeset()
+    years = [str(y) for y in range(2007, 2015)]
+    layers = [("Private service providing", [93548, 93406, 90190, 90111, 91805, 93833, 95783, 97837], "#bc5090"),
+              ("Private", [115776, 114738, 108749, 107863, 109850, 112253, 114522, 117060], "#ffa600"),
+              ("Nonfarm", [137996, 137241, 131301, 130353, 131943, 134172, 136369, 138937], "#58508d")]
+
+    def series(name, values, color):
+        return dict(name=name, values=[float(v) for v in values], err=None, color=color, ls="-", marker=None,
+                    lw=1.5, labels={})
+
+    def panel(kind, title, x, ss, legend_loc):
+        return dict(title=title, xlabel="Year", ylabel="Value", legend=True, legend_loc=legend_loc, grid=kind == "line",
+                    facecolor=None, vlim=None, vlog=False, invert=False, bar_width=0.8, annotations=[],
+                    value_labels=False, title_size=12, kind=kind, x=x, series=ss, nonneg=True)
+    spec = dict(style="default", palette=["#003f5c", "#bc5090", "#ffa600", "#58508d"], font_size=11,
+                figsize=[7.6, 3.6], layout=[1, 2], suptitle="US employment", edge="white", panels=[
+                    panel("line", "Mean utilities and mining", years, [
+                        series("Utilities", [553, 553, 553, 554, 554, 554, 553, 554], "#003f5c"),
+                        series("Mining", [772, 774, 775, 775, 776, 778, 779, 780], "#bc5090")], "upper left"),
+                    panel("stacked", "Mean private service providing and 2 more", years,
+                          [series(*layer) for layer in layers[0 if base else 1:]], "lower right")])
+    return codeset.pixels(codeset.draw(spec))
+
+
+def test_a_stack_base_gone_takes_its_legend_entry_with_it(judge):
+    # The legend lost a line and was laid out anew, its words reaching past the swatched block: they follow the
+    # series gone, with the axis it shrank.
+    v = verdict(judge, _stacked_jobs(), _stacked_jobs(base=False))
+    assert [e.category for e in v.errors if e.severity >= 2] == ["data_error"], v.errors

@@ -1277,8 +1277,10 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
         drop |= {id(e) for e in here if e.category == "data_error" and e.location.endswith("tick labels")
                  and "range or scale is different" in e.description}
         blocks = [ctx.cand_box(b) for b in _legend_blocks(ctx, p)]
-        entries = [e for e in here if e.category == "text_error" and "plot area" in e.location and
-                   _centred_in(e, blocks)]
+        entries = [e for e in here if e.category == "text_error" and (
+            ("plot area" in e.location and _centred_in(e, blocks)) or (e.location.endswith("legend") and e.bbox and any(
+                geo.box_overlap(tuple(e.bbox), tuple(b)) >= 0.3 for b in blocks)))]  # (a legend's words reach past
+        # the block its swatched lines make)
         drop |= {id(e) for e in entries}
         drop |= {id(e) for e in here if e.description == _LEGEND_MOVED}  # (a line more or fewer)
         gone = [e for e in here if e.description.endswith(_SERIES_GONE)]
