@@ -3570,7 +3570,7 @@ def test_a_formula_title_gone_is_one_missing_line(judge):
     # far apart to be grouped as neighbours); the symbol went too: one line.
     v = verdict(judge, _formula_titled(), _formula_titled(title=False))
     assert [(e.category, e.severity) for e in v.errors] == [("text_error", 2)], v.errors
-    assert "is missing" in v.errors[0].description, v.errors
+    assert "versus" in v.errors[0].description and "1" in v.errors[0].description, v.errors
 
 
 def _stacked_prices(legend_loc="upper left", *, grid=True):

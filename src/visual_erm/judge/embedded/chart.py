@@ -3109,12 +3109,7 @@ class ChartComparer(Comparer):
                 g.sort(key=lambda it: -it[0].box[3] if up else it[0].box[0])
             words = ", ".join(f"'{t.text}'" for t, _, _ in g[:4])
             role = g[0][2]
-            across = sorted(g, key=lambda it: it[0].box[0])
-            one = len(g) == 1 or all(_one_line(p[0].box, q[0].box) or _joined_by_gone_ink(ctx, p[0].box, q[0].box)
-                                     for p, q in zip(across, across[1:]))
-            single = len(g) == 1 or (one and "plot area" not in role and not any(t.vertical for t, _, _ in g))
-            if len(g) >= 2 and single:
-                words = "'" + " ... ".join(t.text for t, _, _ in across) + "'"  # (pieces of one line, unread between)
+            single = len(g) == 1
             if len(g) >= 2 and "plot area" in role:
                 hh = max(t.box[3] - t.box[1] for t, _, _ in g)  # the legend's frame and swatches went with it:
                 ctx.explained[max(0, int(box[1] - hh)):int(box[3] + hh),  # marks it covered show now
@@ -4237,7 +4232,7 @@ class ChartComparer(Comparer):
                         if (rq & geo.dilate(cq, 2)).sum() >= 0.6 * max(int(rq.sum()), 1):
                             recol = None
                 box = geo.box_of(rk)
-                if recol is None and _drawn_faint(C, rk, rp.rgb[k], cbg):
+                if recol is None and chroma(lab_k) >= NEUTRAL_CHROMA and _drawn_faint(C, rk, rp.rgb[k], cbg):
                     # (dots or fine dashes a pixel across show only tints of the colour: the line is still there)
                     ctx.errors.append(finding("chart.line_style", f"The {name} series is drawn with another line "
                                               "style (dashes, dots or width).", loc, cbox(box)))
