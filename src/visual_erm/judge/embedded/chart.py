@@ -264,7 +264,8 @@ def _pieces_joined(ctx: "_Ctx") -> None:
         while grown:
             grown = False
             for x in ctx.errors:
-                if x in run or not x.description.startswith(_EXTRA_TEXT) or not x.bbox or upright(x.bbox) != up:
+                if any(x is r for r in run) or not x.description.startswith(_EXTRA_TEXT) or not x.bbox or \
+                        upright(x.bbox) != up:
                     continue
                 b = x.bbox
                 if min(b[k + 2], e.bbox[k + 2]) - max(b[k], e.bbox[k]) < 0.5 * min(b[k + 2] - b[k], thick):
@@ -1622,6 +1623,16 @@ def _line_crops(ctx: _Ctx, box) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     return r, c, far_from(r, rbg) > T["ink_tolerance"], cink
 
 
+def _on_segment(pixels: np.ndarray, start, toward) -> tuple[np.ndarray, np.ndarray]:
+    """Where colours lie along the RGB segment from ``start`` by the step ``toward`` (an anti-aliased or
+    see-through blend of two colours lies on it): the way along it, clipped to 0-1, and the largest channel off
+    it. In the pixels' own float type."""
+    p = np.asarray(pixels)
+    b, d = np.asarray(start, p.dtype), np.asarray(toward, p.dtype)
+    a = np.clip(((p - b) @ d) / max(float(d @ d), 1.0), 0.0, 1.0)
+    return a, np.abs(p - (b + a[..., None] * d)).max(axis=-1)
+
+
 def _seen_through(R: np.ndarray, C: np.ndarray, mask: np.ndarray, rbg, cbg) -> bool:
     """True when the reference's marks under ``mask`` are see-through and drawn over another background in the
     candidate: where a mark of opacity a shows colour r over background b, over b' it shows r + (1 - a)(b' - b),
@@ -1630,9 +1641,7 @@ def _seen_through(R: np.ndarray, C: np.ndarray, mask: np.ndarray, rbg, cbg) -> b
     n = float(d @ d)
     if n < 900 or not mask.any():
         return False
-    delta = C[mask].astype(float) - R[mask].astype(float)
-    a = np.clip(delta @ d / n, 0.0, 1.0)
-    off = np.abs(delta - a[:, None] * d[None, :]).max(axis=1)
+    a, off = _on_segment(C[mask].astype(float) - R[mask].astype(float), 0.0, d)
     moved = a >= 0.1  # (an opaque mark does not move: then its colour is simply kept)
     return float(((off <= 14) & moved).mean()) >= 0.6
 
@@ -1640,13 +1649,12 @@ def _seen_through(R: np.ndarray, C: np.ndarray, mask: np.ndarray, rbg, cbg) -> b
 def _blend_of(color, base, background, *, tol: float = 12.0) -> bool:
     """True when ``color`` is ``base`` seen through a see-through layer of ``background`` (a legend box over a
     bar): on the line between the two in RGB, 15-95% of the way to the background."""
-    c, b, g = (np.asarray(v, float) for v in (color, base, background))
-    d = g - b
-    n = float(d @ d)
-    if n < 900:
+    b = np.asarray(base, float)
+    d = np.asarray(background, float) - b
+    if float(d @ d) < 900:
         return False
-    a = float((c - b) @ d) / n
-    return 0.15 <= a <= 0.95 and float(np.abs(c - (b + a * d)).max()) <= tol
+    a, off = _on_segment(np.asarray(color, float), b, d)
+    return 0.15 <= float(a) <= 0.95 and float(off) <= tol
 
 
 def _drawn_faint(C: np.ndarray, mask: np.ndarray, rgb, background) -> bool:
@@ -1657,13 +1665,10 @@ def _drawn_faint(C: np.ndarray, mask: np.ndarray, rgb, background) -> bool:
     if box is None or _core_share(mask) > 0.1:
         return False  # (a fill, not a line a few px wide)
     x0, y0, x1, y1 = max(0, box[0] - 3), max(0, box[1] - 3), box[2] + 3, box[3] + 3
-    P = C[y0:y1, x0:x1].astype(np.float32)
-    b, d = np.asarray(rgb, np.float32), np.asarray(background, np.float32) - np.asarray(rgb, np.float32)
-    n = float(d @ d)
-    if n < 900:
+    d = np.asarray(background, np.float32) - np.asarray(rgb, np.float32)
+    if float(d @ d) < 900:
         return False
-    a = np.clip(((P - b) @ d) / n, 0.0, 1.0)
-    off = np.abs(P - (b + a[..., None] * d)).max(axis=-1)
+    a, off = _on_segment(C[y0:y1, x0:x1].astype(np.float32), rgb, d)
     tint = (a <= 0.85) & (off <= 24)
     return float((mask[y0:y1, x0:x1] & geo.dilate(tint, 2)).sum()) >= 0.6 * max(int(mask.sum()), 1)
 
@@ -3568,9 +3573,8 @@ class ChartComparer(Comparer):
         sample = r[grey] if grey.sum() >= 0.3 * kept.sum() else r[kept]
         far = np.abs(sample - bg).max(axis=1)  # its full colour: the glyph pixels farthest from the background
         color = np.median(sample[far >= np.percentile(far, 80)], axis=0)
-        d = bg - color
-        a = np.clip(((c - color) @ d) / max(float(d @ d), 1.0), 0.0, 1.0)
-        ownish = np.abs(c - (color + a[..., None] * d)).max(axis=2) <= T["occlusion_same"]
+        a, off = _on_segment(c.astype(float), color, bg - color)
+        ownish = off <= T["occlusion_same"]
         own_new = new & ownish & (a <= 0.6)  # (a pale fringe of any colour lies near the background's end)
         if int(own_new.sum()) <= T["occlusion_own"] * n:
             # Covered by ink of another colour, enough of it to misread the line (a glyph redrawn in place, or a
