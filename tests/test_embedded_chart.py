@@ -3258,6 +3258,42 @@ def test_frameless_plots_stacked_instead_of_side_by_side_are_one_layout_finding(
     assert_only(v, "structure_error", 2, "arranged 2x1 instead of 1x2")
 
 
+def draw_stocks_pair(rows=1, cols=2):
+    """A frameless line with diamonds and a scatter of triangles, side by side or stacked; stacked, each plot is
+    short enough to show two y tick labels (code set 233-0008)."""
+    rng = np.random.default_rng(3)
+    years = np.arange(2000, 2011)
+    price = [29.7, 25.3, 21.8, 20.9, 22.6, 23.8, 24.7, 29.2, 25.2, 22.8, 28.5]
+    msft = rng.normal(25, 5, 120)
+    with plt.style.context("fivethirtyeight"):
+        fig, (a, b) = plt.subplots(rows, cols, figsize=(7.6, 4.0))
+        a.plot(years, price, marker="D", color="#e69f00", lw=1.5)
+        a.set_title("Price by year and symbol", fontsize=11)
+        a.set_xlabel("Year", fontsize=9)
+        a.set_ylabel("Price", fontsize=9)
+        a.set_xticks(years)
+        b.scatter(msft, np.clip(3 * msft + rng.normal(10, 15, 120), 45, 135), marker="^", color="#56b4e9", s=18)
+        b.set_title("IBM price vs MSFT price", fontsize=11)
+        b.set_xlabel("MSFT price", fontsize=9)
+        b.set_ylabel("IBM price", fontsize=9)
+        for ax in (a, b):
+            ax.grid(False)
+            ax.tick_params(labelsize=11)
+        if cols == 2:
+            a.tick_params(axis="x", labelrotation=30)
+        fig.suptitle("Stocks", fontsize=11)
+        fig.tight_layout()
+        return figure_rgb(fig, own_face=True)
+
+
+def test_frameless_plots_stacked_with_two_y_ticks_each_are_one_layout_finding(judge):
+    # Stacked, each plot showed two y tick labels: no column of three bounded a plot, so the candidate's layout
+    # went unread and a line was judged against a scatter (code set 233-0008: 14 for 2).
+    ref, cand = draw_stocks_pair(), draw_stocks_pair(2, 1)
+    v = verdict(judge, ref, cand)
+    assert_only(v, "structure_error", 2, "arranged 2x1 instead of 1x2")
+
+
 def draw_monthly_stack(loc="lower right", *, frameon=True):
     """Stacked monthly bars, the legend drawn over the bars (see-through frame, or none)."""
     months = ["Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct"]

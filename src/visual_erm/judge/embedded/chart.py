@@ -534,14 +534,17 @@ def _text_role(panels, t: TextBox) -> tuple[int | None, str]:
     return i, "text"
 
 
-def _tick_frames(texts: list[TextBox]) -> list[tuple[int, int, int, int]]:
+def _tick_frames(texts: list[TextBox], loose: bool = False) -> list[tuple[int, int, int, int]]:
     """Plot areas of a chart drawn without spines or a tinted fill (fivethirtyeight and the like), read from its
     tick labels: a right-aligned column of evenly spaced labels (the y axis) and the labels just below its foot,
-    running right from it (the x axis), bound one plot area. Boxes in the texts' frame, in reading order."""
-    return [box for box, _, _ in _tick_axes(texts)]
+    running right from it (the x axis), bound one plot area. Boxes in the texts' frame, in reading order.
+    ``loose`` also takes a column of two labels over a row of three or more at even gaps, its axis as far below
+    its foot as a gap (a short plot shows two y ticks): used only to read a candidate whose plots moved."""
+    return [box for box, _, _ in _tick_axes(texts, loose)]
 
 
-def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], list[TextBox], list[TextBox]]]:
+def _tick_axes(texts: list[TextBox], loose: bool = False) \
+        -> list[tuple[tuple[int, int, int, int], list[TextBox], list[TextBox]]]:
     """(plot area, its y tick labels top to bottom, its x tick labels left to right) of :func:`_tick_frames`."""
     flat = [t for t in texts if not t.vertical and t.text.strip()]
     columns = []
@@ -563,18 +566,27 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
                                   (last is not None and abs(gap - last) <= 0.15 * gap)):
                 run.append(t)
                 continue
-            columns += [(r, h) for r in _even_stretches(run) if _evenly_spaced(r, h)]
+            columns += [(r, h) for r in _even_stretches(run) if _evenly_spaced(r, h) or
+                        (loose and len(r) == 2 and r[1].center[1] - r[0].center[1] > 1.2 * h and
+                         all(map(_wordlike, r)))]
             run = [t]
     frames = []
     for col, h in columns:
         right, top, foot = max(t.box[2] for t in col), col[0].center[1], col[-1].box[3]
-        below = [t for t in flat if t not in col and foot - h <= t.box[1] <= foot + 3 * h and t.center[0] >= right - h]
+        reach = 3 * h if len(col) > 2 else col[1].center[1] - col[0].center[1] + 2 * h
+        below = [t for t in flat if t not in col and foot - h <= t.box[1] <= foot + reach and t.center[0] >= right - h
+                 and (len(col) > 2 or _wordlike(t))]
         if not below:
             continue
         # The x labels: the most labels on one level below the column's foot (a legend entry there is one line).
         row = max(([u for u in below if abs(u.box[1] - t.box[1]) <= h] for t in below),
                   key=lambda r: (len(r), -min(u.box[1] for u in r)))
         row.sort(key=lambda t: t.box[0])
+        if len(col) == 2:  # (the axis label just under the labels is no tick label)
+            top_row = float(np.median([t.box[1] for t in row]))
+            xs = np.diff([t.center[0] for t in row if abs(t.box[1] - top_row) <= 0.4 * h])
+            if len(xs) < 2 or xs.std() > 0.15 * xs.mean():
+                continue
         level = min(t.box[1] for t in row)
         if row[0].box[0] > right + 6 * h or _captioned(col, flat, h):
             continue
@@ -584,7 +596,7 @@ def _tick_axes(texts: list[TextBox]) -> list[tuple[tuple[int, int, int, int], li
         # (a slanted label of the plot beside it, starting left of its y labels, is not this plot's)
         end = max((t.box[2] for t in row if t.box[2] < stop), default=row[0].box[2])
         box = (int(right + 0.3 * h), int(top - h), int(end + 0.5 * h), int(level - 0.3 * h))
-        if box[2] - box[0] > 4 * h and box[3] - box[1] > 4 * h:
+        if box[2] - box[0] > 4 * h and box[3] - box[1] > (4 if len(col) > 2 else 3) * h:
             frames.append((box, col, [t for t in row if t.box[2] < stop]))
 
     def holds(box, col) -> bool:
@@ -604,6 +616,13 @@ def _grid_ground(img: np.ndarray, b) -> np.ndarray | None:
     if float(delta_e(rgb_to_lab(mode), rgb_to_lab(rim))) > 6.0 and float((far_from(inner, rim) <= 12).mean()) >= 0.2:
         return None
     return mode
+
+
+def _wordlike(t: TextBox) -> bool:
+    """A line that can be a tick label of a short column: a number or two characters or more (a scatter's
+    triangles and crosses are read as one letter each)."""
+    text = t.text.strip()
+    return len(text) > 1 or text.isdigit()
 
 
 def _even_stretches(run: list[TextBox]) -> list[list[TextBox]]:
@@ -1933,7 +1952,7 @@ class ChartComparer(Comparer):
         if len(rf) < 2 or not self.enabled("text") or \
                 min(float(diff[b[1]:b[3], b[0]:b[2]].mean()) for b in rf) < T["relaid_panel_diff"]:
             return []
-        cf = _tick_frames(self._cand_lines(ctx))
+        cf = _tick_frames(self._cand_lines(ctx), loose=True)
         if len(cf) < 2 or geo.grid_shape(cf) == geo.grid_shape(rf):
             return []
         on_ref = sum(any(box_iou(c, r) >= 0.5 for r in rf) for c in cf)
