@@ -2547,6 +2547,42 @@ def test_framed_plots_traded_while_one_changed_its_range_are_still_traded(judge)
     assert v.severity_sum <= 4, v.errors
 
 
+def draw_temps_and_counts(*, swapped=False, dashed=False, inverted=False):
+    """A line of monthly temperatures beside bars of counts, framed (the default style); ``swapped`` trades the
+    two plots' places, ``dashed`` and ``inverted`` change the line plot itself."""
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    temps = [5.1, 6.3, 9.0, 12.4, 16.2, 19.5, 22.1, 21.7, 18.3, 13.6, 8.7, 5.9]
+    fig, axs = plt.subplots(1, 2, figsize=(7.6, 3.8))
+    line, bars = axs[::-1] if swapped else axs
+    line.plot(months, temps, marker="o", color="#1f77b4", ls="--" if dashed else "-")
+    line.set_title("Mean temperature by month")
+    line.set_ylabel("Temperature")
+    line.tick_params(axis="x", labelrotation=45)
+    if inverted:
+        line.invert_yaxis()
+    bars.bar(["rain", "sun", "fog", "snow"], [152, 98, 41, 12], color="#ff7f0e")
+    bars.set_title("Days by weather")
+    bars.set_ylabel("Count")
+    fig.suptitle("Weather")
+    fig.tight_layout()
+    return figure_rgb(fig)
+
+
+def test_swapped_plots_are_compared_with_each_other_for_their_own_changes(judge):
+    # Once two plots are found traded, the comparison stopped there: a change inside a traded plot went unseen
+    # (code set 233-0040-multi: an inverted axis and a range lost, 2 for 6; 193-0016-multi: 2 for 5). Their
+    # cells are traded back and compared; a plain trade stays one finding.
+    plain = verdict(judge, draw_temps_and_counts(), draw_temps_and_counts(swapped=True))
+    assert_only(plain, "structure_error", 2, "are in each other's places")
+    v = verdict(judge, draw_temps_and_counts(), draw_temps_and_counts(swapped=True, inverted=True))
+    assert sorted(e.category for e in v.errors) == ["data_error", "structure_error"], v.errors
+    inverted = next(e for e in v.errors if e.category == "data_error")
+    assert "inverted" in inverted.description, v.errors
+    assert inverted.bbox[0] > 0.45 * 760, v.errors  # boxed where the line plot stands in the candidate (right)
+    dashed = verdict(judge, draw_temps_and_counts(), draw_temps_and_counts(swapped=True, dashed=True))
+    assert sorted(e.category for e in dashed.errors) == ["structure_error", "style_error"], dashed.errors
+
+
 def draw_generation(*, shuffled=False):
     """Horizontal bars with their values at their ends (``bar_label``), as the code set draws them."""
     years = [str(y) for y in range(2003, 2011)]

@@ -7,6 +7,7 @@ Detectors (switch off with ``disabled=``): ``legibility``, ``layout``, ``text``,
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -1194,6 +1195,93 @@ def _pulled_description(pulled) -> str:
 _CAUSE_ORDER = ("structure_error", "data_error", "style_error", "text_error")
 
 
+def _plot_cell(ink: np.ndarray, frames: list, k: int) -> tuple[int, int, int, int]:
+    """The cell of plot area ``frames[k]`` in ``ink``: the plot with its titles and labels, as far as the blank line
+    between it and each neighbour (over a plot below, the blank run over that plot's title; beside one, the
+    widest blank run of the gap), or the image's edge; over a plot with none above, only as far as its own title
+    (a suptitle over the figure stays)."""
+    H, W = ink.shape
+    p = frames[k]
+
+    def widest_blank(lo: int, hi: int, prof: np.ndarray, first: bool = False) -> int:
+        # (``first``: the leftmost run half as wide as the widest, or more: a plot's y label and tick labels,
+        # a pad apart, stand right of the gap and go with it)
+        if hi - lo < 2:
+            return (lo + hi) // 2
+        blank = np.concatenate([[False], prof == 0, [False]])
+        edges = np.flatnonzero(np.diff(blank.astype(np.int8)))
+        runs = list(zip(edges[::2], edges[1::2]))
+        if not runs:
+            return lo + int(np.argmin(prof))
+        widest = max(e - s for s, e in runs)
+        s, e = next(r for r in runs if r[1] - r[0] >= 0.5 * widest) if first else \
+            max(runs, key=lambda r: r[1] - r[0])
+        return lo + (s + e) // 2
+
+    def title_cut(lo: int, hi: int, span: tuple[int, int]) -> int:
+        # Between two stacked plots the lower one's title sits just over it: the cut is the blank run over the
+        # first band of ink above the lower plot (the upper plot's tick labels and axis label stay with it).
+        rows = ink[lo:hi, span[0]:span[1]].any(axis=1)
+        y, band = hi - lo - 4, None  # (the frame's own edge blurs a px or two past it)
+        while y >= 0 and not rows[y]:
+            y -= 1
+        while y >= 0:
+            if rows[y]:
+                band = y
+            elif band is not None and band - y > 2:  # (a blank row or two inside a title's glyphs)
+                top = y
+                while y >= 0 and not rows[y]:
+                    y -= 1
+                return lo + (y + 1 + top + 1) // 2 if y >= 0 else lo + top
+            y -= 1
+        return widest_blank(lo, hi, ink[lo:hi, span[0]:span[1]].sum(1))
+
+    x0, y0, x1, y1 = 0, None, W, H
+    for q in frames:
+        if q is p:
+            continue
+        sy, sx = (max(p[1], q[1]), min(p[3], q[3])), (max(p[0], q[0]), min(p[2], q[2]))
+        if sy[1] > sy[0] and q[2] <= p[0]:
+            x0 = max(x0, widest_blank(q[2], p[0], ink[sy[0]:sy[1], q[2]:p[0]].sum(0), first=True))
+        if sy[1] > sy[0] and q[0] >= p[2]:
+            x1 = min(x1, widest_blank(p[2], q[0], ink[sy[0]:sy[1], p[2]:q[0]].sum(0), first=True))
+        if sx[1] > sx[0] and q[3] <= p[1]:
+            y0 = max(y0 or 0, title_cut(q[3], p[1], sx))
+        if sx[1] > sx[0] and q[1] >= p[3]:
+            y1 = min(y1, title_cut(p[3], q[1], sx))
+    if y0 is None:
+        beside = [q for q in frames if q is not p and min(p[3], q[3]) > max(p[1], q[1])]
+        y0 = p[1] - min((_own_top(ink, p, q, (x0, x1)) for q in beside), default=_own_top(ink, p, None, (x0, x1)))
+    return x0, y0, x1, y1
+
+
+def _own_top(ink: np.ndarray, p, other, span: tuple[int, int]) -> int:
+    """How far above plot area ``p`` its own title reaches: past the blank rows over it and one band of ink
+    over its width, to the middle of the blank rows above that band (ink anywhere over ``span``, the cell's
+    columns, ends them); not into a band that also crosses the gap between ``p`` and the plot ``other`` beside
+    it (a suptitle over both)."""
+    lo, hi = (0, 0) if other is None else (p[2] + 3, other[0] - 3) if other[0] >= p[2] else \
+        (other[2] + 3, p[0] - 3)  # (frames' own edges blur past them)
+    inked = ink[:p[1], p[0]:p[2]].any(axis=1)
+    wide = ink[:p[1], span[0]:span[1]].any(axis=1)
+    gap = ink[:p[1], lo:hi].any(axis=1) if hi > lo else np.zeros(p[1], bool)
+    y, phase, band_top = p[1] - 3, 0, p[1]
+    while y >= 0:
+        if phase == 0 and inked[y]:
+            if gap[y]:
+                return p[1] - y - 1
+            phase, band_top = 1, y
+        elif phase == 1:
+            if gap[y]:
+                return p[1] - band_top
+            if not inked[y]:
+                phase, band_top = 2, y
+        elif phase == 2 and wide[y]:
+            return p[1] - (y + band_top) // 2 - 1
+        y -= 1
+    return p[1]
+
+
 def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     """The findings with consequences removed: value labels and annotations that moved or changed with their data
     in a subplot whose data or axis change is already reported, other plot-area text gone from a subplot whose
@@ -2256,6 +2344,9 @@ class ChartComparer(Comparer):
 
     # ---------------- comparison ----------------
     def compare(self, ref: Analysis, cand: Analysis) -> list[Discrepancy]:
+        return self._compare(ref, cand, unswap=True)
+
+    def _compare(self, ref: Analysis, cand: Analysis, *, unswap: bool) -> list[Discrepancy]:
         rn: Normalized = ref["norm"]
         r_w = rn.image.shape[1] - 2 * 8
         r_h = rn.image.shape[0] - 2 * 8
@@ -2310,7 +2401,7 @@ class ChartComparer(Comparer):
             if not kept:
                 if self.enabled("text"):
                     self._extra_text(ctx)
-                return ctx.errors
+                return self._unswapped(ctx, ctx.errors) if unswap and ctx.swapped else ctx.errors
             # A subplot added or removed while the others stay put: those are still compared, the rest is covered
             # by the layout finding.
             if self.enabled("text"):
@@ -2332,7 +2423,8 @@ class ChartComparer(Comparer):
                            not any(_same_frame(panels[i], c) for c in cf))
             ctx.errors[:] = [e for e in ctx.errors if not e.location.startswith(gone) and
                              not (e.location.startswith(relaid) and e.location.endswith("tick labels"))]
-            return _consolidated(ctx)
+            found = _consolidated(ctx)
+            return self._unswapped(ctx, found) if unswap and ctx.swapped else found
         if self.enabled("layout"):
             self._part_gone(ctx)
         if self.enabled("text"):
@@ -2822,6 +2914,57 @@ class ChartComparer(Comparer):
         ctx.explained |= zone
         ctx.skip = zone
         return kept
+
+    def _unswapped(self, ctx: _Ctx, found: list[Discrepancy]) -> list[Discrepancy]:
+        """Two plots of one size in each other's places (``found`` holds that finding and the other plots'): what
+        changed in the two plots themselves, read by comparing the reference with the candidate whose two plots'
+        cells (each plot with its titles and labels, in the candidate's own pixels) are traded back. Those
+        findings, boxed where the plots stand in the candidate, replace what ``found`` places in the cells.
+        ``found`` stands as it is when the candidate's frames cannot be told, a plot's titles or labels need more
+        room than its new place has (the figure would be laid out anew around it), or the traded candidate still
+        reads another layout."""
+        i, j = ctx.swapped
+        img = ctx.cand.image
+        H, W = img.shape[:2]
+        frames = geo.sort_reading_order(_plot_frames(img))
+        if len(frames) != len(ctx.panels) or any(box_iou(ctx.cand_box(self._cand_frames(ctx)[k]), frames[k]) < 0.5
+                                                 for k in (i, j)) or \
+                max(abs((frames[i][k + 2] - frames[i][k]) - (frames[j][k + 2] - frames[j][k])) for k in (0, 1)) > 3:
+            return found
+        ink = far_from(img, ctx.cn.background) > T["ink_tolerance"]
+        cells = [_plot_cell(ink, frames, k) for k in (i, j)]
+        dx, dy = frames[j][0] - frames[i][0], frames[j][1] - frames[i][1]
+        shifts = [(dx, dy), (-dx, -dy)]
+        moved = [(c[0] + u, c[1] + v, c[2] + u, c[3] + v) for c, (u, v) in zip(cells, shifts)]
+        reach = []  # where each cell's ink lands: inside the image, and clear of the other's
+        for c, m in zip(cells, moved):
+            b = geo.box_of(ink[c[1]:c[3], c[0]:c[2]]) or (0, 0, 1, 1)
+            reach.append((m[0] + b[0], m[1] + b[1], m[0] + b[2], m[1] + b[3]))
+        if min(min(r[:2]) for r in reach) < 0 or max(r[2] for r in reach) > W or max(r[3] for r in reach) > H or \
+                box_iou(*reach) > 0:
+            return found
+        traded = img.copy()
+        for x0, y0, x1, y1 in cells:
+            traded[y0:y1, x0:x1] = ctx.cn.background
+        for (x0, y0, x1, y1), (u, v) in zip(cells, shifts):  # (only the blank edge of a cell may fall off)
+            tx0, ty0, tx1, ty1 = max(0, x0 + u), max(0, y0 + v), min(W, x1 + u), min(H, y1 + v)
+            traded[ty0:ty1, tx0:tx1] = img[ty0 - v:ty1 - v, tx0 - u:tx1 - u]
+        rest = self._compare(ctx.ref, self.analyse(traded), unswap=False)
+        if any(e.location == "figure layout" or e.location.startswith("subplots ") for e in rest):
+            return found
+
+        def centred(e: Discrepancy, box) -> bool:
+            return e.bbox is not None and box[0] <= (e.bbox[0] + e.bbox[2]) / 2 < box[2] and \
+                box[1] <= (e.bbox[1] + e.bbox[3]) / 2 < box[3]
+
+        def moved_back(e: Discrepancy) -> Discrepancy | None:  # read in a traded cell: boxed where it is drawn
+            for m, (u, v) in zip(moved, shifts):
+                if centred(e, m):
+                    return dataclasses.replace(e, bbox=[max(0.0, e.bbox[0] - u), max(0.0, e.bbox[1] - v),
+                                                        min(float(W), e.bbox[2] - u), min(float(H), e.bbox[3] - v)])
+            return None
+        return [e for e in found if e.location.startswith("subplots ") or not any(centred(e, c) for c in cells)] + \
+            [m for m in map(moved_back, rest) if m is not None]
 
     def _swapped_panels(self, ctx: _Ctx, frames) -> tuple[int, int] | None:
         def grey(which, b):
