@@ -2570,8 +2570,8 @@ def draw_temps_and_counts(*, swapped=False, dashed=False, inverted=False):
 
 def test_swapped_plots_are_compared_with_each_other_for_their_own_changes(judge):
     # Once two plots are found traded, the comparison stopped there: a change inside a traded plot went unseen
-    # (code set 233-0040-multi: an inverted axis and a range lost, 2 for 6; 193-0016-multi: 2 for 5). Their
-    # cells are traded back and compared; a plain trade stays one finding.
+    # (code set 233-0040-multi: an inverted axis and a range lost, 2 for 6). Their cells are traded back and
+    # compared; a plain trade stays one finding.
     plain = verdict(judge, draw_temps_and_counts(), draw_temps_and_counts(swapped=True))
     assert_only(plain, "structure_error", 2, "are in each other's places")
     v = verdict(judge, draw_temps_and_counts(), draw_temps_and_counts(swapped=True, inverted=True))
