@@ -2547,6 +2547,44 @@ def test_framed_plots_traded_while_one_changed_its_range_are_still_traded(judge)
     assert v.severity_sum <= 4, v.errors
 
 
+def draw_bars_and_colour_bar(*, ylabel=True):
+    """Grouped horizontal bars beside a scatter coloured by a third column with its colour bar, on a dark
+    background, as the code set draws them (257-0006); ``ylabel=False`` drops the bars' y label, which lays the
+    figure out anew."""
+    codeset = _codeset()
+    sources = ["Fossil Fuels", "Nuclear Energy", "Renewables"]
+    common = dict(legend=False, legend_loc="upper right", grid=True, facecolor=None, vlim=None, vlog=False,
+                  invert=False, annotations=[], value_labels=False)
+    bars = dict(common, title="Mean net generation and 1 more by source", xlabel="Value",
+                ylabel="Source" if ylabel else "", bar_width=0.8, title_size=12, kind="barh", x=sources, nonneg=True,
+                series=[dict(name="Mean net generation", values=[36478.0, 4712.0, 9660.0], err=None,
+                             color="#E69F00", ls="-", marker="o", lw=2.5, labels={}),
+                        dict(name="Max net generation", values=[42750.0, 5321.0, 21933.0], err=None,
+                             color="#56B4E9", ls="-", marker="s", lw=2.5, labels={})])
+    fossil = [35361, 35991, 36234, 36205, 36883, 37014, 41389, 42734, 38620, 42750, 39361, 37379, 34873, 35250,
+              32319, 28437, 29329]
+    renew = [1437, 1963, 1885, 2102, 2724, 3364, 3870, 5070, 8560, 10308, 11795, 14949, 16476, 17452, 19091, 21241,
+             21933]
+    nuclear = [3853, 4574, 3988, 4929, 4538, 5095, 4519, 5282, 4679, 4451, 5215, 4347, 5321, 4152, 5243, 4703, 5214]
+    scatter = dict(common, title="Renewables net generation", xlabel="Fossil Fuels net generation",
+                   ylabel="Renewables net generation", bar_width=0.6, title_size=11, kind="scatter",
+                   clabel="Nuclear Energy net generation", as_line=False, nonneg=False, x=[],
+                   series=[dict(name="Renewables net generation", x=fossil, y=renew, c=nuclear, s=None,
+                                cmap="Spectral", color="#56B4E9", marker="o", lw=1.5, ls="-")])
+    spec = dict(table="iowa-electricity", style="dark_background", palette=["#E69F00", "#56B4E9"], font_size=10,
+                figsize=[8.0, 3.6], layout=[1, 2], suptitle="Iowa electricity", panels=[bars, scatter], edge="white")
+    return codeset.pixels(codeset.draw(spec))
+
+
+def test_colour_bar_labels_a_few_px_off_after_a_label_removed_are_no_range_change(judge):
+    # The bars' y label removed, the figure was laid out anew: the fit on the plots' frames laid the colour bar's
+    # labels right of the scatter 3 px off, and they were counted as the scatter's y tick labels changed (code set
+    # 257-0006: 4 for 1).
+    v = verdict(judge, draw_bars_and_colour_bar(), draw_bars_and_colour_bar(ylabel=False))
+    assert [e.category for e in v.errors] == ["text_error"] and "'Source' is missing" in v.errors[0].description, \
+        v.errors
+
+
 def draw_temps_and_counts(*, swapped=False, dashed=False, inverted=False):
     """A line of monthly temperatures beside bars of counts, framed (the default style); ``swapped`` trades the
     two plots' places, ``dashed`` and ``inverted`` change the line plot itself."""

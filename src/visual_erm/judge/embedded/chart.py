@@ -3092,6 +3092,10 @@ class ChartComparer(Comparer):
                         ctx.rescaled and self._drifted_reading(ctx, t, t.text)[1] >= T["text_same"])):
                     continue  # only the full-size glyph check (or marks beside slanted glyphs, or glyphs hinted
                     # at another scale) flagged it
+                if panel is not None and t.box[0] > ctx.panels[panel][2] + 8 and \
+                        self._same_glyphs(ctx, t.box) and self._reads_same(ctx, t):
+                    continue  # a colour bar's labels, right of the plot: the fit on the plots' frames lays them
+                    # a few px off when the figure's other parts were laid out anew (code set 257-0006)
                 if ctx.other_resolution and self._tiny_in_cand(ctx, t) and self._same_glyphs(ctx, t.box):
                     continue  # glyphs a few px tall, blurred by resampling: the pixels, not OCR, say they match
                 changed_ticks.setdefault((panel, role), []).append(t)
