@@ -2936,9 +2936,10 @@ class ChartComparer(Comparer):
         dx, dy = frames[j][0] - frames[i][0], frames[j][1] - frames[i][1]
         shifts = [(dx, dy), (-dx, -dy)]
         moved = [(c[0] + u, c[1] + v, c[2] + u, c[3] + v) for c, (u, v) in zip(cells, shifts)]
-        reach = []  # where each cell's ink lands: inside the image, and clear of the other's
+        inked, reach = [], []  # each cell's ink, and where it lands: inside the image, clear of the other's
         for c, m in zip(cells, moved):
             b = geo.box_of(ink[c[1]:c[3], c[0]:c[2]]) or (0, 0, 1, 1)
+            inked.append((c[0] + b[0], c[1] + b[1], c[0] + b[2], c[1] + b[3]))
             reach.append((m[0] + b[0], m[1] + b[1], m[0] + b[2], m[1] + b[3]))
         if min(min(r[:2]) for r in reach) < 0 or max(r[2] for r in reach) > W or max(r[3] for r in reach) > H or \
                 box_iou(*reach) > 0:
@@ -2949,6 +2950,10 @@ class ChartComparer(Comparer):
         for (x0, y0, x1, y1), (u, v) in zip(cells, shifts):  # (only the blank edge of a cell may fall off)
             tx0, ty0, tx1, ty1 = max(0, x0 + u), max(0, y0 + v), min(W, x1 + u), min(H, y1 + v)
             traded[ty0:ty1, tx0:tx1] = img[ty0 - v:ty1 - v, tx0 - u:tx1 - u]
+        x0, y0, x1, y1 = inked[0]  # (the second cell's blank edge must not wipe the first's ink)
+        u, v = shifts[0]
+        keep = ink[y0:y1, x0:x1]
+        traded[y0 + v:y1 + v, x0 + u:x1 + u][keep] = img[y0:y1, x0:x1][keep]
         rest = self._compare(ctx.ref, self.analyse(traded), unswap=False)
         if any(e.location == "figure layout" or e.location.startswith("subplots ") for e in rest):
             return found
