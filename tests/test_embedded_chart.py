@@ -2547,6 +2547,36 @@ def test_framed_plots_traded_while_one_changed_its_range_are_still_traded(judge)
     assert v.severity_sum <= 4, v.errors
 
 
+def draw_latitudes(bins=15):
+    """A histogram of airports' latitudes with black bin edges and a legend over its first bins, beside three
+    line plots, in fivethirtyeight, as the code set draws it (193-0028)."""
+    codeset = _codeset()
+    counts = [2, 2, 0, 0, 6, 0, 1, 4, 2, 0, 0, 1, 9, 7, 16, 14, 33, 39, 55, 70, 73, 87, 85, 73, 67, 87, 76, 110, 92,
+              93, 62, 52, 48, 38, 35, 40, 3, 0, 0, 2, 0, 3, 4, 5, 8, 14, 9, 10, 9, 10, 7, 7, 11, 7, 5, 4, 0, 0, 2, 1]
+    centres = np.round(14 + (np.arange(60) + 0.5) * 58 / 60, 2)
+    common = dict(legend=False, legend_loc="lower right", grid=False, facecolor=None, vlim=None, vlog=False,
+                  invert=False, bar_width=0.8, annotations=[], value_labels=False, title_size=11, nonneg=True)
+    hist = dict(common, title="Distribution of latitude", xlabel="Latitude", ylabel="Count", legend=True,
+                legend_loc="lower left", title_size=12, kind="hist", bins=bins, x=[],
+                series=[dict(name="Latitude", values=np.repeat(centres, counts).tolist(), color="#4C72B0", err=None,
+                             labels={})])
+    line = dict(common, title="Records by state", xlabel="State", ylabel="Count", kind="line", x=["A", "B", "C", "D"],
+                series=[dict(name="Count", values=[3.0, 1.0, 4.0, 2.0], err=None, color="#C44E52", ls="-", marker="o",
+                             lw=2.0, labels={})])
+    spec = dict(style="fivethirtyeight", palette=["#4C72B0", "#C44E52"], font_size=10, figsize=[8.0, 6.4],
+                layout=[2, 2], suptitle="", panels=[hist, line, line, line], edge="black")
+    return codeset.pixels(codeset.draw(spec))
+
+
+def test_histogram_with_many_more_bins_is_no_chart_type_change(judge):
+    # Fifty bins for fifteen: each narrow bar, between dark edges, kept a 3-px stripe of its colour, read as lines
+    # (severity 3); bars cut short of the baseline by the legend kept them from reading as bars (code set
+    # 193-0028: 3 for 2, 257-0026).
+    v = verdict(judge, draw_latitudes(), draw_latitudes(50))
+    assert v.errors and not any(e.category == "structure_error" for e in v.errors), v.errors
+    assert all(e.category == "data_error" for e in v.errors), v.errors
+
+
 def draw_two_fields(*, swapped=False):
     """Two image plots side by side in matplotlib's default layout (no tight_layout: the figure's right margin is
     wider than the gap between the plots), as the gallery's image-transform demo draws them (builder 3838-0010)."""

@@ -1013,15 +1013,20 @@ def _round_dots(m: np.ndarray, total: int) -> bool:
 
 def _slim_bars(data: np.ndarray) -> str | None:
     """'vbars' / 'hbars' when most of the ink (bool mask) is three or more solid rectangles, 3 px wide or more and
-    at least twice as long, standing on one baseline: bars too narrow for :func:`_mark_kind`'s filled strokes."""
+    at least twice as long, standing on one baseline (80% of their ink: a bar cut by a legend ends elsewhere):
+    bars too narrow for :func:`_mark_kind`'s filled strokes."""
     st = geo.blobs(data, min_area=20)[0]
     if len(st) < 3:
         return None
     x, y, w, h, a = st[:, 0], st[:, 1], st[:, 2], st[:, 3], st[:, 4]
     solid = a >= 0.85 * w * h
+
+    def one_base(ends: np.ndarray, area: np.ndarray) -> bool:
+        return any(area[np.abs(ends - e) <= 2].sum() >= 0.8 * area.sum() for e in ends)
     for kind, across, along, lo, hi in (("vbars", w, h, y, y + h), ("hbars", h, w, x, x + w)):
         bar = solid & (across >= 3) & (along >= 2 * across)
-        if bar.sum() >= 3 and a[bar].sum() >= 0.8 * a.sum() and (np.ptp(lo[bar]) <= 2 or np.ptp(hi[bar]) <= 2):
+        if bar.sum() >= 3 and a[bar].sum() >= 0.8 * a.sum() and (one_base(lo[bar], a[bar]) or
+                                                                  one_base(hi[bar], a[bar])):
             return kind
     return None
 
@@ -4561,7 +4566,8 @@ class ChartComparer(Comparer):
                 continue
             if self.enabled("chart_type"):
                 tr, tc = geo.stroke_thickness(rk), geo.stroke_thickness(ck)
-                if self._kind_changed(rk, ck):
+                if self._kind_changed(rk, ck) and not _slim_bars(ck if tc < tr else rk):
+                    # (the thin marks narrow bars on one baseline: a histogram's bins made many, not lines)
                     if type_reported:
                         continue  # one chart-type change per subplot
                     kinds = ("lines", "filled marks (bars or areas)") if tr < tc else ("filled marks (bars or areas)", "lines")
