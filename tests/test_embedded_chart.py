@@ -2577,6 +2577,31 @@ def test_histogram_with_many_more_bins_is_no_chart_type_change(judge):
     assert all(e.category == "data_error" for e in v.errors), v.errors
 
 
+def draw_net_generation(kind="line"):
+    """Mean net generation by source as a line (or bars) with slanted category names and a worded maximum, in
+    fivethirtyeight, as the code set draws it (241-0012)."""
+    codeset = _codeset()
+    pan = dict(title="Iowa electricity: mean net generation by source", xlabel="Source",
+               ylabel="Mean net generation", legend=False, legend_loc="upper left", grid=True, facecolor=None,
+               vlim=None, vlog=False, invert=False, bar_width=0.6, value_labels=False, title_size=14, kind=kind,
+               annotations=[dict(i=0, y=36478.0, word="max", num="36,478", dx=-45, dy=18)],
+               x=["Fossil Fuels", "Nuclear Energy", "Renewables"], nonneg=True,
+               series=[dict(name="Mean net generation", values=[36478.0, 4712.0, 9660.0], err=[3877.0, 456.4, 7283.0],
+                            color="#e41a1c", ls="-", marker=None, lw=2.0, labels={})])
+    spec = dict(style="fivethirtyeight", palette=["#e41a1c"], font_size=11, figsize=[5.6, 4.2], layout=[1, 1],
+                suptitle="", panels=[pan], edge="white")
+    return codeset.pixels(codeset.draw(spec))
+
+
+def test_slanted_category_names_moved_by_a_chart_type_change_follow_it(judge):
+    # Drawn as bars, the categories stand inset from the plot's edges: the slanted names moved, one read cut off
+    # ('ables' for 'Renewables'), one found elsewhere; both follow the chart-type finding (code set 241-0012:
+    # 8 for 3).
+    v = verdict(judge, draw_net_generation(), draw_net_generation("bar"))
+    assert v.errors and v.errors[0].category == "structure_error" and v.errors[0].severity == 3, v.errors
+    assert not any("tick label" in e.description or "another place" in e.description for e in v.errors), v.errors
+
+
 def draw_two_fields(*, swapped=False):
     """Two image plots side by side in matplotlib's default layout (no tight_layout: the figure's right margin is
     wider than the gap between the plots), as the gallery's image-transform demo draws them (builder 3838-0010)."""

@@ -1380,6 +1380,12 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
             if role.endswith("tick labels") and quoted and (
                     e.description.endswith(" missing.") or sum(c.isalnum() for c in quoted[0]) <= 2):
                 drop.add(id(e))  # category names moved along their axis with the new kind's margins
+            read = _reading(e)
+            if role.endswith(("tick labels", "text")) and (
+                    "drawn in another place" in e.description or
+                    (read and len(_bare(read[0])) >= 3 and _bare(read[0]) in _bare(read[1]) and
+                     _bare(read[0]) != _bare(read[1]))):
+                drop.add(id(e))  # ... found elsewhere, or read cut off where the slanted name used to end
             if role.startswith(("plot area", "legend")) and quoted and \
                     all(len(_bare(q)) <= 2 for q in _reference_texts(e)):
                 drop.add(id(e))  # marks of the old kind read as letters ('A' for a diamond, 'X', '+')
