@@ -2622,6 +2622,34 @@ def test_swapped_plots_traded_back_keep_each_others_labels(judge):
     assert_only(v, "structure_error", 2, "are in each other's places")
 
 
+def draw_shared_x_waves(*, swapped=False, moved=False):
+    """Two untitled plots stacked on a shared x axis, its tick labels under the lower one only (the gallery's
+    shared-axis demo; builder 3939-0023). ``swapped`` draws each plot's data in the other axes (the labels stay
+    at the foot); ``moved`` trades the two axes' places (the labelled axes goes up, its labels with it)."""
+    t = np.arange(0.0, 2.0, 0.01)
+    fig, axs = plt.subplots(2, 1, sharex=True, figsize=(6.4, 4.8))
+    upper, lower = axs[::-1] if swapped else axs
+    upper.plot(t, np.sin(2 * np.pi * t))
+    upper.plot(t, np.sin(4 * np.pi * t), "s", color="#ff7f0e", markersize=4)
+    lower.plot(t, 2 * np.sin(2 * np.pi * t))
+    if moved:
+        place = axs[0].get_position()
+        axs[0].set_position(axs[1].get_position())
+        axs[1].set_position(place)
+    return figure_rgb(fig)
+
+
+def test_swapped_untitled_plots_on_a_shared_axis_are_one_finding(judge):
+    # Between two untitled plots the first band of ink over the lower one is the upper one's tick labels, not a
+    # title: cut above them, they went with the wrong plot when the cells were traded back (builder 3939-0023:
+    # 4 for 2).
+    v = verdict(judge, draw_shared_x_waves(), draw_shared_x_waves(moved=True))
+    assert_only(v, "structure_error", 2, "are in each other's places")
+    # The data traded between the axes instead: the labels stay at the foot, and stay out of the traded cells.
+    v = verdict(judge, draw_shared_x_waves(), draw_shared_x_waves(swapped=True))
+    assert_only(v, "structure_error", 2, "are in each other's places")
+
+
 def draw_bars_and_colour_bar(*, ylabel=True):
     """Grouped horizontal bars beside a scatter coloured by a third column with its colour bar, on a dark
     background, as the code set draws them (257-0006); ``ylabel=False`` drops the bars' y label, which lays the

@@ -1230,6 +1230,13 @@ def _plot_cell(ink: np.ndarray, frames: list, k: int) -> tuple[int, int, int, in
         y, band = hi - lo - 4, None  # (the frame's own edge blurs a px or two past it)
         while y >= 0 and not rows[y]:
             y -= 1
+        foot = y  # the band's lowest row: nearer the upper plot than the lower one, it is the upper plot's tick
+        # labels (the lower plot has no title), and the cut is the blank run under it
+        top = y
+        while top >= 0 and rows[top]:
+            top -= 1
+        if y >= 0 and top + 1 - 4 < (hi - lo) - 1 - foot:
+            return lo + (foot + 1 + hi - lo) // 2
         while y >= 0:
             if rows[y]:
                 band = y
@@ -2944,6 +2951,11 @@ class ChartComparer(Comparer):
             return found
         ink = far_from(img, ctx.cn.background) > T["ink_tolerance"]
         cells = [_plot_cell(ink, frames, k) for k in (i, j)]
+        shared = self._shared_labels(ctx, i, j)
+        if shared == "below":  # (an axis shared down a column labels only the lowest plot: its labels stay)
+            cells = [(c[0], c[1], c[2], min(c[3], frames[k][3] + 3)) for c, k in zip(cells, (i, j))]
+        elif shared == "left":
+            cells = [(max(c[0], frames[k][0] - 3), c[1], c[2], c[3]) for c, k in zip(cells, (i, j))]
         dx, dy = frames[j][0] - frames[i][0], frames[j][1] - frames[i][1]
         shifts = [(dx, dy), (-dx, -dy)]
         moved = [(c[0] + u, c[1] + v, c[2] + u, c[3] + v) for c, (u, v) in zip(cells, shifts)]
@@ -2981,6 +2993,27 @@ class ChartComparer(Comparer):
             return None
         return [e for e in found if e.location.startswith("subplots ") or not any(centred(e, c) for c in cells)] + \
             [m for m in map(moved_back, rest) if m is not None]
+
+    @staticmethod
+    def _shared_labels(ctx: _Ctx, i: int, j: int) -> str | None:
+        """'below' ('left') when plots ``i`` and ``j``, one over the other (side by side), share their x (y) axis:
+        the band of tick labels under (left of) one holds ink and the other's is bare, in the reference and in the
+        candidate alike, so the labels belong to the place, not to the plot that moved."""
+        a, b = ctx.panels[i], ctx.panels[j]
+        h, w = ctx.missing.shape
+        for side in ("below", "left"):
+            if (side == "below") != (min(a[2], b[2]) - max(a[0], b[0]) > 0):
+                continue  # (a column's plots share x, a row's share y)
+
+            def band(which: str, p) -> float:
+                m = ctx.ink(which)
+                cut = m[p[3] + 4:min(h, p[3] + 18), p[0]:p[2]] if side == "below" else \
+                    m[p[1]:p[3], max(0, p[0] - 40):max(0, p[0] - 4)]
+                return float(cut.mean()) if cut.size else 0.0
+            bare_r = [band("r", p) < 0.005 for p in (a, b)]
+            if bare_r[0] != bare_r[1] and [band("c", p) < 0.005 for p in (a, b)] == bare_r:
+                return side
+        return None
 
     def _swapped_panels(self, ctx: _Ctx, frames) -> tuple[int, int] | None:
         def grey(which, b):
