@@ -2602,6 +2602,33 @@ def test_slanted_category_names_moved_by_a_chart_type_change_follow_it(judge):
     assert not any("tick label" in e.description or "another place" in e.description for e in v.errors), v.errors
 
 
+def draw_coloured_scatter(cmap="coolwarm"):
+    """A scatter whose marks are coloured by a third column, with its colour bar (code set 241-0002, 201-0006)."""
+    rng = np.random.default_rng(8)
+    x = np.sort(rng.uniform(107000, 121000, 160))
+    y = 14300 + (x - 107000) * 0.09 + rng.normal(0, 60, 160)
+    c = 650 + (x - 107000) / 14000 * 250 + rng.normal(0, 20, 160)
+    sizes = rng.uniform(20, 80, 160)
+    with plt.style.context("seaborn-v0_8-whitegrid"):
+        fig, ax = plt.subplots(figsize=(7.0, 5.6))
+        points = ax.scatter(x, y, c=c, cmap=cmap, marker="^", s=sizes, alpha=0.85)
+        fig.colorbar(points, ax=ax, label="Mining and logging")
+        ax.set_title("US employment: retail trade vs private")
+        ax.set_xlabel("Private")
+        ax.set_ylabel("Retail trade")
+        ax.grid(False)
+        fig.tight_layout()
+        return figure_rgb(fig)
+
+
+def test_marks_coloured_with_another_colour_map_are_one_finding(judge):
+    # Another colour map for the scatter's third column: the series check compared its colour groups one by one
+    # (one 'missing', one 'does not match', one 'drawn in yellow'); the colour bar beside the plot changed colours
+    # and the marks stayed put, so one finding says it (code set 241-0002: 9 for 4 with the rest; 201-0006).
+    v = verdict(judge, draw_coloured_scatter(), draw_coloured_scatter("Spectral"))
+    assert_only(v, "style_error", 2, "another colour map")
+
+
 def draw_two_fields(*, swapped=False):
     """Two image plots side by side in matplotlib's default layout (no tight_layout: the figure's right margin is
     wider than the gap between the plots), as the gallery's image-transform demo draws them (builder 3838-0010)."""

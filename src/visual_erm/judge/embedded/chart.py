@@ -1294,6 +1294,37 @@ def _own_top(ink: np.ndarray, p, other, span: tuple[int, int]) -> int:
     return p[1]
 
 
+def _colour_bar_recoloured(ctx: _Ctx, p: int) -> bool:
+    """True when plot area ``p`` has a colour bar right of it (a strip as tall as half the plot or more, 6 px wide
+    or more, whose colour runs through many hues or shades top to bottom) that the candidate draws in the same
+    place in other colours, while the plot's ink is still drawn where it was (the marks kept their places)."""
+    x0, y0, x1, y1 = ctx.panels[p]
+    h, w = ctx.missing.shape
+    zone = (min(w, x1 + 4), y0, min(w, x1 + 80), y1)
+    if zone[2] - zone[0] < 8:
+        return False
+    rl, cl = rgb_to_lab(ctx.rn.image[zone[1]:zone[3], zone[0]:zone[2]]), \
+        rgb_to_lab(ctx.cn.image[zone[1]:zone[3], zone[0]:zone[2]])
+    strong = chroma(rl) >= 20.0  # (the bar's colours; its labels and frame are grey)
+    cols = np.flatnonzero(strong.mean(axis=0) >= 0.5)
+    if cols.size < 6:
+        return False
+    runs = geo.runs(np.isin(np.arange(strong.shape[1]), cols))
+    a, b = max(runs, key=lambda r: r[1] - r[0])
+    if b - a < 6:
+        return False
+    strip_r, strip_c = rl[:, a:b].mean(axis=1), cl[:, a:b].mean(axis=1)
+    rows = strong[:, a:b].mean(axis=1) >= 0.5
+    if rows.sum() < 0.5 * (y1 - y0) or float(np.ptp(strip_r[rows], axis=0).max()) < 30.0 or \
+            float(np.ptp(strip_c[rows], axis=0).max()) < 30.0 or \
+            (chroma(cl[:, a:b]) >= 20.0)[rows].mean() < 0.8 * strong[:, a:b][rows].mean():
+        return False  # (one flat colour is a mark, not a gradient; the candidate draws one there too)
+    if float(np.median(delta_e(strip_r[rows], strip_c[rows]))) < 15.0:
+        return False
+    ri, ci = ctx.ink("r")[y0 + 3:y1 - 3, x0 + 3:x1 - 3], ctx.ink("c")[y0 + 3:y1 - 3, x0 + 3:x1 - 3]
+    return bool((ri & geo.dilate(ci, 2)).sum() >= 0.85 * ri.sum())  # (a grid drawn anew adds ink, moves none)
+
+
 def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     """The findings with consequences removed: value labels and annotations that moved or changed with their data
     in a subplot whose data or axis change is already reported, other plot-area text gone from a subplot whose
@@ -1505,6 +1536,23 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
                        [float(v) for v in union_box([tuple(e.bbox) for e in ranges if e.bbox])]
                        if all(e.bbox for e in ranges) else ranges[0].bbox)
         ctx.errors[:] = [both if e is ranges[0] else e for e in ctx.errors]
+    # Marks coloured by a third column with another colour map: their colour bar changed colour and they stayed
+    # put. One finding says it; the colour groups the series check compared one by one, and markers read as
+    # glyphs ('0' for a circle), follow it.
+    for p in range(len(ctx.panels)):
+        here = [e for e in ctx.errors if id(e) not in drop and _location_panel(e.location) in (p, None)
+                and (e.location.endswith("plot area") or e.location == "plot area")]
+        said = [e for e in here if e.category in ("style_error", "data_error")]
+        if not said or any(e.description == _REMAPPED for e in said) or not _colour_bar_recoloured(ctx, p):
+            continue  # (an image drawn with another colour map is said as such, below)
+        drop |= {id(e) for e in said}
+        drop |= {id(e) for e in ctx.errors if e.category == "text_error" and "plot area" in e.location and
+                 _location_panel(e.location) in (p, None) and (quoted := _reference_texts(e)) and
+                 all(len(_bare(q)) <= 2 for q in quoted)}
+        mapped = finding("chart.series_color", "The marks are coloured with another colour map than the reference "
+                         "(their colour bar changed colours).", said[0].location,
+                         ctx.cand_box(ctx.panels[p]))
+        ctx.errors.append(mapped)
     # Two or more series recoloured: another palette, said once where the colours changed.
     recoloured = [e for e in ctx.errors if id(e) not in drop and e.category == "style_error"
                   and _RECOLOURED.match(e.description)]
