@@ -1300,7 +1300,8 @@ def _colour_bar_recoloured(ctx: _Ctx, p: int) -> bool:
     place in other colours, while the plot's ink is still drawn where it was (the marks kept their places)."""
     x0, y0, x1, y1 = ctx.panels[p]
     h, w = ctx.missing.shape
-    zone = (min(w, x1 + 4), y0, min(w, x1 + 80), y1)
+    beside = [q[0] for q in ctx.panels if q[0] > x1 and min(q[3], y1) > max(q[1], y0)]  # (another plot's bars
+    zone = (min(w, x1 + 4), y0, min(w, x1 + 80, *beside), y1)                          # are no colour bar)
     if zone[2] - zone[0] < 8:
         return False
     rl, cl = rgb_to_lab(ctx.rn.image[zone[1]:zone[3], zone[0]:zone[2]]), \
