@@ -1203,7 +1203,7 @@ _CAUSE_ORDER = ("structure_error", "data_error", "style_error", "text_error")
 def _plot_cell(ink: np.ndarray, frames: list, k: int) -> tuple[int, int, int, int]:
     """The cell of plot area ``frames[k]`` in ``ink``: the plot with its titles and labels, as far as the blank line
     between it and each neighbour (over a plot below, the blank run over that plot's title; beside one, the
-    widest blank run of the gap), or the image's edge; over a plot with none above, only as far as its own title
+    first blank run of the gap half as wide as its widest), or the image's edge; over a plot with none above, only as far as its own title
     (a suptitle over the figure stays)."""
     H, W = ink.shape
     p = frames[k]
@@ -1213,9 +1213,7 @@ def _plot_cell(ink: np.ndarray, frames: list, k: int) -> tuple[int, int, int, in
         # a pad apart, stand right of the gap and go with it)
         if hi - lo < 2:
             return (lo + hi) // 2
-        blank = np.concatenate([[False], prof == 0, [False]])
-        edges = np.flatnonzero(np.diff(blank.astype(np.int8)))
-        runs = list(zip(edges[::2], edges[1::2]))
+        runs = geo.runs(prof == 0)
         if not runs:
             return lo + int(np.argmin(prof))
         widest = max(e - s for s, e in runs)
@@ -1299,7 +1297,7 @@ def _colour_bar_recoloured(ctx: _Ctx, p: int) -> bool:
     or more, whose colour runs through many hues or shades top to bottom) that the candidate draws in the same
     place in other colours, while the plot's ink is still drawn where it was (the marks kept their places)."""
     x0, y0, x1, y1 = ctx.panels[p]
-    h, w = ctx.missing.shape
+    w = ctx.missing.shape[1]
     beside = [q[0] for q in ctx.panels if q[0] > x1 and min(q[3], y1) > max(q[1], y0)]  # (another plot's bars
     zone = (min(w, x1 + 4), y0, min(w, x1 + 80, *beside), y1)                          # are no colour bar)
     if zone[2] - zone[0] < 8:
@@ -1307,11 +1305,7 @@ def _colour_bar_recoloured(ctx: _Ctx, p: int) -> bool:
     rl, cl = rgb_to_lab(ctx.rn.image[zone[1]:zone[3], zone[0]:zone[2]]), \
         rgb_to_lab(ctx.cn.image[zone[1]:zone[3], zone[0]:zone[2]])
     strong = chroma(rl) >= 20.0  # (the bar's colours; its labels and frame are grey)
-    cols = np.flatnonzero(strong.mean(axis=0) >= 0.5)
-    if cols.size < 6:
-        return False
-    runs = geo.runs(np.isin(np.arange(strong.shape[1]), cols))
-    a, b = max(runs, key=lambda r: r[1] - r[0])
+    a, b = max(geo.runs(strong.mean(axis=0) >= 0.5), key=lambda r: r[1] - r[0], default=(0, 0))
     if b - a < 6:
         return False
     strip_r, strip_c = rl[:, a:b].mean(axis=1), cl[:, a:b].mean(axis=1)
@@ -1542,7 +1536,7 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     # glyphs ('0' for a circle), follow it.
     for p in range(len(ctx.panels)):
         here = [e for e in ctx.errors if id(e) not in drop and _location_panel(e.location) in (p, None)
-                and (e.location.endswith("plot area") or e.location == "plot area")]
+                and e.location.endswith("plot area")]
         said = [e for e in here if e.category in ("style_error", "data_error")]
         if not said or any(e.description == _REMAPPED for e in said) or not _colour_bar_recoloured(ctx, p):
             continue  # (an image drawn with another colour map is said as such, below)
@@ -3049,7 +3043,7 @@ class ChartComparer(Comparer):
         the band of tick labels under (left of) one holds ink and the other's is bare, in the reference and in the
         candidate alike, so the labels belong to the place, not to the plot that moved."""
         a, b = ctx.panels[i], ctx.panels[j]
-        h, w = ctx.missing.shape
+        h = ctx.missing.shape[0]
         for side in ("below", "left"):
             if (side == "below") != (min(a[2], b[2]) - max(a[0], b[0]) > 0):
                 continue  # (a column's plots share x, a row's share y)
