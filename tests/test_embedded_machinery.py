@@ -147,6 +147,55 @@ def test_delta_e_and_palette():
     assert color_name(p.rgb[0]) == "red" and color_name(p.rgb[1]) == "blue"
 
 
+def _greedy_palette_counts(image, merge_delta):
+    """The merge palette() makes, written plainly: every colour against every kept one, most frequent first."""
+    q = (image.reshape(-1, 3) >> 3).astype(np.int32)
+    counts = np.bincount((q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2], minlength=32768)
+    order = np.argsort(counts)[::-1]
+    order = order[counts[order] > 0][:256]
+    lab = rgb_to_lab(np.stack([(order >> 10) & 31, (order >> 5) & 31, order & 31], axis=1).astype(np.uint8) * 8 + 4)
+    kept, n = [], []
+    for i in range(len(order)):
+        d = [float(delta_e(lab[i], lab[k])) for k in kept]
+        if d and min(d) < merge_delta:
+            n[int(np.argmin(d))] += int(counts[order[i]])
+        else:
+            kept.append(i)
+            n.append(int(counts[order[i]]))
+    return sorted(n, reverse=True)
+
+
+def test_palette_merges_as_the_plain_greedy_merge_on_an_anti_aliased_chart():
+    # palette() computes CIEDE2000 a block of colours at a time and skips pairs whose lightness term alone is
+    # past merge_delta; the counts must be those of the plain merge (a real figure: hundreds of blended colours).
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 3), dpi=80)
+    x = np.linspace(0, 6, 60)
+    for k in range(10):
+        ax.plot(x, np.sin(x + k / 2) + k / 3, lw=1.5)
+    ax.fill_between(x, np.cos(x), -2, alpha=0.3)
+    fig.canvas.draw()
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+    plt.close(fig)
+    for merge in (6.0, 12.0, 14.0):
+        p = palette(img, max_colors=256, min_fraction=0.0, min_pixels=1, merge_delta=merge)
+        assert sorted(p.count.tolist(), reverse=True) == _greedy_palette_counts(img, merge)
+    assert len(palette(img, max_colors=256, min_fraction=0.0, min_pixels=1)) > 10
+
+
+def test_lightness_term_bounds_ciede2000():
+    from visual_erm.judge.embedded.color import _lightness_term
+
+    rng = np.random.default_rng(0)
+    a = rgb_to_lab(rng.integers(0, 256, (20000, 3), dtype=np.uint8))
+    b = rgb_to_lab(rng.integers(0, 256, (20000, 3), dtype=np.uint8))
+    assert np.all(_lightness_term(a[:, 0], b[:, 0]) <= delta_e(a, b) + 1e-4)
+
+
 def test_text_similarity_and_matching():
     assert text_similarity("Revenue", "revenue ") == 1.0
     assert text_similarity("Revenue", "Profit") < 0.5

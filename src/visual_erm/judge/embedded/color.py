@@ -12,6 +12,9 @@ import cv2
 import numpy as np
 from skimage.color import deltaE_ciede2000
 
+# palette() merges colours against the kept ones this many at a time (CIEDE2000 calls cost per call).
+_MERGE_BLOCK = 64
+
 # Below this chroma (sqrt(a^2 + b^2)) a colour reads as grey/black/white: axes, text, grid, background.
 NEUTRAL_CHROMA = 10.0
 
@@ -37,6 +40,14 @@ def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
 def delta_e(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
     """CIEDE2000 colour difference between broadcastable Lab arrays (about 2.3 is a just-noticeable difference)."""
     return np.asarray(deltaE_ciede2000(np.asarray(lab1, np.float64), np.asarray(lab2, np.float64)), dtype=np.float32)
+
+
+def _lightness_term(l1: np.ndarray, l2: np.ndarray) -> np.ndarray:
+    """|dL| / S_L of CIEDE2000 (kL = 1), a lower bound of it: the chroma and hue terms with the rotation term
+    add (|x| - |y|)^2 or more, never less than zero."""
+    mean = (np.asarray(l1, np.float64) + np.asarray(l2, np.float64)) / 2.0 - 50.0
+    s_l = 1.0 + 0.015 * mean * mean / np.sqrt(20.0 + mean * mean)
+    return np.abs(np.asarray(l1, np.float64) - np.asarray(l2, np.float64)) / s_l
 
 
 def delta_e76(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
@@ -105,22 +116,36 @@ def palette(image: np.ndarray, *, mask: np.ndarray | None = None, max_colors: in
         keep = chroma(lab) >= NEUTRAL_CHROMA
         lab, centres, cnt = lab[keep], centres[keep], cnt[keep]
     total = float(px.shape[0])
-    k = len(lab)
-    # All pairwise distances in one call (one CIEDE2000 call per colour costs more than the whole matrix).
-    dist = delta_e(np.repeat(lab, k, axis=0), np.tile(lab, (k, 1))).reshape(k, k) if k else np.zeros((0, 0))
     kept: list[int] = []
     kept_lab: list[np.ndarray] = []
     kept_n: list[int] = []
-    for i, (c_lab, n) in enumerate(zip(lab, cnt)):
-        if kept:
-            d = dist[i, kept]
-            j = int(np.argmin(d))
-            if d[j] < merge_delta:
-                kept_n[j] += int(n)
+    # Greedy merge, most frequent first: a colour joins the nearest kept colour closer than merge_delta. Only
+    # distances to kept colours matter, so they are computed a block at a time (to the kept ones and the block).
+    for start in range(0, len(lab), _MERGE_BLOCK):
+        block = np.arange(start, min(len(lab), start + _MERGE_BLOCK))
+        cols = np.concatenate([np.asarray(kept, np.int64), block])
+        # CIEDE2000 is computed only where it may fall below merge_delta: it is never below the lightness term.
+        near = _lightness_term(lab[block, 0][:, None], lab[cols, 0][None, :]) < merge_delta * (1 + 1e-4)
+        dist = np.full(near.shape, np.inf, np.float32)
+        rows, at = np.nonzero(near)
+        if rows.size:
+            dist[rows, at] = delta_e(lab[block[rows]], lab[cols[at]])
+        n_before = len(kept)
+        # nearest of the colours kept before this block, for every row at once (argmin: the first of equals)
+        before = np.argmin(dist[:, :n_before], axis=1) if n_before else np.full(len(block), -1)
+        best_before = dist[np.arange(len(block)), before] if n_before else np.full(len(block), np.inf)
+        for b, i in enumerate(block):
+            j, best = int(before[b]), float(best_before[b])
+            for k in range(n_before, len(kept)):  # ... then those kept from this block, in order
+                d = float(dist[b, n_before + kept[k] - start])
+                if d < best:
+                    j, best = k, d
+            if best < merge_delta:
+                kept_n[j] += int(cnt[i])
                 continue
-        kept.append(i)
-        kept_lab.append(c_lab)
-        kept_n.append(int(n))
+            kept.append(int(i))
+            kept_lab.append(lab[i])
+            kept_n.append(int(cnt[i]))
     if not kept_lab:
         return empty
     lab_a = np.asarray(kept_lab, np.float32)
