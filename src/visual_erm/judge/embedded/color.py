@@ -6,6 +6,7 @@ scikit-image define it).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -87,6 +88,20 @@ class Palette:
         return i, float(d[i])
 
 
+def _colour_codes(image: np.ndarray) -> np.ndarray:
+    """``(H, W)`` int32 code of each pixel's colour at 32 levels per channel (5 bits each)."""
+    q = np.asarray(image, np.uint8) >> 3
+    return (q[..., 0].astype(np.int32) << 10) | (q[..., 1].astype(np.int32) << 5) | q[..., 2]
+
+
+@functools.lru_cache(maxsize=1)
+def _code_lab() -> np.ndarray:
+    """Lab of the centre of every colour code (32768 x 3), converted once: per-colour conversion, the same values."""
+    codes = np.arange(32768)
+    centres = np.stack([(codes >> 10) & 31, (codes >> 5) & 31, codes & 31], axis=1).astype(np.uint8) * 8 + 4
+    return rgb_to_lab(centres)
+
+
 def palette(image: np.ndarray, *, mask: np.ndarray | None = None, max_colors: int = 12, min_fraction: float = 0.004,
             merge_delta: float = 12.0, chromatic_only: bool = False, min_pixels: int = 12) -> Palette:
     """Dominant colours of ``image`` (optionally under ``mask``).
@@ -100,22 +115,21 @@ def palette(image: np.ndarray, *, mask: np.ndarray | None = None, max_colors: in
         chromatic_only: skip near-neutral colours (text, axes, grid).
         min_pixels: drop colours with fewer pixels than this, whatever their share.
     """
-    px = image.reshape(-1, 3) if mask is None else image[mask]
     empty = Palette(np.zeros((0, 3), np.float32), np.zeros((0, 3), np.uint8), np.zeros(0, np.float32), np.zeros(0, np.int64))
-    if px.shape[0] == 0:
+    codes = _colour_codes(image).ravel()
+    if mask is not None:
+        codes = codes[np.asarray(mask, bool).ravel()]
+    if codes.size == 0:
         return empty
-    q = (px >> 3).astype(np.int32)  # 32 levels per channel
-    codes = (q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2]
     counts = np.bincount(codes, minlength=32768)
     order = np.argsort(counts)[::-1]
     order = order[counts[order] > 0][:256]
-    centres = np.stack([(order >> 10) & 31, (order >> 5) & 31, order & 31], axis=1).astype(np.uint8) * 8 + 4
-    lab = rgb_to_lab(centres)
+    lab = _code_lab()[order]
     cnt = counts[order].astype(np.int64)
     if chromatic_only:
         keep = chroma(lab) >= NEUTRAL_CHROMA
-        lab, centres, cnt = lab[keep], centres[keep], cnt[keep]
-    total = float(px.shape[0])
+        lab, cnt = lab[keep], cnt[keep]
+    total = float(codes.size)
     kept: list[int] = []
     kept_lab: list[np.ndarray] = []
     kept_n: list[int] = []
