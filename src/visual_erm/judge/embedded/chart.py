@@ -105,6 +105,18 @@ class _Ctx:
             self.__dict__[key] = far_from(n.image, n.background) > T["ink_tolerance"]
         return self.__dict__[key]
 
+    def lab(self, which: str) -> np.ndarray:
+        """Lab of the reference ('r') or candidate ('c') work image, converted once per comparison (per reference
+        while its work image is its own: converted pixel by pixel, a crop of it equals the crop's conversion)."""
+        key = "_lab_" + which
+        if key not in self.__dict__:
+            n = self.rn if which == "r" else self.cn
+            if which == "r" and n is self.ref.features.get("norm"):
+                self.__dict__[key] = self.ref.lazy("norm_lab", lambda: rgb_to_lab(n.image))
+            else:
+                self.__dict__[key] = rgb_to_lab(n.image)
+        return self.__dict__[key]
+
     def cand_box(self, box) -> list[float]:
         """A work-frame box in candidate pixels."""
         return self.cn.to_source(tuple(float(v) for v in box), clip_to=self.cand.size)
@@ -1302,8 +1314,7 @@ def _colour_bar_recoloured(ctx: _Ctx, p: int) -> bool:
     zone = (min(w, x1 + 4), y0, min(w, x1 + 80, *beside), y1)                          # are no colour bar)
     if zone[2] - zone[0] < 8:
         return False
-    rl, cl = rgb_to_lab(ctx.rn.image[zone[1]:zone[3], zone[0]:zone[2]]), \
-        rgb_to_lab(ctx.cn.image[zone[1]:zone[3], zone[0]:zone[2]])
+    rl, cl = ctx.lab("r")[zone[1]:zone[3], zone[0]:zone[2]], ctx.lab("c")[zone[1]:zone[3], zone[0]:zone[2]]
     strong = chroma(rl) >= 20.0  # (the bar's colours; its labels and frame are grey)
     a, b = max(geo.runs(strong.mean(axis=0) >= 0.5), key=lambda r: r[1] - r[0], default=(0, 0))
     if b - a < 6:
@@ -1730,7 +1741,7 @@ def _explain_backing(ctx: _Ctx, box) -> None:
         comp = (labels == r.label) & lost
         if geo.stroke_thickness(comp) < 4:
             if chroma_here is None:
-                chroma_here = chroma(rgb_to_lab(ctx.rn.image[zy0:zy1, zx0:zx1]))
+                chroma_here = chroma(ctx.lab("r")[zy0:zy1, zx0:zx1])
             if float(np.median(chroma_here[comp])) >= NEUTRAL_CHROMA:
                 continue
         ctx.explained[zy0:zy1, zx0:zx1] |= geo.dilate(comp, 2)
@@ -3156,8 +3167,8 @@ class ChartComparer(Comparer):
             if slanted:
                 # A slanted line of text: its upright box covers marks beside the glyphs; only grey ink is text.
                 if neutral_ink is None:
-                    neutral_ink = (ctx.ink("r") & (chroma(rgb_to_lab(ctx.rn.image)) < NEUTRAL_CHROMA)) | \
-                        (ctx.ink("c") & (chroma(rgb_to_lab(ctx.cn.image)) < NEUTRAL_CHROMA))
+                    neutral_ink = (ctx.ink("r") & (chroma(ctx.lab("r")) < NEUTRAL_CHROMA)) | \
+                        (ctx.ink("c") & (chroma(ctx.lab("c")) < NEUTRAL_CHROMA))
                 sl = np.s_[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3]
                 ctx.explained[sl] |= geo.dilate(neutral_ink[sl], 2)
             else:
@@ -3454,7 +3465,7 @@ class ChartComparer(Comparer):
                 mask[ty0:ty1, tx0:tx1] = rink[ty0:ty1, tx0:tx1]
                 sx0 = max(0, int(tx0 - _SWATCH_REACH * th))
                 if rlab is None:
-                    rlab = rgb_to_lab(ctx.rn.image)
+                    rlab = ctx.lab("r")
                 band = _swatch_pixels(rlab[ty0:ty1, sx0:tx0], color)
                 cols = []
                 for a, b in geo.runs(band.any(axis=0)):  # a dashed swatch's dashes are one swatch
@@ -4260,7 +4271,7 @@ class ChartComparer(Comparer):
         x0, y0, x1, y1 = self._plot_area(ctx, i)
         R, C = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
         keep = ~ctx.explained[y0:y1, x0:x1]
-        rlab, clab = rgb_to_lab(R), rgb_to_lab(C)
+        rlab, clab = ctx.lab("r")[y0:y1, x0:x1], ctx.lab("c")[y0:y1, x0:x1]
         rbg, cbg = self._plot_backgrounds(ctx, i)
         rall, call = self._data_mask(R, rlab, rbg), self._data_mask(C, clab, cbg)
         return _PanelMasks((x0, y0, x1, y1), R, C, rlab, clab, rbg, cbg, keep, rall & keep, call & keep, rall, call)
@@ -4334,10 +4345,16 @@ class ChartComparer(Comparer):
                 used_c.add(j)
                 nearest_of.setdefault(j, k)
         cached: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        data_lab = [(np.flatnonzero(m), lab[m]) for m, lab in ((rdata, rlab), (cdata, clab))]  # (read only at data)
 
         def colour_masks(q: int) -> tuple[np.ndarray, np.ndarray]:  # reference palette colour q in both images
             if q not in cached:
-                cached[q] = (color_mask(rlab, rp.lab[q]) & rdata, color_mask(clab, rp.lab[q]) & cdata)
+                pair = []
+                for (at, values), shape in zip(data_lab, (rdata.shape, cdata.shape)):
+                    m = np.zeros(shape, bool)
+                    m.ravel()[at] = color_mask(values, rp.lab[q])
+                    pair.append(m)
+                cached[q] = (pair[0], pair[1])
             return cached[q]
 
         found = 0
@@ -4528,7 +4545,7 @@ class ChartComparer(Comparer):
                     gone_series.append((said,
                                         float((rk & geo.dilate(cdata, 1)).sum()) / max(n_rk, 1), outline(k, rk)))
                 if recol is None and n_ck <= 0.02 * n_rk and autoscaled() and \
-                        color_mask(rgb_to_lab(ctx.cn.image[around]), lab_k).sum() <= max(5, 0.02 * n_rk):
+                        color_mask(ctx.lab("c")[around], lab_k).sum() <= max(5, 0.02 * n_rk):
                     ctx.series_counted.add(_location_panel(loc))  # wholly gone, its legend swatch too
                 found += 1
                 continue
