@@ -148,11 +148,12 @@ def test_delta_e_and_palette():
 
 
 def _greedy_palette_counts(image, merge_delta):
-    """The merge palette() makes, written plainly: every colour against every kept one, most frequent first."""
+    """The merge palette() makes, written plainly: every colour against every kept one, most frequent first
+    (equal counts by code)."""
     q = (image.reshape(-1, 3) >> 3).astype(np.int32)
     counts = np.bincount((q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2], minlength=32768)
-    order = np.argsort(counts)[::-1]
-    order = order[counts[order] > 0][:256]
+    order = sorted(np.flatnonzero(counts).tolist(), key=lambda c: (-counts[c], c))[:256]
+    order = np.asarray(order)
     lab = rgb_to_lab(np.stack([(order >> 10) & 31, (order >> 5) & 31, order & 31], axis=1).astype(np.uint8) * 8 + 4)
     kept, n = [], []
     for i in range(len(order)):
@@ -185,6 +186,18 @@ def test_palette_merges_as_the_plain_greedy_merge_on_an_anti_aliased_chart():
         p = palette(img, max_colors=256, min_fraction=0.0, min_pixels=1, merge_delta=merge)
         assert sorted(p.count.tolist(), reverse=True) == _greedy_palette_counts(img, merge)
     assert len(palette(img, max_colors=256, min_fraction=0.0, min_pixels=1)) > 10
+
+
+def test_palette_orders_equal_counts_by_colour_code():
+    # Equal counts keep one order on every machine (the default sort leaves ties to the CPU's SIMD kernel).
+    img = canvas(40, 40)
+    colours = [(230, 40, 40), (40, 40, 230), (40, 160, 40), (200, 150, 20), (150, 40, 180), (20, 170, 190)]
+    for k, c in enumerate(colours):
+        img[k * 5:k * 5 + 4, :10] = c  # 40 px each
+    p = palette(img, chromatic_only=True, min_pixels=1)
+    codes = [(int(r) >> 3 << 10) | (int(g) >> 3 << 5) | (int(b) >> 3) for r, g, b in colours]
+    want = [colours[k] for k in np.argsort(codes)]
+    assert len(p) == 6 and np.abs(p.rgb.astype(int) - np.array(want)).max() <= 6  # (bin centres)
 
 
 def test_lightness_term_bounds_ciede2000():

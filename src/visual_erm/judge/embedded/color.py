@@ -122,8 +122,10 @@ def palette(image: np.ndarray, *, mask: np.ndarray | None = None, max_colors: in
     if codes.size == 0:
         return empty
     counts = np.bincount(codes, minlength=32768)
-    order = np.argsort(counts)[::-1]
-    order = order[counts[order] > 0][:256]
+    present = np.flatnonzero(counts)
+    # Most frequent first, equal counts by code: a stable sort, so the same order on every machine (the default
+    # sort orders equal keys as the CPU's SIMD kernel happens to).
+    order = present[np.argsort(-counts[present], kind="stable")][:256]
     lab = _code_lab()[order]
     cnt = counts[order].astype(np.int64)
     if chromatic_only:
@@ -168,7 +170,7 @@ def palette(image: np.ndarray, *, mask: np.ndarray | None = None, max_colors: in
     lab_a, n_a = lab_a[keep], n_a[keep]
     if lab_a.shape[0] == 0:  # every colour below the cut-offs: nothing to convert back (cv2 refuses empty input)
         return empty
-    order2 = np.argsort(n_a)[::-1][:max_colors]
+    order2 = np.argsort(-n_a, kind="stable")[:max_colors]  # (equal counts keep the order above)
     lab_a, n_a = lab_a[order2], n_a[order2]
     return Palette(lab=lab_a, rgb=lab_to_rgb(lab_a), fraction=(n_a / total).astype(np.float32), count=n_a)
 
