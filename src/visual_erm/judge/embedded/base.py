@@ -53,12 +53,19 @@ class Analysis:
     image: np.ndarray
     key: str
     features: dict[str, Any] = field(default_factory=dict)
+    # features computed on first access by ``analysis[name]`` (what a reference always needs and a candidate
+    # seldom does: paid once for a cached reference, and by a candidate only if asked)
+    deferred: dict[str, Callable[[], Any]] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)  # lazy may nest
 
     def __getitem__(self, name: str) -> Any:
+        if name not in self.features and name in self.deferred:
+            return self.lazy(name, self.deferred[name])
         return self.features[name]
 
     def get(self, name: str, default: Any = None) -> Any:
+        if name not in self.features and name in self.deferred:
+            return self[name]
         return self.features.get(name, default)
 
     def lazy(self, name: str, compute: Callable[[], Any]) -> Any:

@@ -111,7 +111,7 @@ class _Ctx:
         key = "_lab_" + which
         if key not in self.__dict__:
             n = self.rn if which == "r" else self.cn
-            if which == "r" and n is self.ref.features.get("norm"):
+            if which == "r" and n is self.ref.features.get("norm"):  # (computed by now: rn came from it)
                 self.__dict__[key] = self.ref.lazy("norm_lab", lambda: rgb_to_lab(n.image))
             else:
                 self.__dict__[key] = rgb_to_lab(n.image)
@@ -2051,8 +2051,9 @@ class ChartComparer(Comparer):
     # ---------------- analysis (pure; the reference's is cached) ----------------
     def analyse(self, image: np.ndarray) -> Analysis:
         a = Analysis(task="chart", image=image, key="")
-        a.features["norm"] = normalize(image, work_side=self.config.work_side, tolerance=int(T["ink_tolerance"]),
-                                       unwrap=True)
+        # (a candidate is laid on the reference's frame instead; its own is read only for its full-image OCR)
+        a.deferred["norm"] = lambda: normalize(image, work_side=self.config.work_side,
+                                               tolerance=int(T["ink_tolerance"]), unwrap=True)
         return a
 
     def _frames(self, a: Analysis, norm: Normalized) -> list:
