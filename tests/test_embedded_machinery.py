@@ -235,6 +235,10 @@ def test_analysis_lazy_and_content_key():
     assert a.lazy("x", lambda: calls.append(1) or 5) == 5
     assert a.lazy("x", lambda: calls.append(1) or 6) == 5 and len(calls) == 1
     assert content_key(canvas()) == content_key(canvas()) != content_key(canvas(color=0))
+    b = Analysis(task="chart", image=canvas(), key="k")
+    b.deferred["norm"] = lambda: calls.append(2) or "computed"
+    assert "norm" not in b.features and b.get("missing", 0) == 0 and calls == [1]
+    assert b["norm"] == "computed" and b.get("norm") == "computed" and calls == [1, 2]  # once, on first access
 
 
 def test_missing_comparer_is_a_clear_error():
