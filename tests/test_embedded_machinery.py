@@ -241,6 +241,17 @@ def test_analysis_lazy_and_content_key():
     assert b["norm"] == "computed" and b.get("norm") == "computed" and calls == [1, 2]  # once, on first access
 
 
+def test_is_uniform_sees_one_pixel_off_the_sampling_grid():
+    from visual_erm.images import is_uniform
+
+    img = canvas(48, 64)
+    assert is_uniform(img) and is_uniform(img[:0])
+    img[13, 21] = (250, 252, 255)  # within the tolerance
+    assert is_uniform(img)
+    img[13, 22] = (0, 0, 0)  # one dark pixel where the 8-px sample does not look
+    assert not is_uniform(img)
+
+
 def test_missing_comparer_is_a_clear_error():
     with pytest.raises(ComparerMissing, match="no comparer for task 'nope'"):
         comparer_class("nope")
