@@ -283,6 +283,16 @@ def test_empty_palettes_and_empty_regions():
     assert lab_to_rgb(np.zeros((0, 3), np.float32)).shape == (0, 3)
 
 
+def test_count_blobs_counts_as_regions_do():
+    m = np.zeros((40, 60), bool)
+    m[0:3, 0:3] = True  # at the corner
+    m[10, 10] = True  # one pixel: under min_area 2
+    m[20:22, 57:60] = True  # at the right edge
+    m[30:39, 30] = m[38, 30:40] = True  # an L, one blob (8-connected)
+    assert geo.count_blobs(m, min_area=2) == len(geo.regions(m, min_area=2)[0]) == 3
+    assert geo.count_blobs(m) == 4 and geo.count_blobs(np.zeros((5, 5), bool)) == 0
+
+
 def test_best_shift_finds_a_panel_offset():
     from visual_erm.judge.embedded.geometry import best_shift
 

@@ -5326,7 +5326,7 @@ class ChartComparer(Comparer):
             return None
 
         def pieces(m: np.ndarray) -> int:
-            return len(geo.regions(m, min_area=2)[0])
+            return geo.count_blobs(m, min_area=2)
         same_path = (ck & geo.dilate(rk, 2)).sum() >= 0.85 * ck.sum() and (rk & geo.dilate(ck, 4)).sum() >= 0.85 * rk.sum()
         if not same_path:
             return None
@@ -5496,7 +5496,7 @@ class ChartComparer(Comparer):
         if covered < 0.85 or (thick & geo.dilate(thin, grow)).sum() < 0.85 * thick.sum():
             # A dashed line's dashes grow with its width, so the dashes of the two no longer lie on each other:
             # the paths are compared with their gaps closed.
-            if len(geo.regions(thin, min_area=2)[0]) < 6 or len(geo.regions(thick, min_area=2)[0]) < 6:
+            if geo.count_blobs(thin, min_area=2) < 6 or geo.count_blobs(thick, min_area=2) < 6:
                 return None
             k = 2 * int(np.ceil(2 * max(tr, tc))) + 1
             thin, thick = (geo.erode(geo.dilate(m, k // 2), k // 2) for m in (thin, thick))

@@ -586,6 +586,16 @@ def grid_lines(image: np.ndarray, box: Box, *, background: np.ndarray, min_fract
     return count(h_cov, h_side), count(v_cov, v_side)
 
 
+def count_blobs(mask: np.ndarray, *, min_area: int = 1) -> int:
+    """How many 8-connected blobs of ``mask`` hold ``min_area`` px or more (labelled within the mask's box)."""
+    box = box_of(mask)
+    if box is None:
+        return 0
+    crop = mask[box[1]:box[3], box[0]:box[2]].astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    return int((stats[1:, cv2.CC_STAT_AREA] >= min_area).sum())
+
+
 def blobs(mask: np.ndarray, *, min_area: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """The 8-connected blobs of a bool mask with ``min_area`` px or more: ``(N, 5)`` int rows of x, y, width,
     height, area and their ``(N, 2)`` centroids."""
