@@ -177,10 +177,17 @@ def palette(image: np.ndarray, *, mask: np.ndarray | None = None, max_colors: in
 
 def color_mask(lab_image: np.ndarray, color: np.ndarray, *, tolerance: float = 14.0) -> np.ndarray:
     """``(H, W)`` bool: pixels of a Lab image within ``tolerance`` (Lab distance) of ``color``."""
-    d = lab_image - np.asarray(color, np.float32)
-    np.multiply(d, d, out=d)
-    # Channel planes added in order: the same sums as .sum(axis=-1), without a reduction over a 3-long axis.
-    return (d[..., 0] + d[..., 1] + d[..., 2]) < tolerance * tolerance
+    lab_image = np.asarray(lab_image)
+    c = np.asarray(color, np.float32)
+    # Plane by plane, squares added in channel order: the same sums as ((lab - c) ** 2).sum(axis=-1), without a
+    # reduction over a 3-long axis or a 3-channel temporary (a panel sliced out of an image is a strided view).
+    total = lab_image[..., 0] - c[0]
+    total *= total
+    for k in (1, 2):
+        d = lab_image[..., k] - c[k]
+        d *= d
+        total += d
+    return total < tolerance * tolerance
 
 
 def match_palettes(a: Palette, b: Palette, *, max_delta: float = 18.0) -> list[tuple[int, int, float]]:
