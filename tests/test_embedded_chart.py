@@ -4051,3 +4051,28 @@ def test_a_stack_base_gone_takes_its_legend_entry_with_it(judge):
     # series gone, with the axis it shrank.
     v = verdict(judge, _stacked_jobs(), _stacked_jobs(base=False))
     assert [e.category for e in v.errors if e.severity >= 2] == ["data_error"], v.errors
+
+
+def test_a_candidate_crop_is_read_once_per_comparison(monkeypatch):
+    # Checks of one axis's labels read the same spans; the second reading of the same pixels is the first's.
+    from types import SimpleNamespace
+
+    from visual_erm.judge.embedded import chart as chart_mod
+
+    reads = []
+
+    class Counting:
+        def recognize(self, crop):
+            reads.append(crop.shape)
+            return "12", 0.99
+    monkeypatch.setattr(chart_mod, "get_ocr", lambda *a, **k: Counting())
+    comparer = chart_mod.ChartComparer()
+    ctx = SimpleNamespace(crop_readings={})
+    crop = np.full((14, 40, 3), 255, np.uint8)
+    crop[3:11, 5:30] = 0
+    assert comparer._read_crop(ctx, crop) == comparer._read_crop(ctx, crop[:, :].copy()) == ("12", 0.99)
+    other = crop.copy()
+    other[5, 35] = 0
+    comparer._read_crop(ctx, other)
+    assert reads == [(14, 40, 3), (14, 40, 3)]  # the same pixels once, other pixels again
+    assert comparer._read_crop(SimpleNamespace(crop_readings={}), crop)[0] == "12" and len(reads) == 3  # (per comparison)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -92,6 +93,7 @@ class _Ctx:
     # wholly or gained one: their value axis may follow
     plot_backgrounds: dict = field(default_factory=dict)  # panel -> both plot areas' backgrounds (_plot_backgrounds)
     gone_colours: dict = field(default_factory=dict)  # id(series-gone finding) -> the series' Lab colour
+    crop_readings: dict = field(default_factory=dict)  # (shape, pixel hash) -> OCR reading of a candidate crop
 
     def axis_moved(self, i: int) -> bool:
         """Panel ``i``'s axis range or scale changed (with no panels found, any axis change covers the plot)."""
@@ -3110,7 +3112,16 @@ class ChartComparer(Comparer):
         mx, my = margin, min(margin, 3.0 + 0.25 * (box[3] - box[1]))
         x0, y0, x1, y1 = ctx.cand_box((box[0] - mx, box[1] - my, box[2] + mx, box[3] + my))
         crop = ctx.cand.image[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))]
-        return get_ocr(self.config.ocr, threads=self.config.ocr_threads).recognize(crop)
+        return self._read_crop(ctx, crop)
+
+    def _read_crop(self, ctx: _Ctx, crop: np.ndarray) -> tuple[str, float]:
+        """OCR recognition of one candidate crop, once per comparison for the same pixels (checks of an axis's
+        labels read the same spans)."""
+        crop = np.ascontiguousarray(crop)
+        key = (crop.shape, hashlib.blake2b(crop.tobytes(), digest_size=16).digest())
+        if key not in ctx.crop_readings:
+            ctx.crop_readings[key] = get_ocr(self.config.ocr, threads=self.config.ocr_threads).recognize(crop)
+        return ctx.crop_readings[key]
 
     def _ref_reading(self, ctx: _Ctx, t: TextBox) -> str:
         """The reference line read the way candidate crops are read (crop recognition), cached with the reference."""
@@ -3994,7 +4005,7 @@ class ChartComparer(Comparer):
             spans = [(a, b) for a, b in spans if b - a >= 0.5 * tall]
         if len(spans) != len(ref):
             return False
-        read = [normalize_text(text).replace("−", "-") for text in self._read_spans(crop, spans, k)
+        read = [normalize_text(text).replace("−", "-") for text in self._read_spans(ctx, crop, spans, k)
                 if _is_number(text)]
         want = [normalize_text(t.text).replace("−", "-") for t in ref]
         if len(read) == len(want) and read != want and read == want[::-1]:
@@ -4031,7 +4042,7 @@ class ChartComparer(Comparer):
         crop, spans = self._band_spans(ctx, band, ticks, k, panel, h)
         if not 3 <= len(spans) <= 16:
             return False
-        got = [((a + b) / 2, _number(text)) for (a, b), text in zip(spans, self._read_spans(crop, spans, k))]
+        got = [((a + b) / 2, _number(text)) for (a, b), text in zip(spans, self._read_spans(ctx, crop, spans, k))]
         return _direction([q for q in got if q[1] is not None]) == -want
 
     @staticmethod
@@ -4048,10 +4059,9 @@ class ChartComparer(Comparer):
         gap = 2 if k == 1 else max(3, int(0.5 * h * crop.shape[0] / max(band[3] - band[1], 1)))
         return crop, _ink_spans(ink.any(axis=k), gap=gap)
 
-    def _read_spans(self, crop: np.ndarray, spans: list[tuple[int, int]], k: int) -> list[str]:
+    def _read_spans(self, ctx: _Ctx, crop: np.ndarray, spans: list[tuple[int, int]], k: int) -> list[str]:
         """The OCR reading of each span of a band (``_band_spans``)."""
-        ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
-        return [ocr.recognize(crop[a:b] if k == 1 else crop[:, a:b])[0] for a, b in spans]
+        return [self._read_crop(ctx, crop[a:b] if k == 1 else crop[:, a:b])[0] for a, b in spans]
 
     def _extra_text(self, ctx: _Ctx, *, max_reads: int = 4) -> list[tuple[str, tuple, int | None]]:
         """Text-like regions that only the candidate draws, read with OCR; returns (text, work box, panel)."""
