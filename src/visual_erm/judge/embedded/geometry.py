@@ -644,15 +644,22 @@ def best_shift(ref: np.ndarray, cand: np.ndarray, box: Box, *, max_shift: int = 
     x1, y1 = min(int(box[2]), w - max_shift), min(int(box[3]), h - max_shift)
     if x1 - x0 < 8 or y1 - y0 < 8:
         return 0, 0, 1.0
-    g_ref = cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY)[y0:y1, x0:x1]
-    g_cand = cv2.cvtColor(cand, cv2.COLOR_RGB2GRAY)
-    base = float(cv2.absdiff(g_ref, g_cand[y0:y1, x0:x1]).mean())
+    # Grey of the crops only (converted pixel by pixel), and each mean as OpenCV's exact sum of the differences
+    # over the pixel count: the same figures as numpy's mean of an absdiff image, without one per shift.
+    m = max_shift
+    g_ref = cv2.cvtColor(np.ascontiguousarray(ref[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+    g_cand = cv2.cvtColor(np.ascontiguousarray(cand[y0 - m:y1 + m, x0 - m:x1 + m]), cv2.COLOR_RGB2GRAY)
+    n = float(g_ref.size)
+
+    def mean_diff(dx: int, dy: int) -> float:
+        return cv2.norm(g_ref, g_cand[m + dy:m + dy + y1 - y0, m + dx:m + dx + x1 - x0], cv2.NORM_L1) / n
+    base = mean_diff(0, 0)
     if base <= 0.0:
         return 0, 0, 1.0
     best = (0, 0, base)
     for dy in range(-max_shift, max_shift + 1):
         for dx in range(-max_shift, max_shift + 1):
-            d = float(cv2.absdiff(g_ref, g_cand[y0 + dy:y1 + dy, x0 + dx:x1 + dx]).mean())
+            d = mean_diff(dx, dy)
             if d < best[2] - 1e-6:
                 best = (dx, dy, d)
     return best[0], best[1], best[2] / base
