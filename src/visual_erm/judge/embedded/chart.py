@@ -56,6 +56,11 @@ class _PanelMasks(NamedTuple):
     cdata_all: np.ndarray
 
 
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
 @dataclass
 class _Ctx:
     """Per-comparison state: both work images, their masks, what is already explained, and the findings."""
@@ -104,7 +109,10 @@ class _Ctx:
         key = "_ink_" + which
         if key not in self.__dict__:
             n = self.rn if which == "r" else self.cn
-            self.__dict__[key] = far_from(n.image, n.background) > T["ink_tolerance"]
+            ink = lambda: far_from(n.image, n.background) > T["ink_tolerance"]  # noqa: E731
+            own = which == "r" and n is self.ref.features.get("norm")  # (the reference's own: once per reference,
+            # read-only as every comparison with it shares it)
+            self.__dict__[key] = self.ref.lazy("norm_ink", lambda: _read_only(ink())) if own else ink()
         return self.__dict__[key]
 
     def lab(self, which: str) -> np.ndarray:
@@ -114,7 +122,7 @@ class _Ctx:
         if key not in self.__dict__:
             n = self.rn if which == "r" else self.cn
             if which == "r" and n is self.ref.features.get("norm"):  # (computed by now: rn came from it)
-                self.__dict__[key] = self.ref.lazy("norm_lab", lambda: rgb_to_lab(n.image))
+                self.__dict__[key] = self.ref.lazy("norm_lab", lambda: _read_only(rgb_to_lab(n.image)))
             else:
                 self.__dict__[key] = rgb_to_lab(n.image)
         return self.__dict__[key]

@@ -88,8 +88,8 @@ class Palette:
         return i, float(d[i])
 
 
-def _colour_codes(image: np.ndarray) -> np.ndarray:
-    """``(H, W)`` int32 code of each pixel's colour at 32 levels per channel (5 bits each)."""
+def colour_codes(image: np.ndarray) -> np.ndarray:
+    """``(...)`` int32 code of each ``(..., 3)`` uint8 pixel's colour at 32 levels per channel (5 bits each)."""
     q = np.asarray(image, np.uint8) >> 3
     return (q[..., 0].astype(np.int32) << 10) | (q[..., 1].astype(np.int32) << 5) | q[..., 2]
 
@@ -116,7 +116,7 @@ def palette(image: np.ndarray, *, mask: np.ndarray | None = None, max_colors: in
         min_pixels: drop colours with fewer pixels than this, whatever their share.
     """
     empty = Palette(np.zeros((0, 3), np.float32), np.zeros((0, 3), np.uint8), np.zeros(0, np.float32), np.zeros(0, np.int64))
-    codes = _colour_codes(image).ravel()
+    codes = colour_codes(image).ravel()
     if mask is not None:
         codes = codes[np.asarray(mask, bool).ravel()]
     if codes.size == 0:

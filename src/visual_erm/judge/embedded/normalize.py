@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from visual_erm.judge.embedded.color import colour_codes
+
 Box = tuple[float, float, float, float]
 
 
@@ -21,11 +23,9 @@ def mode_color(pixels: np.ndarray) -> np.ndarray:
     a = np.asarray(pixels)
     if a.ndim == 3 and a.shape[0] * a.shape[1] > 4096:
         a = a[::2, ::2]
-    px = a.reshape(-1, 3)
-    q = (px >> 3).astype(np.int32)
-    codes = (q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2]
-    top = np.argmax(np.bincount(codes, minlength=32768))
-    return np.median(px[codes == top], axis=0).astype(np.uint8)
+    codes = colour_codes(a)  # (on the sampled view itself: no copy of its pixels)
+    top = np.argmax(np.bincount(codes.ravel(), minlength=32768))
+    return np.median(a[codes == top], axis=0).astype(np.uint8)
 
 
 def background_color(image: np.ndarray) -> np.ndarray:
