@@ -109,7 +109,9 @@ class _Ctx:
         key = "_ink_" + which
         if key not in self.__dict__:
             n = self.rn if which == "r" else self.cn
-            ink = lambda: far_from(n.image, n.background) > T["ink_tolerance"]  # noqa: E731
+
+            def ink() -> np.ndarray:
+                return far_from(n.image, n.background) > T["ink_tolerance"]
             own = which == "r" and n is self.ref.features.get("norm")  # (the reference's own: once per reference,
             # read-only as every comparison with it shares it)
             self.__dict__[key] = self.ref.lazy("norm_ink", lambda: _read_only(ink())) if own else ink()

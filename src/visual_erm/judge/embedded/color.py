@@ -99,7 +99,9 @@ def _code_lab() -> np.ndarray:
     """Lab of the centre of every colour code (32768 x 3), converted once: per-colour conversion, the same values."""
     codes = np.arange(32768)
     centres = np.stack([(codes >> 10) & 31, (codes >> 5) & 31, codes & 31], axis=1).astype(np.uint8) * 8 + 4
-    return rgb_to_lab(centres)
+    lab = rgb_to_lab(centres)
+    lab.flags.writeable = False  # (one table for every caller)
+    return lab
 
 
 def palette(image: np.ndarray, *, mask: np.ndarray | None = None, max_colors: int = 12, min_fraction: float = 0.004,
