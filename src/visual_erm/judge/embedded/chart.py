@@ -106,27 +106,24 @@ class _Ctx:
 
     def ink(self, which: str) -> np.ndarray:
         """Ink mask of the reference ('r') or candidate ('c') work image, computed once per comparison."""
-        key = "_ink_" + which
-        if key not in self.__dict__:
-            n = self.rn if which == "r" else self.cn
-
-            def ink() -> np.ndarray:
-                return far_from(n.image, n.background) > T["ink_tolerance"]
-            own = which == "r" and n is self.ref.features.get("norm")  # (the reference's own: once per reference,
-            # read-only as every comparison with it shares it)
-            self.__dict__[key] = self.ref.lazy("norm_ink", lambda: _read_only(ink())) if own else ink()
-        return self.__dict__[key]
+        return self._of_image(which, "ink", lambda n: far_from(n.image, n.background) > T["ink_tolerance"])
 
     def lab(self, which: str) -> np.ndarray:
-        """Lab of the reference ('r') or candidate ('c') work image, converted once per comparison (per reference
-        while its work image is its own: converted pixel by pixel, a crop of it equals the crop's conversion)."""
-        key = "_lab_" + which
+        """Lab of the reference ('r') or candidate ('c') work image, converted once per comparison (converted pixel
+        by pixel: a crop of it equals the crop's conversion)."""
+        return self._of_image(which, "lab", lambda n: rgb_to_lab(n.image))
+
+    def _of_image(self, which: str, name: str, compute) -> np.ndarray:
+        """``compute(work image)`` once per comparison; for the reference's own work image (not one resampled to
+        the candidate's detail) once per reference, kept with its analysis, read-only as every comparison with
+        it shares it."""
+        key = f"_{name}_{which}"
         if key not in self.__dict__:
             n = self.rn if which == "r" else self.cn
             if which == "r" and n is self.ref.features.get("norm"):  # (computed by now: rn came from it)
-                self.__dict__[key] = self.ref.lazy("norm_lab", lambda: _read_only(rgb_to_lab(n.image)))
+                self.__dict__[key] = self.ref.lazy("norm_" + name, lambda: _read_only(compute(n)))
             else:
-                self.__dict__[key] = rgb_to_lab(n.image)
+                self.__dict__[key] = compute(n)
         return self.__dict__[key]
 
     def cand_box(self, box) -> list[float]:
