@@ -182,6 +182,9 @@ def test_palette_merges_as_the_plain_greedy_merge_on_an_anti_aliased_chart():
     fig.canvas.draw()
     img = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
     plt.close(fig)
+    from visual_erm.judge.embedded.color import _MERGE_BLOCK, colour_codes
+
+    assert len(np.unique(colour_codes(img))) > 2 * _MERGE_BLOCK  # (several blocks of colours to merge)
     for merge in (6.0, 12.0, 14.0):
         p = palette(img, max_colors=256, min_fraction=0.0, min_pixels=1, merge_delta=merge)
         assert sorted(p.count.tolist(), reverse=True) == _greedy_palette_counts(img, merge)
