@@ -144,7 +144,7 @@ def embedded_judge(*, work_side: int = 640, ocr: str = "rapidocr", ocr_threads: 
             (chart: layout, chart_type, series, axes, text, grid, background, legibility, overplot).
         max_errors: keep at most this many discrepancies per verdict, most severe first.
         cache_size: how many reference analyses to keep (content-hash keyed LRU); 0 disables caching. A chart
-            reference holds about 6.5 MB at the default work_side (4.4 MB of it its work image in Lab).
+            reference holds about 7 MB at the default work_side (4.4 MB of it its work image in Lab).
     """
     config = EmbeddedConfig(work_side=work_side, ocr=ocr, ocr_threads=ocr_threads, disabled=frozenset(disabled),
                             max_errors=max_errors)
