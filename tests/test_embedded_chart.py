@@ -1312,6 +1312,46 @@ def test_square_bars_laid_on_their_side_are_a_chart_type_change(judge):
     assert "horizontal bars" in v.errors[0].description, v.errors
 
 
+def test_horizontal_bars_covering_their_plot_drawn_as_a_line_are_a_chart_type_change(judge):
+    def grid(line):
+        with plt.style.context("seaborn-v0_8-darkgrid"):
+            fig, axs = plt.subplots(2, 2, figsize=(8, 5.2), dpi=100)
+            fig.subplots_adjust(wspace=0.6)
+            axs[0, 0].hist(np.random.default_rng(0).normal(34, 0.1, 60), bins=20, color="#e69f00")
+            axs[0, 1].plot(X, SALES, color="tab:blue")
+            axs[1, 0].bar(X, COSTS, color="#009e73")
+            names, ages = ["Homicide", "Officer-involved shooting", "Not riot-related", "Death"], [15, 15, 15, 18]
+            if line:
+                axs[1, 1].plot(names, ages, color="#f0e442", lw=3, marker="s")
+                axs[1, 1].tick_params(axis="x", labelrotation=30)
+            else:
+                axs[1, 1].barh(names, ages, color="#f0e442")
+            axs[1, 1].set_title("Min age by type")
+            return figure_rgb(fig)
+    # The yellow bars cover most of the ring just inside their small plot's frame: the plot's background is still
+    # the grey that shows along it between them, so the bars are data and their kind is compared.
+    v = verdict(judge, grid(False), grid(True))
+    assert v.errors and v.errors[0].category == "structure_error", v.errors
+    assert "lines instead of horizontal bars" in v.errors[0].description, v.errors
+    assert not any("background" in e.description for e in v.errors) and v.severity_sum <= 5, v.errors
+
+
+def test_lying_bars_widened_to_fill_their_plot_are_a_bar_width(judge):
+    def years(height):
+        with plt.style.context("classic"):
+            fig, ax = plt.subplots(figsize=(5.6, 3.8), dpi=100)
+            ax.barh(["2012", "2013", "2014", "2015"], [15.3, 16.1, 17.0, 17.4], height=height, color="#e41a1c")
+            ax.set_title("Seattle weather: mean temp max by year")
+            ax.set_xlabel("Temp max")
+            ax.set_ylabel("Year")
+            ax.set_ylim(-0.5, 3.5)
+            return figure_rgb(fig)
+    # The widened bars cover most of the ring inside the frame; the white still showing along its right side is
+    # the plot's background, so the bars are still bars, only wider.
+    v = verdict(judge, years(0.6), years(0.95))
+    assert_only(v, "style_error", 1, "wider")
+
+
 def test_marks_mirrored_in_a_plot_without_tick_labels_are_one_data_error(judge):
     def field(inverted, kind):
         fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)

@@ -4237,18 +4237,26 @@ class ChartComparer(Comparer):
         """Plot area ``i``'s background in the reference and in the candidate (``_ring_color``), once per
         comparison. Bars drawn edge to edge across a plot cover most of its ring; where the candidate's ring takes
         a colour the reference's marks are drawn in (not the candidate's figure background, which a plot may
-        share), and the candidate still shows the reference's background over a fifth of its area, that
-        background is still its own."""
+        share), and the candidate still shows the reference's background over a fifth of its area or of its ring,
+        that background is still its own; and the other way round, where the reference's bars cover its ring."""
         if i in ctx.plot_backgrounds:
             return ctx.plot_backgrounds[i]
         x0, y0, x1, y1 = self._plot_area(ctx, i)
         ra, ca = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
         figure = np.asarray(ctx.cn.background, np.uint8)
         r, c = self._ring_color(ra), self._ring_color(ca)
+
+        def ring_share(area: np.ndarray, color) -> float:
+            return float((far_from(geo.ring(area, (0, 0, area.shape[1], area.shape[0]))[None], color) <= 12).mean())
         if float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0 and \
                 float(delta_e(rgb_to_lab(c), rgb_to_lab(figure))) > 6.0 and \
-                float((far_from(ca, r) <= 12).mean()) >= 0.2 and float((far_from(ra, c) <= 12).mean()) >= 0.05:
-            c = r
+                (float((far_from(ca, r) <= 12).mean()) >= 0.2 or ring_share(ca, r) >= 0.2) and \
+                float((far_from(ra, c) <= 12).mean()) >= 0.05:
+            c = r  # (bars widened to fill the ring leave the background along a fifth of it)
+        elif float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0 and ring_share(ra, c) >= 0.25 and \
+                float((far_from(ra, c) <= 12).mean()) >= 0.2:
+            r = c  # the reference's bars cover most of its ring, and the candidate's background shows along it
+            # and over a fifth of its area (a background changed for real does not show in the reference at all)
         ctx.plot_backgrounds[i] = r, c
         return r, c
 
