@@ -1336,6 +1336,28 @@ def test_horizontal_bars_covering_their_plot_drawn_as_a_line_are_a_chart_type_ch
     assert not any("background" in e.description for e in v.errors) and v.severity_sum <= 5, v.errors
 
 
+def test_a_frameless_subplot_gone_while_the_other_spreads_over_the_figure_is_one_count_finding(judge):
+    def stocks(both):
+        with plt.style.context("fivethirtyeight"):
+            fig, axs = plt.subplots(1, 2 if both else 1, figsize=(8, 4), dpi=100)
+            left = axs[0] if both else axs
+            left.plot(["MSFT", "AMZN", "IBM", "AAPL", "GOOG"], [123, 123, 123, 123, 68], color="#e69f00", lw=2)
+            left.set_title("Records by symbol")
+            if both:
+                rng = np.random.default_rng(1)
+                axs[1].scatter(rng.uniform(50, 130, 80), rng.uniform(0, 220, 80), c=rng.uniform(0, 130, 80), marker="^")
+                axs[1].set_title("AAPL price vs IBM price")
+            for ax in np.atleast_1d(axs):
+                ax.set_facecolor("#f0f0f0")
+            fig.patch.set_facecolor("#f0f0f0")
+            return figure_rgb(fig, own_face=True)
+    # The plot left is drawn over the figure's width: not the reference's left plot changed and its scatter plot
+    # turned into a line, but one subplot missing.
+    v = verdict(judge, stocks(True), stocks(False))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+    assert "the other is missing" in v.errors[0].description, v.errors
+
+
 def test_lying_bars_widened_to_fill_their_plot_are_a_bar_width(judge):
     def years(height):
         with plt.style.context("classic"):

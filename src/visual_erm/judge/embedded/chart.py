@@ -2114,16 +2114,22 @@ class ChartComparer(Comparer):
         return ctx.cand_lines
 
     def _relaid_frameless(self, ctx: _Ctx) -> list:
-        """A frameless figure of several plots (plot areas read from tick labels) whose every plot area changed
-        much: the candidate's plot areas, read from its own tick labels the same way, when they stand in another
-        grid and mostly off the reference's (the plots laid out anew); else []. The full read of the candidate is
-        paid only then."""
+        """A frameless figure of several plots (plot areas read from tick labels) laid out anew: the candidate's
+        plot areas, read from its own tick labels the same way, when they stand in another grid and mostly off the
+        reference's; else []. Read when every plot area changed much, or when one did and the others a little (a
+        subplot gone lets the one left spread over the figure: then only one plot area that holds two or more of
+        the reference's counts). The full read of the candidate is paid only then."""
         rf, diff = ctx.panels, ctx.missing | ctx.extra
-        if len(rf) < 2 or not self.enabled("text") or \
-                min(float(diff[b[1]:b[3], b[0]:b[2]].mean()) for b in rf) < T["relaid_panel_diff"]:
+        if len(rf) < 2 or not self.enabled("text"):
+            return []
+        changed = [float(diff[b[1]:b[3], b[0]:b[2]].mean()) for b in rf]
+        every = min(changed) >= T["relaid_panel_diff"]
+        if not every and (max(changed) < T["relaid_panel_diff"] or min(changed) < T["relaid_spread_diff"]):
             return []
         cf = _tick_frames(self._cand_lines(ctx), loose=True)
-        if len(cf) < 2 or geo.grid_shape(cf) == geo.grid_shape(rf):
+        if not cf or geo.grid_shape(cf) == geo.grid_shape(rf):
+            return []
+        if not every and not (len(cf) == 1 and sum(geo.box_overlap(r, cf[0]) >= 0.8 for r in rf) >= 2):
             return []
         on_ref = sum(any(box_iou(c, r) >= 0.5 for r in rf) for c in cf)
         return cf if 2 * on_ref < len(cf) else []
@@ -2759,9 +2765,15 @@ class ChartComparer(Comparer):
             desc = (f"The subplots are arranged {cs[0]}x{cs[1]} instead of {rs[0]}x{rs[1]}." if len(cf) == len(rf) else
                     f"The subplots are laid out otherwise: the chart's plot areas stand in {cs[0]} row(s) and "
                     f"{cs[1]} column(s) where the reference's stand in {rs[0]} and {rs[1]}.")
+            key = "chart.subplot_arrangement"
+            if len(cf) == 1:  # one plot spread over the places of several: the others are gone
+                gone = "the other is missing" if len(rf) == 2 else "the others are missing"
+                key, desc = "chart.subplot_count", (f"The chart has one plot where the reference has {len(rf)}: "
+                                                    f"{gone} and the one left spreads over the figure.")
             drawn = geo.box_of(ctx.missing | ctx.extra)  # (plots whose labels went unread moved too)
-            ctx.errors.append(finding("chart.subplot_arrangement", desc, "figure layout",
-                                      ctx.cand_box(union_box(cf + ([drawn] if drawn else [])))))
+            # (the reference's plot areas stand on other content: their backgrounds are not compared)
+            ctx.errors[:] = [e for e in ctx.errors if not e.description.startswith("The plot background")]
+            ctx.errors.append(finding(key, desc, "figure layout", ctx.cand_box(union_box(cf + ([drawn] if drawn else [])))))
             return True
         if len(rf) != len(cf) and (ctx.missing | ctx.extra).mean() < 0.01 and not lost:
             return False  # a frame lost to resampling, not a missing subplot: the pixels barely differ

@@ -122,6 +122,7 @@ THRESHOLDS: dict[str, float] = {
     "swatch_color_delta": 20.0,     # Lab distance within which pixels are a legend swatch's (or a bar's) colour
     "parts_traded": 0.7,            # two labelled parts traded places: described crosswise, this share of in place
     "relaid_panel_diff": 0.04,      # every frameless plot area differing on this share or more: read the layout anew
+    "relaid_spread_diff": 0.01,     # ... or one of them, and the others on this share (a subplot gone, one left spread)
     "part_gone_kept": 0.25,         # a gone part's box takes in kept ink of at most this share of its gone ink
     "part_gone_share": 0.2,         # a gone part holds this share of the reference's ink at least, the rest too
     "part_gone_ink": 0.2,           # a labelled part of a frameless figure keeping less of its ink than this is gone
