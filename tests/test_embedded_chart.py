@@ -1358,6 +1358,26 @@ def test_a_frameless_subplot_gone_while_the_other_spreads_over_the_figure_is_one
     assert "the other is missing" in v.errors[0].description, v.errors
 
 
+def test_bars_laid_on_their_side_under_a_legend_are_a_chart_type_change(judge):
+    def races(lying):
+        with plt.style.context("classic"):
+            fig, ax = plt.subplots(figsize=(5.6, 3.5), dpi=100)
+            names, counts = ["Black", "Latino", "White", "Asian"], [5, 1, 1, 0]
+            size = {"height": 0.6} if lying else {"width": 0.6}
+            (ax.barh if lying else ax.bar)(names, counts, color="#4c72b0", label="Female", **size)
+            ax.legend(loc="lower right", fontsize="small")
+            ax.set_title("LA riots: records by race and gender")
+            (ax.set_xlabel if lying else ax.set_ylabel)("Count")
+            (ax.set_ylabel if lying else ax.set_xlabel)("Race")
+            fig.tight_layout()
+            return figure_rgb(fig)
+    # The legend's box bites into the longest lying bar, and its swatch stands beside the upright ones: neither
+    # hides what the bars are.
+    v = verdict(judge, races(False), races(True))
+    assert [(e.category, e.severity) for e in v.errors] == [("structure_error", 3)], v.errors
+    assert "horizontal bars instead of vertical bars" in v.errors[0].description, v.errors
+
+
 def test_lying_bars_widened_to_fill_their_plot_are_a_bar_width(judge):
     def years(height):
         with plt.style.context("classic"):

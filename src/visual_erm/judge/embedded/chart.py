@@ -969,11 +969,14 @@ def _mark_kind(data: np.ndarray) -> str | None:
     dots = int(sa[small].sum())
     thin = int(rest.sum())
     if thick.sum() >= 0.7 * total:
-        tn, _, tst, _ = cv2.connectedComponentsWithStats(thick.astype(np.uint8), connectivity=8)
-        blobs = tst[1:][tst[1:, cv2.CC_STAT_AREA] >= 50]
+        tn, labels, tst, _ = cv2.connectedComponentsWithStats(thick.astype(np.uint8), connectivity=8)
+        ids = 1 + np.flatnonzero(tst[1:, cv2.CC_STAT_AREA] >= 50)  # (label 0 is the background)
+        if len(ids):  # (a legend's swatch beside the bars is no bar: tiny against the largest)
+            ids = ids[tst[ids, cv2.CC_STAT_AREA] >= 0.04 * tst[ids, cv2.CC_STAT_AREA].max()]
+        blobs = tst[ids]
         if len(blobs) >= 3:
             w, h, a = blobs[:, cv2.CC_STAT_WIDTH], blobs[:, cv2.CC_STAT_HEIGHT], blobs[:, cv2.CC_STAT_AREA]
-            rect = a >= 0.85 * w * h
+            rect = (a >= 0.85 * w * h) | np.array([_notched(labels, k, s) for k, s in zip(ids, blobs)], bool)
             if rect.mean() >= 0.8:
                 upright = a[rect & (h > 1.5 * w)].sum() / a[rect].sum()
                 lying = a[rect & (w > 1.5 * h)].sum() / a[rect].sum()
@@ -1015,6 +1018,21 @@ def _mark_kind(data: np.ndarray) -> str | None:
         if dots <= 0.2 * thin:
             return "lines"
     return None
+
+
+def _notched(labels: np.ndarray, k: int, stat: np.ndarray) -> bool:
+    """True when part ``k`` of a label image (its ``stat`` row from connectedComponentsWithStats) is a rectangle
+    with a square bite out of one side, as a legend box drawn over a bar cuts it: the box's pixels outside the
+    part fill one block at its edge, and the part still fills 60% of its box."""
+    x, y, w, h, a = (int(v) for v in stat[:5])
+    if not 0.6 * w * h <= a < 0.85 * w * h:
+        return False
+    rest = geo.erode(labels[y:y + h, x:x + w] != k, 3)  # (not the corners that growing the part back rounds)
+    box = geo.box_of(rest)
+    if box is None:
+        return False
+    gx0, gy0, gx1, gy1 = box
+    return (gx0 <= 4 or gx1 >= w - 4 or gy0 <= 4 or gy1 >= h - 4) and rest[gy0:gy1, gx0:gx1].mean() >= 0.8
 
 
 def _round_dots(m: np.ndarray, total: int) -> bool:
