@@ -1378,6 +1378,23 @@ def test_bars_laid_on_their_side_under_a_legend_are_a_chart_type_change(judge):
     assert "horizontal bars instead of vertical bars" in v.errors[0].description, v.errors
 
 
+def test_a_wide_box_plot_box_is_no_plot_area_when_its_boxes_narrow(judge):
+    def boxes(width):
+        rng = np.random.default_rng(3)
+        data = [rng.normal(37000, 3000, 20), rng.normal(4800, 400, 20), rng.uniform(500, 36000, 20)]
+        with plt.style.context("ggplot"):
+            fig, ax = plt.subplots(figsize=(8, 5.2), dpi=100)
+            ax.boxplot(data, widths=width, patch_artist=True, boxprops={"facecolor": "#4c72b0", "edgecolor": "black"})
+            ax.set_xticks([1, 2, 3], ["Fossil Fuels", "Nuclear Energy", "Renewables"])
+            ax.set_title("Iowa electricity: net generation by source")
+            ax.set_ylabel("Net generation")
+            return figure_rgb(fig)
+    # The widest box is an edged box large enough for a plot area of its own; filled with one strong colour inside
+    # the ggplot style's tinted (frameless) plot area, it is a mark: the layout is the same and the boxes narrowed.
+    v = verdict(judge, boxes(0.7), boxes(0.3))
+    assert_only(v, "style_error", 1, "narrower")
+
+
 def test_lying_bars_widened_to_fill_their_plot_are_a_bar_width(judge):
     def years(height):
         with plt.style.context("classic"):

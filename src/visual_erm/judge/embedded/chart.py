@@ -177,16 +177,7 @@ def _plot_frames(img: np.ndarray, **kw) -> list:
     frames = geo.axes_frames(img, **kw)
     if len(frames) < 2:
         return frames
-
-    def filled(b) -> bool:
-        x0, y0, x1, y1 = b
-        inner = img[y0 + 2:y1 - 1, x0 + 2:x1 - 1]
-        if inner.shape[0] < 3 or inner.shape[1] < 3:
-            return False
-        mode = mode_color(inner)
-        share = float((np.abs(inner.astype(np.int16) - mode.astype(np.int16)).max(axis=-1) <= 12).mean())
-        return share >= 0.5 and float(chroma(rgb_to_lab(np.asarray(mode, np.uint8).reshape(1, 1, 3)))[0, 0]) >= 30
-    return [f for f in frames if not (any(g != f and geo.holds(g, f) for g in frames) and filled(f))]
+    return [f for f in frames if not (any(g != f and geo.holds(g, f) for g in frames) and geo.coloured_fill(img, f))]
 
 
 def _frames_within(cf: list, rf: list) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from visual_erm.judge.embedded.color import chroma, rgb_to_lab
 from visual_erm.judge.embedded.normalize import far_from, mode_color
 
 Box = tuple[int, int, int, int]
@@ -208,9 +209,9 @@ def axes_frames(image: np.ndarray, *, dark: int = 150, min_side: int = 40, min_c
             if all(box_overlap(b, f) < 0.5 for f in frames):
                 frames.append(b)
         if dark < 200 and all((f[2] - f[0]) * (f[3] - f[1]) < 0.05 * h * w or _dark_share(darkm, f) > 0.6
-                              for f in frames):
-            # Only small or dark-filled boxes (the edged boxes of a box plot, dark histogram bars side by side):
-            # a light or tinted plot area holding them is the plot, and they are its marks.
+                              or coloured_fill(image, f, step=4) for f in frames):
+            # Only small, dark-filled or colour-filled boxes (the edged boxes of a box plot, dark histogram bars
+            # side by side): a light or tinted plot area holding them is the plot, and they are its marks.
             light = _light_frames(image, min_side=min_side, min_cover=min_cover)
             if light:
                 frames = light + [f for f in frames if not any(box_overlap(f, b) > 0.9 for b in light)]
@@ -374,6 +375,20 @@ def _flat_fill(image: np.ndarray, box: Box, *, band: int = 4) -> bool:
     flat = inner.reshape(-1, inner.shape[-1]) if inner.ndim == 3 else inner.reshape(-1, 1)
     ref = flat[len(flat) // 2]  # any pixel of a flat fill is its colour; if it is not flat, the test fails anyway
     return float((np.abs(flat.astype(np.int16) - ref).max(axis=1) > 40).mean()) < 0.005
+
+
+def coloured_fill(image: np.ndarray, box: Box, *, step: int = 1) -> bool:
+    """True when an edged box (``(H, W, 3)`` image) is filled with one strong colour over half its inside, as a
+    box plot's box or a framed bar is; a plot area is white, grey or a pale tint. ``step``: read every step-th
+    row and column only (a large box)."""
+    x0, y0, x1, y1 = box
+    inner = image[y0 + 2:y1 - 1:step, x0 + 2:x1 - 1:step]
+    if inner.ndim != 3 or inner.shape[0] < 3 or inner.shape[1] < 3:
+        return False
+    mode = mode_color(inner)
+    if float(chroma(rgb_to_lab(np.asarray(mode, np.uint8).reshape(1, 1, 3)))[0, 0]) < 30:
+        return False  # (the cheap test first: most frames are plot areas)
+    return float((far_from(inner, mode) <= 12).mean()) >= 0.5
 
 
 def _light_frames(image: np.ndarray, *, min_side: int, min_cover: float) -> list[Box]:
