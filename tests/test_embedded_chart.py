@@ -1395,6 +1395,34 @@ def test_a_wide_box_plot_box_is_no_plot_area_when_its_boxes_narrow(judge):
     assert_only(v, "style_error", 1, "narrower")
 
 
+def test_a_plot_narrowed_by_its_neighbours_longer_tick_labels_is_unchanged(judge):
+    def months(wide):
+        with plt.style.context("seaborn-v0_8-ticks"):
+            fig, axs = plt.subplots(1, 2, figsize=(8, 3.2), dpi=100)
+            names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            axs[0].plot(names, np.linspace(17800, 18025, 12), color="#66c2a5", marker="s", label="Professional services")
+            axs[0].plot(names, 22100 + 50 * np.sin(np.arange(12)), color="#fc8d62", lw=2, label="Government")
+            axs[0].tick_params(axis="x", labelrotation=30, labelsize=14)  # crowded: read as one garbled line
+            axs[0].legend(loc="lower left")
+            axs[0].set_title("Mean professional and business services")
+            axs[0].grid(True)
+            axs[1].bar(names[4:], [2800] * 8, color="#fc8d62", label="Information")
+            axs[1].bar(names[4:], [4500] * 8, bottom=2800, color="#8da0cb", label="Transportation")
+            if wide:
+                axs[1].set_ylim(-15652, 28695)
+            axs[1].legend(loc="lower left")
+            axs[1].set_title("Mean information by month")
+            axs[1].grid(True)
+            axs[1].tick_params(axis="y", labelsize=5)
+            fig.tight_layout()
+            return figure_rgb(fig)
+    # The right plot's longer tick labels narrow the left plot by a few px: the fit still lays it in place, but its
+    # right spine then stands inside the reference's plot area and its ticks are spaced anew. Neither is a change.
+    v = verdict(judge, months(False), months(True))
+    assert_only(v, "data_error", 2, "y-axis tick values differ")
+    assert v.errors[0].bbox[0] > 400, v.errors  # the right plot's axis
+
+
 def test_lying_bars_widened_to_fill_their_plot_are_a_bar_width(judge):
     def years(height):
         with plt.style.context("classic"):

@@ -3662,8 +3662,17 @@ class ChartComparer(Comparer):
                 scores[i], glyphs[i] = match
         if not scores or float(np.median(list(scores.values()))) < T["text_native_grid"]:
             return {}  # the text is laid out afresh (another figure size or margin): sub-pixel places differ
-        return {i: 1.0 - min(v, glyphs[i]) for i, v in scores.items()
-                if v < T["text_native_ncc"] or glyphs[i] < T["text_native_glyph"]}
+        changed = {i: 1.0 - min(v, glyphs[i]) for i, v in scores.items()
+                   if v < T["text_native_ncc"] or glyphs[i] < T["text_native_glyph"]}
+        if changed and ctx.panels and not ctx.virtual_panels:
+            # A plot the figure narrowed or widened by a few px (a neighbour's tick labels grew) spaces its ticks
+            # anew: its lines are not on the same pixel grid either, though the fit lays it in place.
+            cf = self._cand_frames(ctx)
+            resized = {p for p, (r, c) in enumerate(zip(ctx.panels, cf)) if len(cf) == len(ctx.panels) and
+                       box_iou(r, c) >= 0.8 and
+                       max(abs((r[2] - r[0]) - (c[2] - c[0])), abs((r[3] - r[1]) - (c[3] - c[1]))) >= 2}
+            changed = {i: v for i, v in changed.items() if roles[i][0] not in resized}
+        return changed
 
     def _shifted_lines(self, ctx: _Ctx) -> dict[int, tuple]:
         """Plot-area lines (no numbers) that a legend grown or shrunk by an entry moved by a row: a line the
@@ -4246,6 +4255,15 @@ class ChartComparer(Comparer):
         if not ctx.panels:
             return (0, 0, w, h)
         x0, y0, x1, y1 = ctx.panels[i]
+        cf = ctx.cand_frames  # (read by the layout check, before any plot is compared; not read again for
+        # a candidate whose pixels barely differ, where a moved spine would show)
+        if cf is not None and not ctx.virtual_panels:
+            # A plot the figure narrowed by a few px (a neighbour's labels grew) keeps its place under the fit, but
+            # a spine of it then stands inside the reference's area: only where both plots' areas lie is compared.
+            c = cf[i] if len(cf) == len(ctx.panels) else None
+            if c is not None and box_iou(ctx.panels[i], c) >= 0.8 and \
+                    max(abs(a - b) for a, b in zip(ctx.panels[i], c)) >= 2:
+                x0, y0, x1, y1 = max(x0, c[0]), max(y0, c[1]), min(x1, c[2]), min(y1, c[3])
         return (x0 + 3, y0 + 3, max(x0 + 4, x1 - 3), max(y0 + 4, y1 - 3))
 
     @staticmethod
