@@ -1377,10 +1377,12 @@ def _consolidated(ctx: _Ctx) -> list[Discrepancy]:
     # or a worded value read in pieces ('max', '4.40'): moved, read otherwise or gone with their bars.
     valued = {_location_panel(e.location) for e in ctx.errors
               if e.category in ("data_error", "structure_error") and e.location.endswith("plot area")}
+    # (A worded value is one wherever it was read: set right of the plot, it reads as a right-side label.)
     drop |= {id(e) for e in ctx.errors if e.category == "text_error" and valued and
              (_location_panel(e.location) in valued or len(ctx.panels) <= 1) and
-             ("plot area" in e.location or e.location.endswith("legend")) and
              (quoted := _reference_texts(e)) and _values_quoted([q.strip() for q in quoted]) and
+             ("plot area" in e.location or e.location.endswith("legend") or
+              all(_ANNOTATION.match(q.strip()) for q in quoted)) and
              not _word_changed(e)}
     # A plot whose axis changed and that the figure laid out at another size (an equal aspect follows the new
     # range; alone in the figure, the content box changes shape with it and the work frame stretches it back):
