@@ -1467,6 +1467,28 @@ def test_a_worded_value_right_of_the_plot_follows_bars_stacked_anew(judge):
     assert_only(v, "structure_error", 3, "stacked instead of grouped")
 
 
+def test_dark_bars_under_an_annotation_are_no_plot_areas(judge):
+    def service(width):
+        years = [str(y) for y in range(2008, 2016)]
+        values = np.array([116.2, 113.1, 112.6, 114.3, 115.8, 117.8, 120.1, 122.2]) * 1000
+        with plt.style.context("Solarize_Light2"):
+            fig, ax = plt.subplots(figsize=(6.5, 4), dpi=100)
+            ax.bar(years, values, width, color="#003f5c")
+            ax.annotate(f"max {values.max():,.0f}", xy=(7, values.max()), xytext=(-60, -30), textcoords="offset points",
+                        arrowprops={"arrowstyle": "->"}, fontsize=9)
+            ax.set_title("US employment: mean service providing by year")
+            ax.set_xlabel("Year")
+            ax.set_ylabel("Service providing")
+            ax.set_xlim(-0.6, 7.6)
+            fig.tight_layout()
+            return figure_rgb(fig)
+    # Read in the source image without the fallbacks that find the tinted plot area, the two dark bars the
+    # annotation's text joins are edged boxes large enough for plot areas: they are marks inside the work image's
+    # plot area, so the layout is one plot and the bars only narrowed.
+    v = verdict(judge, service(0.8), service(0.3))
+    assert_only(v, "style_error", 1, "narrower")
+
+
 def test_marks_mirrored_in_a_plot_without_tick_labels_are_one_data_error(judge):
     def field(inverted, kind):
         fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)

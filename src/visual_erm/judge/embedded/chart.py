@@ -2082,6 +2082,10 @@ class ChartComparer(Comparer):
         def compute() -> list:
             work = _plot_frames(norm.image)
             src = self._source_frames(a, norm)
+            # (dark bars found edged in the source, where the tinted plot area around them is not looked for, are
+            # marks inside a work frame, not plot areas)
+            src = [s for s in src if not any(geo.holds(w, s) and s != w for w in work) or
+                   not geo.dark_inside(norm.image, s)]
             return src if len(src) > len(work) else work
         return a.lazy("frames", compute)
 

@@ -358,6 +358,17 @@ def _dark_marks(image: np.ndarray, darkm: np.ndarray, box: Box, *, band: int = 4
     return (share > 0.6 and (x1 - x0) * (y1 - y0) < 0.05 * darkm.size) or (share > 0.5 and _flat_fill(image, box))
 
 
+def dark_inside(image: np.ndarray, box: Box, *, dark: int = 150, share: float = 0.5) -> bool:
+    """True when over ``share`` of a box's inside (4 px in from its edges) is dark (every channel under ``dark``):
+    a filled mark, not a plot area."""
+    x0, y0, x1, y1 = box
+    inner = image[y0 + 4:y1 - 4, x0 + 4:x1 - 4]
+    if inner.size == 0:
+        return False
+    g = channel_max(np.ascontiguousarray(inner)) if inner.ndim == 3 else inner
+    return float((g < dark).mean()) > share
+
+
 def _dark_share(darkm: np.ndarray, box: Box, *, band: int = 4) -> float:
     """The share of dark pixels inside a box, ``band`` px in from its edges (0 when nothing is inside)."""
     x0, y0, x1, y1 = box
