@@ -1489,6 +1489,30 @@ def test_dark_bars_under_an_annotation_are_no_plot_areas(judge):
     assert_only(v, "style_error", 1, "narrower")
 
 
+def test_hatched_plots_traded_are_told_by_their_textures_one_pair_or_two(judge):
+    import matplotlib.patches as mpatches
+
+    def hatches(order):
+        fig, axs = plt.subplots(2, 5, figsize=(6.4, 3.2), dpi=100, layout="constrained")
+        for ax, h in zip(axs.flat, order):
+            ax.add_patch(mpatches.Rectangle((0, 0), 2, 2, fill=False, hatch=h))
+            ax.axis("equal")
+            ax.axis("off")
+            ax.text(1, -0.5, f"' {h} '", size=12, ha="center")
+        return figure_rgb(fig)
+    names = ["/", "\\\\", "|", "-", "+", "x", "o", "O", ".", "*"]
+    ref = hatches(names)
+    # Hatches are drawn in the figure's phase, so a traded plot does not meet the reference pixel for pixel and
+    # both textures thin to one grey in a thumbnail: the spectra of the two plots tell the trade.
+    one = names[:5] + ["o", "x"] + names[7:]
+    v = verdict(judge, ref, hatches(one))
+    assert_only(v, "structure_error", 2, "Subplots 6 and 7")
+    two = names[:3] + ["+", "-"] + one[5:]
+    v = verdict(judge, ref, hatches(two))
+    assert sorted(e.description for e in v.errors) == ["Subplots 4 and 5 are in each other's places.",
+                                                      "Subplots 6 and 7 are in each other's places."], v.errors
+
+
 def test_marks_mirrored_in_a_plot_without_tick_labels_are_one_data_error(judge):
     def field(inverted, kind):
         fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)

@@ -91,6 +91,7 @@ class _Ctx:
     gone_labels: list = field(default_factory=list)  # (line, finding) of titles and frameless labels gone
     overdrawn: list = field(default_factory=list)  # (box, report): lines read otherwise with every glyph kept
     swapped: tuple = ()  # two subplots found in each other's places
+    swapped_texture: bool = False  # ... told by their textures alone (hatches: pixels anchored to the figure)
     gone: tuple = ()  # reference subplots missing while the others stayed in place
     text_runs: np.ndarray | None = None  # the glyph runs of lines read otherwise (see _explain_line)
     axis_labels: dict = field(default_factory=dict)  # the reference's axis label texts (see _axis_labels)
@@ -3069,8 +3070,11 @@ class ChartComparer(Comparer):
         keep = ink[y0:y1, x0:x1]
         traded[y0 + v:y1 + v, x0 + u:x1 + u][keep] = img[y0:y1, x0:x1][keep]
         rest = self._compare(ctx.ref, self.analyse(traded), unswap=False)
-        if any(e.location == "figure layout" or e.location.startswith("subplots ") for e in rest):
+        if any(e.location == "figure layout" for e in rest):
             return found
+        # A second pair traded as well (this pair traded back, the other shows): its finding stands, and covers
+        # what the first pass said inside those two plots.
+        nested = [e for e in rest if e.location.startswith("subplots ") and e.bbox is not None]
 
         def centred(e: Discrepancy, box) -> bool:
             return e.bbox is not None and box[0] <= (e.bbox[0] + e.bbox[2]) / 2 < box[2] and \
@@ -3082,8 +3086,13 @@ class ChartComparer(Comparer):
                     return dataclasses.replace(e, bbox=[max(0.0, e.bbox[0] - u), max(0.0, e.bbox[1] - v),
                                                         min(float(W), e.bbox[2] - u), min(float(H), e.bbox[3] - v)])
             return None
-        return [e for e in found if e.location.startswith("subplots ") or not any(centred(e, c) for c in cells)] + \
-            [m for m in map(moved_back, rest) if m is not None]
+        covered = cells + [n.bbox for n in nested]
+        # (textures drawn in the figure's own phase, as hatches are, do not meet the reference's pixels when
+        # their plots are traded back: what the traded cells show is not compared then)
+        back = [] if ctx.swapped_texture else \
+            [m for m in map(moved_back, rest) if m is not None and not m.location.startswith("subplots ")]
+        return [e for e in found if e.location.startswith("subplots ") or not any(centred(e, c) for c in covered)] + \
+            back + nested
 
     @staticmethod
     def _shared_labels(ctx: _Ctx, i: int, j: int) -> str | None:
@@ -3120,6 +3129,18 @@ class ChartComparer(Comparer):
                 hues[which] = (spread > T["hued_chroma"]).astype(np.float32)
             return cv2.resize(hues[which][b[1]:b[3], b[0]:b[2]], (48, 36), interpolation=cv2.INTER_AREA)
 
+        spectra: dict = {}
+
+        def texture(which, b):  # fine textures (hatches) average out to one grey in a thumbnail, and their phase
+            # follows the figure, not the plot: the magnitude of the inside's spectrum, phase-free, as shares
+            if (which, b) not in spectra:
+                crop = (ctx.rn if which == "r" else ctx.cn).image[b[1] + 3:b[3] - 3, b[0] + 3:b[2] - 3]
+                g = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY).astype(np.float32)
+                m = np.abs(np.fft.fftshift(np.fft.fft2(g - g.mean()))).astype(np.float32)
+                m = cv2.resize(m, (32, 32), interpolation=cv2.INTER_AREA)
+                spectra[(which, b)] = m * (m.size / max(float(m.sum()), 1e-6))
+            return spectra[(which, b)]
+
         def traded(thumb, a, b, apart: float, ratio: float, least: float = -1.0) -> bool:
             # (both hold more than ``least``, differ by more than ``apart``, and each looks like the other's place
             # far more than like its own; or, one of them changed as well, each looks more like the other's place
@@ -3137,6 +3158,12 @@ class ChartComparer(Comparer):
                 # subplots that share an axis bring their tick labels over the next one's edge: their coloured
                 # marks alone tell the swap.
                 if traded(grey, frames[i], frames[j], 4, 0.5) or traded(hued, frames[i], frames[j], 0.02, 0.25, 0.005):
+                    return i, j
+                a, b = frames[i], frames[j]
+                if min(a[2] - a[0], a[3] - a[1]) >= 24 and \
+                        max(abs((a[2] - a[0]) - (b[2] - b[0])), abs((a[3] - a[1]) - (b[3] - b[1]))) <= 2 and \
+                        traded(texture, a, b, 0.3, 0.5):  # (plots of one size: a swap of textures)
+                    ctx.swapped_texture = True
                     return i, j
         return None
 
