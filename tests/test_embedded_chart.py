@@ -1513,6 +1513,29 @@ def test_hatched_plots_traded_are_told_by_their_textures_one_pair_or_two(judge):
                                                       "Subplots 6 and 7 are in each other's places."], v.errors
 
 
+def test_an_inverted_symmetric_axis_with_one_label_moved_more_is_inverted(judge):
+    def mesh(inverted):
+        x, y = np.linspace(-1.5, 1.5, 12), np.linspace(-1.5, 1.5, 24)
+        X, Y = np.meshgrid(x, y)
+        qx, qz = np.cos(Y) - np.cos(X), np.sin(Y) + np.sin(X)
+        z = np.sqrt(X ** 2 + Y ** 2)
+        z = (z - z.min()) / (z.max() - z.min())
+        fig, axs = plt.subplots(1, 3, figsize=(6.4, 4.8), dpi=100)
+        axs[0].pcolormesh(qx, qz, z, shading="gouraud")
+        axs[0].set_title("Without masked values")
+        for ax in axs[1:]:
+            ax.pcolormesh(qx, qz, np.ma.masked_where(np.abs(qz) < 0.5 * np.abs(qz).max(), z), shading="gouraud")
+            ax.set_title("With masked values")
+        if inverted:
+            axs[0].invert_yaxis()
+        fig.tight_layout()
+        return figure_rgb(fig)
+    # '1.5' ... '-1.5' read '-1.5' ... '1.5': most labels only gained or lost a sign, and '-0.5', whose glyphs moved
+    # more beside the longer '-1.0', reads as changed; all of them are one axis run the other way.
+    v = verdict(judge, mesh(False), mesh(True))
+    assert_only(v, "data_error", 3, "y-axis is inverted")
+
+
 def test_marks_mirrored_in_a_plot_without_tick_labels_are_one_data_error(judge):
     def field(inverted, kind):
         fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)

@@ -3305,8 +3305,10 @@ class ChartComparer(Comparer):
                 axis = role.split(" ")[0]
                 if (panel, axis) in inverted:
                     continue  # a plot sharing an axis already said inverted: one axis, one finding
-                if len(signed) >= 2 and (panel, role) not in changed_ticks and \
+                if len(signed) >= 2 and len(changed_ticks.get((panel, role), ())) < len(signed) and \
                         self._axis_inverted(ctx, all_ticks[(panel, role)], axis, panel):
+                    # (most labels only lost or gained a sign; one whose glyphs moved more, '-0.5' for '0.5'
+                    # beside the longer '-1.0', read as changed, is part of the same axis)
                     box = (min(t.box[0] for t in signed), min(t.box[1] for t in signed),
                            max(t.box[2] for t in signed), max(t.box[3] for t in signed))
                     invert(panel, axis)
