@@ -1536,6 +1536,29 @@ def test_an_inverted_symmetric_axis_with_one_label_moved_more_is_inverted(judge)
     assert_only(v, "data_error", 3, "y-axis is inverted")
 
 
+def test_a_narrowed_range_beside_a_colour_bar_with_lines_is_no_inverted_axis(judge):
+    def field(narrow):
+        x = y = np.linspace(-3.0, 3.0, 120)
+        X, Y = np.meshgrid(x, y)
+        z = 2 * (np.exp(-X ** 2 - Y ** 2) - np.exp(-(X - 1) ** 2 - (Y - 1) ** 2))
+        fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        filled = ax.contourf(X, Y, z, 10, cmap="bone")
+        lines = ax.contour(filled, levels=filled.levels[::2], colors="r")
+        ax.set_title("Nonsense (3 masked regions)")
+        ax.set_xlabel("word length anomaly")
+        ax.set_ylabel("sentence length anomaly")
+        bar = fig.colorbar(filled)
+        bar.ax.set_ylabel("verbosity coefficient")
+        bar.add_lines(lines)
+        if narrow:
+            ax.set_ylim(-3, 1.2)
+        return figure_rgb(fig)
+    # The colour bar's red lines run into its labels and read as minus signs before the upper ones ('-1.8' for
+    # '1.8'): the reference's labels, read the same way, run the same way, so the bar's side is not inverted.
+    v = verdict(judge, field(False), field(True))
+    assert_only(v, "data_error", 2, "y-axis tick values differ")
+
+
 def test_marks_mirrored_in_a_plot_without_tick_labels_are_one_data_error(judge):
     def field(inverted, kind):
         fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)

@@ -4115,7 +4115,30 @@ class ChartComparer(Comparer):
         if not 3 <= len(spans) <= 16:
             return False
         got = [((a + b) / 2, _number(text)) for (a, b), text in zip(spans, self._read_spans(ctx, crop, spans, k))]
-        return _direction([q for q in got if q[1] is not None]) == -want
+        if _direction([q for q in got if q[1] is not None]) != -want:
+            return False
+        # The reference's band read the same way: a misreading both share (a colour bar's tick marks, or a
+        # contour line drawn on it, read as minus signs before the upper labels) runs the same way in both.
+        return self._ref_band_direction(ctx, band, ticks, k, panel) != -want
+
+    def _ref_band_direction(self, ctx: _Ctx, band, ticks: list[TextBox], k: int, panel: int | None) -> int:
+        """``_direction`` of the reference's labels in a work-frame ``band``, read as ``_band_spans`` and
+        ``_read_spans`` read the candidate's (cached with the reference)."""
+        cache = ctx.ref.lazy("band_directions", dict)
+        key = (tuple(band), k)
+        if key not in cache:
+            x0, y0, x1, y1 = ctx.rn.to_source(band, clip_to=ctx.ref.size)
+            crop = ctx.ref.image[int(max(0, y0)):int(np.ceil(y1)), int(max(0, x0)):int(np.ceil(x1))]
+            got = []
+            if crop.size:
+                crop, ink = _labels_only(crop, k, _plot_after(ctx, ticks, k, panel))
+                h = max(t.box[3] - t.box[1] for t in ticks)
+                gap = 2 if k == 1 else max(3, int(0.5 * h * crop.shape[0] / max(band[3] - band[1], 1)))
+                ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
+                for a, b in _ink_spans(ink.any(axis=k), gap=gap):
+                    got.append(((a + b) / 2, _number(ocr.recognize(crop[a:b] if k == 1 else crop[:, a:b])[0])))
+            cache[key] = _direction([q for q in got if q[1] is not None])
+        return cache[key]
 
     @staticmethod
     def _band_spans(ctx: _Ctx, band, ticks: list[TextBox], k: int, panel: int | None,
