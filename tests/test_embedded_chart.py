@@ -1559,6 +1559,34 @@ def test_a_narrowed_range_beside_a_colour_bar_with_lines_is_no_inverted_axis(jud
     assert_only(v, "data_error", 2, "y-axis tick values differ")
 
 
+def test_one_of_many_frameless_rows_gone_is_one_missing_part(judge):
+    import matplotlib.ticker as ticker
+
+    def locators(drop_last):
+        rows = [("NullLocator()", ticker.NullLocator()), ("MultipleLocator(0.5)", ticker.MultipleLocator(0.5)),
+                ("FixedLocator([0, 1, 5])", ticker.FixedLocator([0, 1, 5])),
+                ("LinearLocator(numticks=3)", ticker.LinearLocator(3)), ("AutoLocator()", ticker.AutoLocator()),
+                ("MaxNLocator(n=4)", ticker.MaxNLocator(4)), ("MultipleLocator(0.25)", ticker.MultipleLocator(0.25)),
+                ("FixedLocator([0, 2.5])", ticker.FixedLocator([0, 2.5]))]
+        fig, axs = plt.subplots(len(rows), 1, figsize=(8, 6), dpi=100)
+        for ax, (name, loc) in zip(axs, rows):
+            ax.yaxis.set_major_locator(ticker.NullLocator())
+            for side in ("left", "right", "top"):
+                ax.spines[side].set_visible(False)
+            ax.set_xlim(0, 5)
+            ax.set_ylim(0, 1)
+            ax.patch.set_alpha(0.0)
+            ax.xaxis.set_major_locator(loc)
+            ax.text(0.0, 0.2, name, transform=ax.transAxes, fontsize=12, fontfamily="monospace", color="tab:blue")
+        if drop_last:
+            fig.delaxes(axs[-1])
+        return figure_rgb(fig)
+    # The last of eight rows holds about a seventh of the figure's ink, under the fifth a part gone needs; spanning
+    # the figure's width, it is a row of the layout, and its loss is one finding, not a line and its labels.
+    v = verdict(judge, locators(False), locators(True))
+    assert_only(v, "structure_error", 3, "FixedLocator([0, 2.5])")
+
+
 def test_marks_mirrored_in_a_plot_without_tick_labels_are_one_data_error(judge):
     def field(inverted, kind):
         fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)

@@ -2942,22 +2942,29 @@ class ChartComparer(Comparer):
         r, c = ctx.ink("r"), ctx.ink("c")
         h, w = r.shape
         gone = r & ~geo.dilate(c, 3)
-        if gone.sum() < T["part_gone_share"] * r.sum():
+        least = T["part_gone_share"]
+        if gone.sum() < T["part_gone_row_share"] * r.sum():
             return
         box = _gathered_box(gone, r & ~gone, c)
         if box is None:
             return
         x0, y0, x1, y1 = box
+        ink_box = geo.box_of(r)
+        if ink_box is not None and (x1 - x0 >= 0.9 * (ink_box[2] - ink_box[0]) or
+                                    y1 - y0 >= 0.9 * (ink_box[3] - ink_box[1])):
+            least = T["part_gone_row_share"]  # a whole row or column of the figure: one of many stacked plots
+        if gone.sum() < least * r.sum():
+            return
         sl = np.s_[y0:y1, x0:x1]
         lost, held = int(gone[sl].sum()), int(r[sl].sum())
         outside = int(r.sum()) - held
-        if (lost < T["part_gone_share"] * r.sum() or outside < T["part_gone_share"] * r.sum() or
+        if (lost < least * r.sum() or outside < T["part_gone_share"] * r.sum() or
                 int(gone.sum()) - lost > 0.1 * outside):
             return
         texts = [t for t in self._texts(ctx.ref) if x0 <= t.center[0] <= x1 and y0 <= t.center[1] <= y1
                  and gone[int(t.box[1]):int(t.box[3]) + 1, int(t.box[0]):int(t.box[2]) + 1].any()]
-        if not texts:
-            return  # (marks alone gone: series, said per series)
+        if not texts or (least < T["part_gone_share"] and len(texts) < 2):
+            return  # (marks alone gone: series, said per series; a long line gone with its one name is a series)
         ctx.explained[sl] = True
         if ctx.skip is None:
             ctx.skip = np.zeros_like(ctx.explained)

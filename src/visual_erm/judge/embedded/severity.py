@@ -125,6 +125,7 @@ THRESHOLDS: dict[str, float] = {
     "relaid_spread_diff": 0.01,     # ... or one of them, and the others on this share (a subplot gone, one left spread)
     "part_gone_kept": 0.25,         # a gone part's box takes in kept ink of at most this share of its gone ink
     "part_gone_share": 0.2,         # a gone part holds this share of the reference's ink at least, the rest too
+    "part_gone_row_share": 0.1,     # ... or this share, when it spans the figure's width or height (a row of many)
     "part_gone_ink": 0.2,           # a labelled part of a frameless figure keeping less of its ink than this is gone
     "line_ink_max": 0.4,            # a line's box (wider than two heights) inked more is no text on a background
     "occlusion_same": 40,           # max channel difference of a glyph pixel still drawn in its colour
