@@ -4134,27 +4134,25 @@ class ChartComparer(Comparer):
         cache = ctx.ref.lazy("band_directions", dict)
         key = (tuple(band), k)
         if key not in cache:
-            x0, y0, x1, y1 = ctx.rn.to_source(band, clip_to=ctx.ref.size)
-            crop = ctx.ref.image[int(max(0, y0)):int(np.ceil(y1)), int(max(0, x0)):int(np.ceil(x1))]
-            got = []
-            if crop.size:
-                crop, ink = _labels_only(crop, k, _plot_after(ctx, ticks, k, panel))
-                h = max(t.box[3] - t.box[1] for t in ticks)
-                gap = 2 if k == 1 else max(3, int(0.5 * h * crop.shape[0] / max(band[3] - band[1], 1)))
-                ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
-                for a, b in _ink_spans(ink.any(axis=k), gap=gap):
-                    got.append(((a + b) / 2, _number(ocr.recognize(crop[a:b] if k == 1 else crop[:, a:b])[0])))
+            h = max(t.box[3] - t.box[1] for t in ticks)
+            crop, spans = self._band_spans(ctx, band, ticks, k, panel, h, which="r")
+            ocr = get_ocr(self.config.ocr, threads=self.config.ocr_threads)
+            got = [((a + b) / 2, _number(ocr.recognize(crop[a:b] if k == 1 else crop[:, a:b])[0])) for a, b in spans]
             cache[key] = _direction([q for q in got if q[1] is not None])
         return cache[key]
 
     @staticmethod
     def _band_spans(ctx: _Ctx, band, ticks: list[TextBox], k: int, panel: int | None,
-                    h: float) -> tuple[np.ndarray, list[tuple[int, int]]]:
-        """The candidate's crop of a work-frame ``band`` of one side's tick labels (``k``: 1 for a y-axis, ``h``
-        their height), with what is no label painted over (``_labels_only``), and its ink spans along the axis:
-        one label per span (rows for a y-axis, columns for an x-axis)."""
-        x0, y0, x1, y1 = ctx.cand_box(band)
-        crop = ctx.cand.image[int(max(0, y0)):int(np.ceil(y1)), int(max(0, x0)):int(np.ceil(x1))]
+                    h: float, which: str = "c") -> tuple[np.ndarray, list[tuple[int, int]]]:
+        """The candidate's (``which`` 'r': the reference's) crop of a work-frame ``band`` of one side's tick labels
+        (``k``: 1 for a y-axis, ``h`` their height), with what is no label painted over (``_labels_only``), and its
+        ink spans along the axis: one label per span (rows for a y-axis, columns for an x-axis)."""
+        if which == "r":
+            x0, y0, x1, y1 = ctx.rn.to_source(band, clip_to=ctx.ref.size)
+        else:
+            x0, y0, x1, y1 = ctx.cand_box(band)
+        image = ctx.ref.image if which == "r" else ctx.cand.image
+        crop = image[int(max(0, y0)):int(np.ceil(y1)), int(max(0, x0)):int(np.ceil(x1))]
         if crop.size == 0:
             return crop, []
         crop, ink = _labels_only(crop, k, _plot_after(ctx, ticks, k, panel))
