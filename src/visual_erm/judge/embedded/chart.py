@@ -181,6 +181,14 @@ def _plot_frames(img: np.ndarray, **kw) -> list:
     return [f for f in frames if not (any(g != f and geo.holds(g, f) for g in frames) and geo.coloured_fill(img, f))]
 
 
+def _matched_frame(rf: list, cf: list, i: int):
+    """The candidate's plot area standing for the reference's ``i``-th (the same count of plot areas, the same
+    place give or take a few px: IoU 0.8), or None."""
+    if len(cf) != len(rf) or box_iou(rf[i], cf[i]) < 0.8:
+        return None
+    return cf[i]
+
+
 def _frames_within(cf: list, rf: list) -> bool:
     """True when the candidate shows fewer plot areas than the reference, each lying on one of the reference's."""
     return bool(cf) and len(cf) < len(rf) and all(any(box_iou(c, b) >= 0.9 for b in rf) for c in cf)
@@ -961,7 +969,7 @@ def _mark_kind(data: np.ndarray) -> str | None:
     dots = int(sa[small].sum())
     thin = int(rest.sum())
     if thick.sum() >= 0.7 * total:
-        tn, labels, tst, _ = cv2.connectedComponentsWithStats(thick.astype(np.uint8), connectivity=8)
+        _, labels, tst, _ = cv2.connectedComponentsWithStats(thick.astype(np.uint8), connectivity=8)
         ids = 1 + np.flatnonzero(tst[1:, cv2.CC_STAT_AREA] >= 50)  # (label 0 is the background)
         if len(ids):  # (a legend's swatch beside the bars is no bar: tiny against the largest)
             ids = ids[tst[ids, cv2.CC_STAT_AREA] >= 0.04 * tst[ids, cv2.CC_STAT_AREA].max()]
@@ -3710,9 +3718,8 @@ class ChartComparer(Comparer):
             # A plot the figure narrowed or widened by a few px (a neighbour's tick labels grew) spaces its ticks
             # anew: its lines are not on the same pixel grid either, though the fit lays it in place.
             cf = self._cand_frames(ctx)
-            resized = {p for p, (r, c) in enumerate(zip(ctx.panels, cf)) if len(cf) == len(ctx.panels) and
-                       box_iou(r, c) >= 0.8 and
-                       max(abs((r[2] - r[0]) - (c[2] - c[0])), abs((r[3] - r[1]) - (c[3] - c[1]))) >= 2}
+            resized = {p for p, r in enumerate(ctx.panels) if (c := _matched_frame(ctx.panels, cf, p)) is not None
+                       and max(abs((r[2] - r[0]) - (c[2] - c[0])), abs((r[3] - r[1]) - (c[3] - c[1]))) >= 2}
             changed = {i: v for i, v in changed.items() if roles[i][0] not in resized}
         return changed
 
@@ -4323,11 +4330,15 @@ class ChartComparer(Comparer):
         if cf is not None and not ctx.virtual_panels:
             # A plot the figure narrowed by a few px (a neighbour's labels grew) keeps its place under the fit, but
             # a spine of it then stands inside the reference's area: only where both plots' areas lie is compared.
-            c = cf[i] if len(cf) == len(ctx.panels) else None
-            if c is not None and box_iou(ctx.panels[i], c) >= 0.8 and \
-                    max(abs(a - b) for a, b in zip(ctx.panels[i], c)) >= 2:
+            c = _matched_frame(ctx.panels, cf, i)
+            if c is not None and max(abs(a - b) for a, b in zip(ctx.panels[i], c)) >= 2:
                 x0, y0, x1, y1 = max(x0, c[0]), max(y0, c[1]), min(x1, c[2]), min(y1, c[3])
         return (x0 + 3, y0 + 3, max(x0 + 4, x1 - 3), max(y0 + 4, y1 - 3))
+
+    @staticmethod
+    def _ring_share(area: np.ndarray, color) -> float:
+        """The share of the ring just inside a plot area (``_ring_color``'s) within 12 of ``color``."""
+        return float((far_from(geo.ring(area, (0, 0, area.shape[1], area.shape[0]))[None], color) <= 12).mean())
 
     @staticmethod
     def _ring_color(area: np.ndarray) -> np.ndarray:
@@ -4347,16 +4358,12 @@ class ChartComparer(Comparer):
         ra, ca = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]
         figure = np.asarray(ctx.cn.background, np.uint8)
         r, c = self._ring_color(ra), self._ring_color(ca)
-
-        def ring_share(area: np.ndarray, color) -> float:
-            return float((far_from(geo.ring(area, (0, 0, area.shape[1], area.shape[0]))[None], color) <= 12).mean())
-        if float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0 and \
-                float(delta_e(rgb_to_lab(c), rgb_to_lab(figure))) > 6.0 and \
-                (float((far_from(ca, r) <= 12).mean()) >= 0.2 or ring_share(ca, r) >= 0.2) and \
+        apart = float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0
+        if apart and float(delta_e(rgb_to_lab(c), rgb_to_lab(figure))) > 6.0 and \
+                (float((far_from(ca, r) <= 12).mean()) >= 0.2 or self._ring_share(ca, r) >= 0.2) and \
                 float((far_from(ra, c) <= 12).mean()) >= 0.05:
             c = r  # (bars widened to fill the ring leave the background along a fifth of it)
-        elif float(delta_e(rgb_to_lab(r), rgb_to_lab(c))) > 6.0 and ring_share(ra, c) >= 0.25 and \
-                float((far_from(ra, c) <= 12).mean()) >= 0.2:
+        elif apart and self._ring_share(ra, c) >= 0.25 and float((far_from(ra, c) <= 12).mean()) >= 0.2:
             r = c  # the reference's bars cover most of its ring, and the candidate's background shows along it
             # and over a fifth of its area (a background changed for real does not show in the reference at all)
         ctx.plot_backgrounds[i] = r, c
@@ -4374,8 +4381,7 @@ class ChartComparer(Comparer):
             ctx.errors.append(finding("chart.background", f"The figure background is {what}.", "figure background",
                                       [0.0, 0.0, *map(float, ctx.cand.size)]))
         def plain(area: np.ndarray, color) -> bool:  # one colour holds the ring: a background, not an image's cells
-            ring = geo.ring(area, (0, 0, area.shape[1], area.shape[0]))
-            return float((far_from(ring[None], color) <= 12).mean()) >= T["background_ring_share"]
+            return self._ring_share(area, color) >= T["background_ring_share"]
         for i, _ in enumerate(ctx.panels):
             x0, y0, x1, y1 = self._plot_area(ctx, i)
             ra, ca = ctx.rn.image[y0:y1, x0:x1], ctx.cn.image[y0:y1, x0:x1]

@@ -362,11 +362,8 @@ def dark_inside(image: np.ndarray, box: Box, *, dark: int = 150, share: float = 
     """True when over ``share`` of a box's inside (4 px in from its edges) is dark (every channel under ``dark``):
     a filled mark, not a plot area."""
     x0, y0, x1, y1 = box
-    inner = image[y0 + 4:y1 - 4, x0 + 4:x1 - 4]
-    if inner.size == 0:
-        return False
-    g = channel_max(np.ascontiguousarray(inner)) if inner.ndim == 3 else inner
-    return float((g < dark).mean()) > share
+    crop = np.ascontiguousarray(image[y0:y1, x0:x1])  # (only the box's pixels are read)
+    return _dark_share(channel_max(crop) < dark, (0, 0, x1 - x0, y1 - y0)) > share
 
 
 def _dark_share(darkm: np.ndarray, box: Box, *, band: int = 4) -> float:
